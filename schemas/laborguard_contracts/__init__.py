@@ -1,0 +1,45 @@
+"""Wire contracts: one frozen pydantic model per message, shared by producers and consumers."""
+
+from laborguard_contracts.decision import Decision, Evidence, MatchRule, OrderMatch, Outcome
+from laborguard_contracts.errors import ContractError
+from laborguard_contracts.order import (
+    CoveredEntity,
+    LegalAction,
+    Order,
+    OrderKind,
+    TimelineEvent,
+    TimelineEventKind,
+)
+from laborguard_contracts.shipment import (
+    Address,
+    Party,
+    PartyRole,
+    RoledParty,
+    ShipmentEvent,
+    ShipmentEventType,
+    ShipmentLine,
+    UpstreamInput,
+)
+
+__all__ = [
+    "Address",
+    "ContractError",
+    "CoveredEntity",
+    "Decision",
+    "Evidence",
+    "LegalAction",
+    "MatchRule",
+    "Order",
+    "OrderKind",
+    "OrderMatch",
+    "Outcome",
+    "Party",
+    "PartyRole",
+    "RoledParty",
+    "ShipmentEvent",
+    "ShipmentEventType",
+    "ShipmentLine",
+    "TimelineEvent",
+    "TimelineEventKind",
+    "UpstreamInput",
+]

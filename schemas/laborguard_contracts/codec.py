@@ -1,0 +1,44 @@
+"""The one codec: orjson is imported here and nowhere else."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from laborguard_contracts.errors import ContractError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def encode(message: BaseModel) -> bytes:
+    return orjson.dumps(message.model_dump(mode="json", exclude_none=True))
+
+
+def decode(model: type[M], data: bytes | str) -> M:
+    """Parse and validate one message; any defect raises ContractError naming the field."""
+    try:
+        raw = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ContractError("(message)", f"not valid JSON: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ContractError("(message)", f"expected a JSON object, got {type(raw).__name__}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ContractError.from_validation(exc) from exc
+
+
+def dumps(value: Any) -> bytes:
+    """Plain JSON for documents that are not wire models (reports, seeds, API bodies)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def loads(data: bytes | str) -> Any:
+    return orjson.loads(data)
+
+
+def pretty(value: Any) -> str:
+    """Indented, key-sorted JSON text for files people read and diff (schemas, reports)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2).decode() + "\n"

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+
+class ContractError(ValueError):
+    """A message that does not meet its wire contract; `field` and `reason` say where and why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError) -> ContractError:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(message)"
+        more = exc.error_count() - 1
+        reason = first["msg"] + (f" (and {more} more error(s))" if more else "")
+        return cls(field, reason)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from laborguard_platform.topics import TopicSpec, ensure_topics
+
+pytestmark = pytest.mark.integration
+
+
+async def test_broker_round_trips_a_message_on_a_created_topic(
+    bootstrap: str, unique_name: str
+) -> None:
+    await ensure_topics(bootstrap, (TopicSpec(unique_name, 2),))
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(unique_name, b"hello", key=b"k")
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(
+        unique_name,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+    )
+    await consumer.start()
+    try:
+        batch = await consumer.getmany(timeout_ms=5000)
+        values = [m.value for msgs in batch.values() for m in msgs]
+    finally:
+        await consumer.stop()
+    assert values == [b"hello"]
+
+
+def test_postgres_database_per_test_is_reachable(postgres_url: str) -> None:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(postgres_url)
+    with engine.connect() as conn:
+        assert conn.execute(sqlalchemy.text("SELECT 1")).scalar() == 1
+    engine.dispose()
