@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Creates laborguard's topics on Apache Kafka (run once by the compose `kafka-init` service).
+# Mirrors laborguard_platform.topics (tests/ops/test_kafka_topics.py keeps the two equal):
+# orders is compacted because it carries the full current document per order id.
+set -euo pipefail
+bootstrap="${LABORGUARD_KAFKA_BOOTSTRAP:-kafka:9092}"
+replication="${LABORGUARD_TOPIC_REPLICATION:-1}"
+topics=/opt/kafka/bin/kafka-topics.sh
+
+create() {  # name partitions [--config key=value ...]
+  local name=$1 partitions=$2
+  shift 2
+  "$topics" --bootstrap-server "$bootstrap" --create --if-not-exists \
+    --topic "$name" --partitions "$partitions" --replication-factor "$replication" "$@"
+}
+
+create orders 1 --config cleanup.policy=compact
+create shipments 4
+create decisions 4
+create shipments.dlq 1
+
+"$topics" --bootstrap-server "$bootstrap" --describe
