@@ -1,0 +1,151 @@
+"""Matching one filed party against every listed name, alias, native name and MID.
+
+Look-ups go through indexes (exact keys, MIDs, native-name bigrams, distinctive tokens), so the
+cost of a party does not grow with the number of listed entities. A fuzzy match needs all three:
+the listed name has a distinctive token; every distinctive token on either side has a partner on
+the other (equal, or one edit away); and the similarity reaches the policy's threshold. Generic
+words ("Xinjiang", "Cotton", "Group") therefore never carry a match on their own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from laborguard_contracts import MatchRule, Party
+from laborguard_screener.listings import Listing
+from laborguard_screener.names import (
+    NameKey,
+    has_native_script,
+    name_key,
+    native_key,
+    normalise_mid,
+)
+from laborguard_screener.tokenindex import TokenIndex, within_one_edit
+
+# Listed native names this long also match inside a longer filed name (a subordinate unit).
+NATIVE_SUBSTRING_MIN = 6
+_MEMO_LIMIT = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    listing: Listing
+    rule: MatchRule
+    field: str  # "name", "native_name" or "mid"
+    observed: str
+    score: float | None = None
+
+
+class NameIndex:
+    def __init__(self) -> None:
+        self._exact: defaultdict[str, set[Listing]] = defaultdict(set)
+        self._by_token: defaultdict[str, set[Listing]] = defaultdict(set)
+        self._native: defaultdict[str, set[Listing]] = defaultdict(set)
+        self._native_grams: defaultdict[str, set[Listing]] = defaultdict(set)
+        self._mids: defaultdict[str, set[Listing]] = defaultdict(set)
+        self._tokens = TokenIndex()
+        self._memo: dict[tuple[str, str | None, str | None, float], tuple[NameHit, ...]] = {}
+
+    def add(self, listings: Iterable[Listing]) -> None:
+        self._memo.clear()
+        for listing in listings:
+            for table, key in self._tables_of(listing):
+                table[key].add(listing)
+            for token in listing.distinctive:
+                if token not in self._by_token:
+                    self._tokens.add(token)
+                self._by_token[token].add(listing)
+
+    def remove(self, listings: Iterable[Listing]) -> None:
+        self._memo.clear()
+        for listing in listings:
+            for table, key in self._tables_of(listing):
+                _discard(table, key, listing)
+            for token in listing.distinctive:
+                _discard(self._by_token, token, listing)
+                if token not in self._by_token:
+                    self._tokens.remove(token)
+
+    def match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:
+        memo_key = (party.name, party.native_name, party.mid, threshold)
+        hits = self._memo.get(memo_key)
+        if hits is None:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            hits = self._memo[memo_key] = self._match(party, threshold)
+        return hits
+
+    def _match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:
+        hits: list[NameHit] = []
+        if party.mid:
+            for listing in self._mids.get(normalise_mid(party.mid), ()):
+                hits.append(NameHit(listing, MatchRule.MID, "mid", party.mid))
+        for field, value in (("name", party.name), ("native_name", party.native_name)):
+            if not value:
+                continue
+            if has_native_script(value):
+                hits.extend(self._match_native(field, value))
+            else:
+                hits.extend(self._match_latin(field, value, threshold))
+        return tuple(hits)
+
+    def _match_native(self, field: str, value: str) -> list[NameHit]:
+        key = native_key(value)
+        found = set(self._native.get(key, ()))
+        for i in range(len(key) - 1):
+            for listing in self._native_grams.get(key[i : i + 2], ()):
+                if listing.key in key:
+                    found.add(listing)
+        return [NameHit(listing, MatchRule.NATIVE_NAME, field, value) for listing in found]
+
+    def _match_latin(self, field: str, value: str, threshold: float) -> list[NameHit]:
+        key = name_key(value)
+        exact = self._exact.get(key.text, set())
+        hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
+        for listing in self._candidates(key) - exact:
+            score = _similarity(key, listing)
+            if score >= threshold:
+                hits.append(NameHit(listing, MatchRule.FUZZY_NAME, field, value, round(score, 1)))
+        return hits
+
+    def _candidates(self, key: NameKey) -> set[Listing]:
+        found: set[Listing] = set()
+        for token in key.distinctive:
+            for listed in self._tokens.near(token):
+                found.update(self._by_token.get(listed, ()))
+        return {listing for listing in found if _tokens_correspond(key.distinctive, listing)}
+
+    def _tables_of(self, listing: Listing) -> list[tuple[defaultdict[str, set[Listing]], str]]:
+        if listing.rule is MatchRule.MID:
+            return [(self._mids, listing.key)]
+        if listing.rule is MatchRule.NATIVE_NAME:
+            tables = [(self._native, listing.key)]
+            if len(listing.key) >= NATIVE_SUBSTRING_MIN:
+                tables.append((self._native_grams, listing.key[:2]))
+            return tables
+        return [(self._exact, listing.key)]
+
+
+def _tokens_correspond(observed: frozenset[str], listing: Listing) -> bool:
+    listed = listing.distinctive
+    if not listed:
+        return False
+    return all(any(within_one_edit(o, t) for t in listed) for o in observed) and all(
+        any(within_one_edit(t, o) for o in observed) for t in listed
+    )
+
+
+def _similarity(key: NameKey, listing: Listing) -> float:
+    return float(fuzz.ratio(" ".join(sorted(key.text.split())), listing.sorted_key))
+
+
+def _discard(table: defaultdict[str, set[Listing]], key: str, listing: Listing) -> None:
+    holders = table.get(key)
+    if holders is not None:
+        holders.discard(listing)
+        if not holders:
+            del table[key]

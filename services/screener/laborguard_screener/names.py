@@ -1,0 +1,77 @@
+"""Company-name normalisation: legal forms, punctuation, case, romanisation, native script.
+
+A name becomes a `NameKey`: its canonical text (tokens joined by spaces) and the tokens that may
+carry a match. Generic words ("Xinjiang", "Cotton", "Textile", "Group"...) stay in the text, so
+they count towards similarity, but never carry a match on their own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from laborguard_screener.vocabulary import (
+    GENERIC_WORDS,
+    LEGAL_FORM_WORDS,
+    NATIVE_LEGAL_SUFFIXES,
+    ROMANISATIONS,
+    SYNONYMS,
+)
+
+# Phrases that annotate a listed name rather than name anything: "(former name)",
+# "and subsidiaries", "and its subordinates", "(including two aliases: ...)".
+_ANNOTATIONS = re.compile(
+    r"\((?:former name|formerly [^)]*|including [^)]*)\)"
+    r"|\band (?:its )?(?:subsidiaries|subordinates|subordinate units)(?: and joint ventures)?\b"
+)
+_NON_WORD = re.compile(r"[\W_]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True, slots=True)
+class NameKey:
+    text: str  # canonical tokens joined by single spaces; "" when nothing is left
+    distinctive: frozenset[str]  # tokens that may carry a match
+
+
+def canonical_tokens(name: str) -> tuple[str, ...]:
+    """Tokens of a Latin-script name with legal forms dropped and variants unified."""
+    text = _ANNOTATIONS.sub(" ", unicodedata.normalize("NFKC", name).casefold())
+    tokens = _NON_WORD.sub(" ", text.replace("&", " and ")).split()
+    return tuple(
+        SYNONYMS.get(token, ROMANISATIONS.get(token, token))
+        for token in tokens
+        if token not in LEGAL_FORM_WORDS
+    )
+
+
+def name_key(name: str) -> NameKey:
+    tokens = canonical_tokens(name)
+    distinctive = frozenset(t for t in tokens if is_distinctive(t))
+    return NameKey(" ".join(tokens), distinctive)
+
+
+def is_distinctive(token: str) -> bool:
+    return len(token) >= 3 and not token.isdigit() and token not in GENERIC_WORDS
+
+
+def has_native_script(name: str) -> bool:
+    return _CJK.search(name) is not None
+
+
+def native_key(name: str) -> str:
+    """Native-script name without spaces, punctuation or a trailing legal form."""
+    text = _NON_WORD.sub("", unicodedata.normalize("NFKC", name).casefold())
+    changed = True
+    while changed:
+        changed = False
+        for suffix in NATIVE_LEGAL_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)]
+                changed = True
+    return text
+
+
+def normalise_mid(mid: str) -> str:
+    return mid.replace(" ", "").upper()

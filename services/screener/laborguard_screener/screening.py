@@ -1,0 +1,187 @@
+"""The decision: one shipment event, the order state, an as-of time -> DETAIN or RELEASE.
+
+Pure: no I/O, no clock, no globals. An order applies to a line when it is in force on the as-of
+date (for goods of the line's production date), its merchandise scope covers the line's HTS code
+(or, for an upstream input, the input's), no exempted party takes part, and its entities or its
+region hit the line. The outcome is DETAIN when any order applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from laborguard_contracts import (
+    Decision,
+    Evidence,
+    MatchRule,
+    OrderMatch,
+    Outcome,
+    ShipmentEvent,
+    ShipmentLine,
+)
+from laborguard_screener.names import name_key
+from laborguard_screener.orderbook import BookedOrder, OrderBook
+from laborguard_screener.subjects import (
+    LocatedSignal,
+    Subject,
+    line_signals,
+    line_subjects,
+    shipment_signals,
+    shipment_subjects,
+)
+
+ENGINE_VERSION = "laborguard-engine/1.0.0"
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningPolicy:
+    # Lowest name similarity (0-100) a fuzzy match may have; exact, alias and MID rules ignore it.
+    fuzzy_threshold: float = 90.0
+
+
+DEFAULT_POLICY = ScreeningPolicy()
+
+_Found = dict[str, dict[tuple[object, ...], Evidence]]
+
+
+def screen(
+    event: ShipmentEvent,
+    book: OrderBook,
+    *,
+    decided_at: datetime,
+    as_of: datetime | None = None,
+    policy: ScreeningPolicy = DEFAULT_POLICY,
+) -> Decision:
+    as_of = as_of or event.event_time
+    found = _find(event, book, as_of.date(), policy)
+    matches = tuple(_order_match(book.booked(oid), found[oid]) for oid in sorted(found))
+    return Decision(
+        shipment_id=event.shipment_id,
+        event_id=event.event_id,
+        outcome=Outcome.DETAIN if matches else Outcome.RELEASE,
+        matches=matches,
+        fuzzy_threshold=policy.fuzzy_threshold,
+        order_state_version=book.version,
+        orders_in_state=len(book),
+        engine_version=ENGINE_VERSION,
+        event_time=event.event_time,
+        as_of=as_of,
+        decided_at=decided_at,
+    )
+
+
+def _find(event: ShipmentEvent, book: OrderBook, on: date, policy: ScreeningPolicy) -> _Found:
+    found: _Found = {}
+    subjects = shipment_subjects(event)
+    signals = shipment_signals(event)
+    for index, line in enumerate(event.lines):
+        scope = _LineScope(event, line, on)
+        for subject in (*subjects, *line_subjects(index, line)):
+            _match_names(subject, scope, book, policy, found)
+        for located in (*signals, *line_signals(index, line)):
+            _match_region(located, scope, book, found)
+    return found
+
+
+class _LineScope:
+    """One line's facts that decide whether an order reaches it."""
+
+    def __init__(self, event: ShipmentEvent, line: ShipmentLine, on: date) -> None:
+        self.event = event
+        self.line = line
+        self.on = on
+        self._party_keys: frozenset[str] | None = None
+
+    def reaches(self, booked: BookedOrder, input_hts: str | None) -> bool:
+        covers_goods = booked.covers_hts(self.line.hts_code) or (
+            input_hts is not None and booked.covers_hts(input_hts)
+        )
+        if not covers_goods:
+            return False
+        lifecycle = booked.lifecycle
+        if not lifecycle.in_force(self.on, self.line.production_date):
+            return False
+        return not (
+            lifecycle.has_exemptions and self.party_keys & lifecycle.exempt_parties(self.on)
+        )
+
+    @property
+    def party_keys(self) -> frozenset[str]:
+        """Normalised names of the parties an exemption may name."""
+        if self._party_keys is None:
+            parties = (self.event.importer_of_record, *self.event.parties, self.line.manufacturer)
+            self._party_keys = frozenset(name_key(party.name).text for party in parties)
+        return self._party_keys
+
+
+def _match_names(
+    subject: Subject, scope: _LineScope, book: OrderBook, policy: ScreeningPolicy, found: _Found
+) -> None:
+    for hit in book.names.match(subject.party, policy.fuzzy_threshold):
+        booked = book.booked(hit.listing.order_id)
+        if not scope.reaches(booked, subject.input_hts):
+            continue
+        evidence = Evidence(
+            line_number=scope.line.line_number,
+            rule=MatchRule.UPSTREAM_PRODUCER if subject.upstream else hit.rule,
+            subject=f"{subject.path}.{hit.field}",
+            observed=hit.observed,
+            matched=hit.listing.listed,
+            score=hit.score,
+        )
+        _keep(found, hit.listing.order_id, evidence)
+
+
+def _match_region(
+    located: LocatedSignal, scope: _LineScope, book: OrderBook, found: _Found
+) -> None:
+    signal = located.signal
+    for order_id in book.region_orders(signal.region):
+        if not scope.reaches(book.booked(order_id), located.input_hts):
+            continue
+        evidence = Evidence(
+            line_number=scope.line.line_number,
+            rule=signal.rule,
+            subject=located.path,
+            observed=signal.observed,
+            matched=signal.matched,
+        )
+        _keep(found, order_id, evidence)
+
+
+# When one field matches an order twice (a name that is also an alias), the stronger rule stays.
+_RULE_RANK = {
+    MatchRule.MID: 0,
+    MatchRule.EXACT_NAME: 1,
+    MatchRule.ALIAS: 2,
+    MatchRule.NATIVE_NAME: 3,
+    MatchRule.UPSTREAM_PRODUCER: 4,
+    MatchRule.FUZZY_NAME: 5,
+}
+
+
+def _keep(found: _Found, order_id: str, evidence: Evidence) -> None:
+    held = found.setdefault(order_id, {})
+    key = (evidence.line_number, evidence.subject)
+    if key not in held or _strength(evidence) < _strength(held[key]):
+        held[key] = evidence
+
+
+def _strength(evidence: Evidence) -> tuple[int, float, str]:
+    return (_RULE_RANK.get(evidence.rule, 9), -(evidence.score or 100.0), evidence.matched)
+
+
+def _order_match(booked: BookedOrder, evidence: dict[tuple[object, ...], Evidence]) -> OrderMatch:
+    order = booked.order
+    return OrderMatch(
+        order_id=order.order_id,
+        order_version=order.version,
+        kind=order.kind,
+        action=order.action,
+        evidence=tuple(evidence[key] for key in sorted(evidence, key=_sort_key)),
+    )
+
+
+def _sort_key(key: tuple[object, ...]) -> tuple[str, ...]:
+    return tuple(f"{part:08d}" if isinstance(part, int) else str(part) for part in key)

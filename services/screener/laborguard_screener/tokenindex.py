@@ -1,0 +1,52 @@
+"""Distinctive tokens with typo tolerance: a token finds listed tokens within one edit.
+
+Every listed token of five or more letters is filed under each of its one-letter deletions
+(symmetric deletion), so a substitution, insertion, deletion or swap of adjacent letters is found
+with a handful of dictionary look-ups instead of a scan of the vocabulary.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rapidfuzz.distance import OSA
+
+TYPO_MIN_LENGTH = 5
+
+
+class TokenIndex:
+    def __init__(self) -> None:
+        self._variants: defaultdict[str, set[str]] = defaultdict(set)
+
+    def add(self, token: str) -> None:
+        for variant in _variants(token):
+            self._variants[variant].add(token)
+
+    def remove(self, token: str) -> None:
+        for variant in _variants(token):
+            holders = self._variants.get(variant)
+            if holders is not None:
+                holders.discard(token)
+                if not holders:
+                    del self._variants[variant]
+
+    def near(self, token: str) -> set[str]:
+        """Listed tokens equal to `token` or one edit away from it."""
+        found: set[str] = set()
+        for variant in _variants(token):
+            found.update(self._variants.get(variant, ()))
+        return {listed for listed in found if listed == token or within_one_edit(token, listed)}
+
+
+def within_one_edit(left: str, right: str) -> bool:
+    if left == right:
+        return True
+    if min(len(left), len(right)) < TYPO_MIN_LENGTH:
+        return False
+    return bool(OSA.distance(left, right, score_cutoff=1) <= 1)
+
+
+def _variants(token: str) -> set[str]:
+    if len(token) < TYPO_MIN_LENGTH:
+        return {token}
+    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from laborguard_contracts.seed import load_seed
+from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.screening import screen
+
+from .builders import DECIDED_AT, order, shipment
+
+pytestmark = pytest.mark.unit
+
+
+def test_holds_every_seed_order() -> None:
+    book = OrderBook.of(load_seed())
+    assert len(book) == len(load_seed())
+    assert book.get("uflpa-xpcc") is not None
+
+
+def test_newer_version_replaces_and_stale_or_duplicate_is_ignored() -> None:
+    book = OrderBook.of([order(version=2)])
+    assert book.apply(order(version=1)) is False
+    assert book.apply(order(version=2)) is False
+    assert book.apply(order(version=3)) is True
+    held = book.get("wro-test")
+    assert held is not None and held.version == 3
+
+
+def test_version_digest_does_not_depend_on_update_order() -> None:
+    updates = [order("a"), order("b"), order("a", version=2), order("c")]
+    forwards = OrderBook.of(updates)
+    backwards = OrderBook.of(reversed(updates))
+    assert forwards.version == backwards.version
+    assert forwards.version != OrderBook.of(updates[:2]).version
+
+
+def test_version_digest_of_empty_book_differs_from_any_held_state() -> None:
+    assert OrderBook().version != OrderBook.of([order()]).version
+
+
+def test_replaced_version_no_longer_matches_its_dropped_name() -> None:
+    book = OrderBook.of([order(entities=({"name": "Old Zephyrine Widgets Co."},))])
+    book.apply(order(version=2, entities=({"name": "New Quillmore Widgets Co."},)))
+    old = screen(shipment("Old Zephyrine Widgets Co."), book, decided_at=DECIDED_AT)
+    new = screen(shipment("New Quillmore Widgets Co."), book, decided_at=DECIDED_AT)
+    assert (old.outcome, new.outcome) == ("RELEASE", "DETAIN")
+
+
+def test_counts_orders_in_force_on_a_date() -> None:
+    revoked = order(
+        "b",
+        timeline=(
+            {"kind": "in_force", "effective": "2020-01-01"},
+            {"kind": "revoked", "effective": "2021-01-01"},
+        ),
+    )
+    book = OrderBook.of([order("a"), revoked])
+    assert book.in_force_count(datetime(2020, 6, 1, tzinfo=UTC)) == 2
+    assert book.in_force_count(datetime(2021, 6, 1, tzinfo=UTC)) == 1
+    assert book.in_force_count(datetime(2019, 6, 1, tzinfo=UTC)) == 0
