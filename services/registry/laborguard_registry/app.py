@@ -1,0 +1,93 @@
+"""The composition root: `build(settings)` wires storage, service, relay and the HTTP app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from laborguard_contracts.seed import load_seed
+from laborguard_registry.database import create_db_engine, migrate, ping
+from laborguard_registry.outbox import Outbox
+from laborguard_registry.publisher import KafkaPublisher, Publisher
+from laborguard_registry.relay import Relay
+from laborguard_registry.service import ImportResult, RegistryService
+from laborguard_registry.settings import RegistrySettings
+from laborguard_registry.store import OrderStore
+from laborguard_registry.tokens import Principal, Role, TokenBook
+from laborguard_registry.web import errors
+from laborguard_registry.web.admin_routes import admin_routes
+from laborguard_registry.web.middleware import ObservedAndLimited
+from laborguard_registry.web.ops_routes import ops_routes
+from laborguard_registry.web.order_routes import order_routes
+
+SEEDER = Principal("seed-import", Role.OFFICER)
+
+
+@dataclass(frozen=True)
+class Registry:
+    settings: RegistrySettings
+    engine: Engine
+    store: OrderStore
+    service: RegistryService
+    tokens: TokenBook
+    relay: Relay
+    app: FastAPI
+
+    def seed(self) -> ImportResult:
+        """Import the bundled seed of real orders (idempotent)."""
+        return self.service.import_orders(SEEDER, load_seed(), "bundled seed", "bundled seed")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build(settings: RegistrySettings, publisher: Callable[[], Publisher] | None = None) -> Registry:
+    engine = create_db_engine(settings.database_url)
+    migrate(engine)
+    relay = Relay(
+        Outbox(engine),
+        publisher or _kafka_publisher(settings),
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+        max_backoff_seconds=settings.relay_max_backoff_seconds,
+    )
+    store = OrderStore(engine, on_commit=relay.wake)
+    service = RegistryService(store)
+    tokens = TokenBook(engine, store, settings.admin_token)
+    app = _app(settings, engine, store, service, tokens, relay)
+    return Registry(settings, engine, store, service, tokens, relay, app)
+
+
+def _app(
+    settings: RegistrySettings,
+    engine: Engine,
+    store: OrderStore,
+    service: RegistryService,
+    tokens: TokenBook,
+    relay: Relay,
+) -> FastAPI:
+    app = FastAPI(
+        title="laborguard registry",
+        summary="Forced-labour import orders: versioned, audited, published to Kafka",
+        version="1",
+    )
+    app.state.engine = engine
+    app.state.tokens = tokens
+    errors.install(app)
+    app.include_router(ops_routes(store, lambda: ping(engine), lambda: relay.connected))
+    app.include_router(order_routes(service, tokens))
+    app.include_router(admin_routes(service, tokens))
+    app.add_middleware(ObservedAndLimited, max_request_bytes=settings.max_request_bytes)
+    return app
+
+
+def _kafka_publisher(settings: RegistrySettings) -> Callable[[], Publisher]:
+    def publisher() -> Publisher:
+        return KafkaPublisher(
+            settings.kafka_bootstrap, settings.orders_topic, settings.idempotent_producer
+        )
+
+    return publisher

@@ -1,0 +1,208 @@
+"""The order lifecycle as pure functions: each command takes the current order and returns the
+next version (or raises a named error). Storing and publishing is the caller's business."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from laborguard_contracts import LegalAction, Order, OrderKind, TimelineEvent, TimelineEventKind
+from laborguard_contracts.errors import ContractError
+from laborguard_registry.errors import InvalidChangeError, StaleVersionError
+
+# What an amendment may not touch: identity, history and registry-owned fields.
+FIXED_FIELDS = frozenset(
+    {"order_id", "version", "kind", "timeline", "updated_at", "schema_version", "escalated_from"}
+)
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"  # no event in effect yet at the date asked
+    IN_FORCE = "in_force"
+    REVOKED = "revoked"
+
+
+def status_at(order: Order, at: date) -> OrderStatus:
+    status = OrderStatus.PENDING
+    for event in order.timeline:
+        if event.effective > at:
+            break
+        if event.kind is TimelineEventKind.IN_FORCE:
+            status = OrderStatus.IN_FORCE
+        elif event.kind is TimelineEventKind.REVOKED:
+            status = OrderStatus.REVOKED
+    return status
+
+
+def exempted_parties(order: Order, at: date) -> tuple[str, ...]:
+    exempt: dict[str, str] = {}
+    for event in order.timeline:
+        if event.effective > at or event.party is None:
+            continue
+        if event.kind is TimelineEventKind.EXEMPTION_GRANTED:
+            exempt[event.party.casefold()] = event.party
+        elif event.kind is TimelineEventKind.EXEMPTION_ENDED:
+            exempt.pop(event.party.casefold(), None)
+    return tuple(exempt.values())
+
+
+def names_entity(order: Order, text: str) -> bool:
+    """Case-insensitive substring match on any listed name, alias or native name."""
+    needle = text.casefold()
+    return any(
+        needle in name.casefold()
+        for entity in order.entities
+        for name in (entity.name, *entity.aliases, *entity.native_names)
+    )
+
+
+def same_content(left: Order, right: Order) -> bool:
+    """Equal apart from what the registry assigns (version, commit time)."""
+    registry_owned = {"version", "updated_at"}
+    return left.model_dump(exclude=registry_owned) == right.model_dump(exclude=registry_owned)
+
+
+def create(draft: Order) -> Order:
+    return draft.model_copy(update={"version": 1, "updated_at": None})
+
+
+def amend(
+    order: Order,
+    changes: Mapping[str, Any],
+    expected_version: int,
+    effective: date,
+    note: str = "",
+) -> Order:
+    _check_version(order, expected_version)
+    if not changes:
+        raise InvalidChangeError("an amendment needs at least one change", "changes")
+    for name in changes:
+        if name in FIXED_FIELDS:
+            raise InvalidChangeError(f"{name} cannot be amended", f"changes.{name}")
+    event = _event("changes", kind=TimelineEventKind.MODIFIED, effective=effective, note=note)
+    return _next_version(order, dict(changes), event, prefix="changes")
+
+
+def revoke(
+    order: Order,
+    expected_version: int,
+    effective: date,
+    produced_after: date | None = None,
+    note: str = "",
+) -> Order:
+    _check_version(order, expected_version)
+    if order.timeline[-1].kind is TimelineEventKind.REVOKED:
+        raise InvalidChangeError(f"order {order.order_id} is already revoked", "order_id")
+    event = _event(
+        "effective",
+        kind=TimelineEventKind.REVOKED,
+        effective=effective,
+        produced_after=produced_after,
+        note=note,
+    )
+    return _next_version(order, {}, event)
+
+
+def grant_exemption(
+    order: Order, expected_version: int, party: str, effective: date, note: str = ""
+) -> Order:
+    _check_version(order, expected_version)
+    if _is_exempt(order, party):
+        raise InvalidChangeError(f"{party} is already exempt from {order.order_id}", "party")
+    kind = TimelineEventKind.EXEMPTION_GRANTED
+    event = _event("party", kind=kind, effective=effective, party=party, note=note)
+    return _next_version(order, {}, event)
+
+
+def end_exemption(
+    order: Order, expected_version: int, party: str, effective: date, note: str = ""
+) -> Order:
+    _check_version(order, expected_version)
+    if not _is_exempt(order, party):
+        raise InvalidChangeError(f"{party} holds no exemption from {order.order_id}", "party")
+    kind = TimelineEventKind.EXEMPTION_ENDED
+    event = _event("party", kind=kind, effective=effective, party=party, note=note)
+    return _next_version(order, {}, event)
+
+
+def escalate(
+    wro: Order,
+    expected_version: int,
+    finding_id: str,
+    effective: date,
+    hts_prefixes: tuple[str, ...] | None = None,
+    note: str = "",
+) -> tuple[Order, Order]:
+    """A WRO escalated to a Finding: the WRO records it, the Finding (goods seized) begins."""
+    _check_version(wro, expected_version)
+    if wro.kind is not OrderKind.WRO:
+        raise InvalidChangeError(f"{wro.order_id} is a {wro.kind.value}, not a WRO", "order_id")
+    if finding_id == wro.order_id:
+        raise InvalidChangeError("a Finding needs an id of its own", "finding_id")
+    marker = note or f"escalated to Finding {finding_id}"
+    modified = _event(
+        "effective", kind=TimelineEventKind.MODIFIED, effective=effective, note=marker
+    )
+    updated_wro = _next_version(wro, {}, modified)
+    finding = _validated(
+        {
+            **wro.model_dump(exclude={"timeline", "updated_at", "title"}),
+            "order_id": finding_id,
+            "version": 1,
+            "kind": OrderKind.FINDING,
+            "title": f"Finding: {wro.title.removeprefix('WRO: ')}",
+            "action": LegalAction.SEIZE,
+            "escalated_from": wro.order_id,
+            "hts_prefixes": hts_prefixes if hts_prefixes is not None else wro.hts_prefixes,
+            "timeline": (
+                _event("effective", kind=TimelineEventKind.IN_FORCE, effective=effective),
+            ),
+        },
+        prefix="",
+    )
+    return updated_wro, finding
+
+
+def _check_version(order: Order, expected_version: int) -> None:
+    if order.version != expected_version:
+        raise StaleVersionError(
+            f"order {order.order_id} is at version {order.version}, not {expected_version}",
+            "expected_version",
+        )
+
+
+def _is_exempt(order: Order, party: str) -> bool:
+    wanted = party.casefold()
+    return any(p.casefold() == wanted for p in exempted_parties(order, date.max))
+
+
+def _event(field: str, **values: Any) -> TimelineEvent:
+    try:
+        return TimelineEvent.model_validate(values)
+    except ValidationError as exc:
+        raise InvalidChangeError(ContractError.from_validation(exc).reason, field) from exc
+
+
+def _next_version(
+    order: Order, changes: dict[str, Any], event: TimelineEvent, prefix: str = ""
+) -> Order:
+    # Keep the timeline in date order: a back-dated event goes after its same-day peers.
+    timeline = list(order.timeline)
+    position = sum(1 for existing in timeline if existing.effective <= event.effective)
+    timeline.insert(position, event)
+    document = {**order.model_dump(), **changes}
+    document.update(version=order.version + 1, updated_at=None, timeline=tuple(timeline))
+    return _validated(document, prefix)
+
+
+def _validated(document: dict[str, Any], prefix: str) -> Order:
+    try:
+        return Order.model_validate(document)
+    except ValidationError as exc:
+        error = ContractError.from_validation(exc)
+        field = error.field if error.field != "(message)" else "order"
+        raise InvalidChangeError(error.reason, f"{prefix}.{field}" if prefix else field) from exc

@@ -1,0 +1,174 @@
+"""The registry's use cases: check the caller, run the pure domain, store the outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from laborguard_contracts import Order
+from laborguard_registry import orders
+from laborguard_registry.errors import InvalidChangeError
+from laborguard_registry.imports import plan_import
+from laborguard_registry.store import AuditEntry, OrderStore
+from laborguard_registry.tokens import Principal, Role
+from laborguard_registry.views import (
+    OrderHistory,
+    OrderQuery,
+    OrderState,
+    OrderVersion,
+    select_orders,
+    state_at,
+)
+
+
+class ImportResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    created: tuple[str, ...]
+    amended: tuple[str, ...]
+    unchanged: int
+
+
+class RegistryService:
+    def __init__(self, store: OrderStore) -> None:
+        self._store = store
+
+    def create(self, by: Principal, draft: Order, reason: str) -> Order:
+        entry = _entry(by, "order_created", reason, {})
+        with self._store.unit() as unit:
+            return unit.insert(orders.create(draft), entry)
+
+    def amend(
+        self,
+        by: Principal,
+        order_id: str,
+        expected_version: int,
+        changes: Mapping[str, Any],
+        effective: date,
+        note: str,
+        reason: str,
+    ) -> Order:
+        detail = {"changes": sorted(changes), "effective": effective.isoformat(), "note": note}
+        entry = _entry(by, "order_amended", reason, detail)
+        return self._change(
+            order_id,
+            entry,
+            lambda order: orders.amend(order, changes, expected_version, effective, note),
+        )
+
+    def revoke(
+        self,
+        by: Principal,
+        order_id: str,
+        expected_version: int,
+        effective: date,
+        produced_after: date | None,
+        note: str,
+        reason: str,
+    ) -> Order:
+        detail = {"effective": effective.isoformat(), "note": note}
+        entry = _entry(by, "order_revoked", reason, detail)
+        return self._change(
+            order_id,
+            entry,
+            lambda order: orders.revoke(order, expected_version, effective, produced_after, note),
+        )
+
+    def grant_exemption(
+        self, by: Principal, order_id: str, expected_version: int, party: str, effective: date,
+        note: str, reason: str,
+    ) -> Order:  # fmt: skip
+        detail = {"party": party, "effective": effective.isoformat(), "note": note}
+        entry = _entry(by, "exemption_granted", reason, detail)
+        return self._change(
+            order_id,
+            entry,
+            lambda order: orders.grant_exemption(order, expected_version, party, effective, note),
+        )
+
+    def end_exemption(
+        self, by: Principal, order_id: str, expected_version: int, party: str, effective: date,
+        note: str, reason: str,
+    ) -> Order:  # fmt: skip
+        detail = {"party": party, "effective": effective.isoformat(), "note": note}
+        entry = _entry(by, "exemption_ended", reason, detail)
+        return self._change(
+            order_id,
+            entry,
+            lambda order: orders.end_exemption(order, expected_version, party, effective, note),
+        )
+
+    def escalate(
+        self, by: Principal, order_id: str, expected_version: int, finding_id: str,
+        effective: date, hts_prefixes: tuple[str, ...] | None, note: str, reason: str,
+    ) -> tuple[Order, Order]:  # fmt: skip
+        detail = {"finding_id": finding_id, "effective": effective.isoformat(), "note": note}
+        entry = _entry(by, "order_escalated", reason, detail)
+        with self._store.unit() as unit:
+            wro, finding = orders.escalate(
+                unit.current(order_id), expected_version, finding_id, effective, hts_prefixes, note
+            )
+            return unit.replace(wro, entry), unit.insert(finding, entry)
+
+    def import_orders(
+        self, by: Principal, incoming: Sequence[Order], source: str, reason: str
+    ) -> ImportResult:
+        entry = _entry(by, "order_imported", reason, {"source": source})
+        with self._store.unit() as unit:
+            plan = plan_import(unit.all_current(), incoming)
+            for order in plan.created:
+                unit.insert(order, entry)
+            for order in plan.amended:
+                unit.replace(order, entry)
+        return ImportResult(
+            created=tuple(o.order_id for o in plan.created),
+            amended=tuple(o.order_id for o in plan.amended),
+            unchanged=len(plan.unchanged),
+        )
+
+    def republish(self, by: Principal, reason: str) -> int:
+        """Queue every current order again, to rebuild the topic from the database."""
+        by.require(Role.ADMIN)
+        entry = _entry(by, "republished", reason, {})
+        with self._store.unit() as unit:
+            current = unit.all_current()
+            for order in sorted(current.values(), key=lambda o: o.order_id):
+                unit.enqueue(order)
+            unit.record(
+                AuditEntry(entry.actor, entry.action, entry.reason, {"orders": len(current)})
+            )
+        return len(current)
+
+    def get(self, order_id: str) -> OrderHistory:
+        versions = self._store.history(order_id)
+        return OrderHistory(
+            current=versions[-1].order,
+            versions=tuple(OrderVersion(version=v.order.version, committed_at=v.committed_at,
+                                        order=v.order) for v in versions),
+        )  # fmt: skip
+
+    def find(self, query: OrderQuery) -> list[OrderState]:
+        return select_orders(self._store.all_current().values(), query)
+
+    def as_of(self, at: date, known_at: datetime | None = None) -> list[OrderState]:
+        """Orders with their status on `at`; as recorded at `known_at` if given, else as now."""
+        held = (
+            self._store.all_current().values()
+            if known_at is None
+            else self._store.known_at(known_at)
+        )
+        return [state_at(order, at) for order in sorted(held, key=lambda o: o.order_id)]
+
+    def _change(self, order_id: str, entry: AuditEntry, decide: Callable[[Order], Order]) -> Order:
+        with self._store.unit() as unit:
+            return unit.replace(decide(unit.current(order_id)), entry)
+
+
+def _entry(by: Principal, action: str, reason: str, detail: Mapping[str, Any]) -> AuditEntry:
+    by.require(Role.OFFICER)
+    if not reason.strip():
+        raise InvalidChangeError("every write needs a reason", "reason")
+    return AuditEntry(by.name, action, reason.strip(), detail)

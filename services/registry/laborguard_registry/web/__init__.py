@@ -1,0 +1,1 @@
+"""The HTTP shell: request bodies, auth, routes, and the one place errors become responses."""

@@ -1,0 +1,99 @@
+"""Orders: create, amend, revoke, exemptions, escalation; list, history, state as of a date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from laborguard_contracts import Order, OrderKind
+from laborguard_registry.orders import OrderStatus
+from laborguard_registry.service import RegistryService
+from laborguard_registry.tokens import TokenBook
+from laborguard_registry.views import OrderHistory, OrderQuery, OrderState
+from laborguard_registry.web.auth import Caller
+from laborguard_registry.web.bodies import (
+    AmendOrder,
+    CreateOrder,
+    Escalated,
+    EscalateOrder,
+    PartyExemption,
+    RevokeOrder,
+)
+
+
+def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
+    router = APIRouter(tags=["orders"])
+
+    @router.get("/orders")
+    def list_orders(
+        _caller: Caller,
+        kind: OrderKind | None = None,
+        status: OrderStatus | None = None,
+        entity: Annotated[str | None, Query(max_length=512)] = None,
+        in_force_at: date | None = None,
+        at: Annotated[date | None, Query(description="date the status is taken at")] = None,
+    ) -> list[OrderState]:
+        if in_force_at is not None:
+            at, status = in_force_at, OrderStatus.IN_FORCE
+        query = OrderQuery(
+            at=at or datetime.now(UTC).date(), kind=kind, status=status, entity=entity
+        )
+        return service.find(query)
+
+    @router.get("/as-of")
+    def state_as_of(
+        _caller: Caller,
+        at: date,
+        known_at: Annotated[
+            datetime | None, Query(description="use the versions recorded by this moment")
+        ] = None,
+    ) -> list[OrderState]:
+        return service.as_of(at, known_at)
+
+    @router.get("/orders/{order_id}")
+    def get_order(_caller: Caller, order_id: str) -> OrderHistory:
+        return service.get(order_id)
+
+    @router.post("/orders", status_code=status.HTTP_201_CREATED)
+    def create_order(caller: Caller, body: CreateOrder) -> Order:
+        return service.create(caller, body.order, body.reason)
+
+    @router.post("/orders/{order_id}/amend")
+    def amend_order(caller: Caller, order_id: str, body: AmendOrder) -> Order:
+        return service.amend(
+            caller, order_id, body.expected_version, body.changes, body.effective, body.note,
+            body.reason,
+        )  # fmt: skip
+
+    @router.post("/orders/{order_id}/revoke")
+    def revoke_order(caller: Caller, order_id: str, body: RevokeOrder) -> Order:
+        return service.revoke(
+            caller, order_id, body.expected_version, body.effective, body.produced_after,
+            body.note, body.reason,
+        )  # fmt: skip
+
+    @router.post("/orders/{order_id}/exemptions")
+    def grant_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Order:
+        return service.grant_exemption(
+            caller, order_id, body.expected_version, body.party, body.effective, body.note,
+            body.reason,
+        )  # fmt: skip
+
+    @router.post("/orders/{order_id}/exemptions/end")
+    def end_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Order:
+        return service.end_exemption(
+            caller, order_id, body.expected_version, body.party, body.effective, body.note,
+            body.reason,
+        )  # fmt: skip
+
+    @router.post("/orders/{order_id}/escalate", status_code=status.HTTP_201_CREATED)
+    def escalate_order(caller: Caller, order_id: str, body: EscalateOrder) -> Escalated:
+        wro, finding = service.escalate(
+            caller, order_id, body.expected_version, body.finding_id, body.effective,
+            body.hts_prefixes, body.note, body.reason,
+        )  # fmt: skip
+        return Escalated(wro=wro, finding=finding)
+
+    return router
