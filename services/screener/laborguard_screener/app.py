@@ -1,0 +1,85 @@
+"""The composition root: one faust app, its order feed, its shipment agent and its web pages."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faust
+
+from laborguard_platform.topics import TopicSpec, ensure_topics
+from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.orderstate import OrderFeed
+from laborguard_screener.screening import ScreeningPolicy
+from laborguard_screener.settings import ScreenerSettings
+from laborguard_screener.shipments import ShipmentScreener
+from laborguard_screener.transport import transport_with_fetch_wait
+from laborguard_screener.web import add_pages
+
+
+@dataclass(frozen=True)
+class Screener:
+    settings: ScreenerSettings
+    app: faust.App
+    feed: OrderFeed
+
+    async def create_topics(self) -> None:
+        settings = self.settings
+        specs = (
+            TopicSpec(settings.orders_topic, 1, {"cleanup.policy": "compact"}),
+            TopicSpec(settings.shipments_topic, 4),
+            TopicSpec(settings.decisions_topic, 4),
+            TopicSpec(settings.dead_letter_topic, 1),
+        )
+        await ensure_topics(settings.kafka_bootstrap, specs)
+
+
+def build(settings: ScreenerSettings, *, book: OrderBook | None = None) -> Screener:
+    app = faust.App(settings.group_id, **faust_config(settings))
+    app.transport = transport_with_fetch_wait(settings.fetch_wait_ms)(app.conf.broker_consumer, app)
+    feed = OrderFeed(settings, book if book is not None else OrderBook())
+    shipments = app.topic(settings.shipments_topic, key_serializer="raw", value_serializer="raw")
+    policy = ScreeningPolicy(fuzzy_threshold=settings.fuzzy_threshold)
+    screener = ShipmentScreener(app, settings, feed, policy)
+    app.agent(shipments, name="screen_shipments")(screener.process)
+    app.task(feed.run)
+    app.task(_quieten_logging(settings.log_level))
+    add_pages(app, feed, settings.worker_id)
+    return Screener(settings, app, feed)
+
+
+def faust_config(settings: ScreenerSettings) -> dict[str, Any]:
+    return {
+        "broker": f"kafka://{settings.kafka_bootstrap}",
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+        "autodiscover": False,
+        "datadir": str(Path(settings.data_dir) / settings.worker_id),
+        "web_host": settings.web_host,
+        "web_bind": settings.web_host,
+        "web_port": settings.web_port,
+        "topic_allow_declare": False,  # the catalogue is created up front, with its configs
+        "topic_disable_leader": True,
+        "consumer_auto_offset_reset": "earliest",  # a new group decides what is already filed
+        "stream_recovery_delay": 0.0,  # no tables to recover
+        "broker_commit_interval": settings.commit_interval_seconds,
+        "broker_session_timeout": settings.session_timeout_seconds,
+        "broker_heartbeat_interval": settings.heartbeat_interval_seconds,
+        "broker_rebalance_timeout": settings.session_timeout_seconds,
+        "producer_linger": settings.producer_linger_ms / 1000.0,
+        "producer_max_batch_size": settings.producer_batch_bytes,
+        "consumer_max_fetch_size": settings.fetch_max_bytes,
+    }
+
+
+def _quieten_logging(level: str) -> Any:
+    async def quieten() -> None:
+        # faust's worker sets the root logger to DEBUG for its spinner: every debug call then
+        # builds a record (measured: 24% of throughput).
+        logging.getLogger().setLevel(level)
+        for name in ("faust", "mode", "aiokafka"):
+            logging.getLogger(name).setLevel(level)
+
+    return quieten

@@ -1,0 +1,39 @@
+"""Dead letters: a shipment record the screener could not decide, kept with why and where from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+# Long enough for a validation message, short enough for a Kafka header.
+_MAX_ERROR_CHARS = 1000
+
+
+class DeadLetterReason(StrEnum):
+    INVALID_JSON = "invalid_json"  # not JSON, or not UTF-8
+    INVALID_CONTRACT = "invalid_contract"  # JSON, but not a valid ShipmentEvent
+    SCREENING_ERROR = "screening_error"  # a valid event the engine failed on
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """Where a record was read: what a dead letter must name so it can be found and replayed."""
+
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    reason: DeadLetterReason
+    error: str
+
+    def headers(self, source: SourceRecord) -> list[tuple[str, bytes]]:
+        return [
+            ("error", self.error[:_MAX_ERROR_CHARS].encode("utf-8", "replace")),
+            ("reason", self.reason.value.encode()),
+            ("source_topic", source.topic.encode()),
+            ("source_partition", str(source.partition).encode()),
+            ("source_offset", str(source.offset).encode()),
+        ]

@@ -1,0 +1,28 @@
+"""`laborguard-screener`: one screener worker, configured from the environment."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import faust
+
+from laborguard_screener.app import build
+from laborguard_screener.settings import ScreenerSettings
+
+
+def main() -> None:
+    settings = ScreenerSettings()
+    screener = build(settings)
+    Path(screener.app.conf.datadir).parent.mkdir(parents=True, exist_ok=True)
+    if settings.create_topics:
+        asyncio.run(screener.create_topics())
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    worker = faust.Worker(
+        screener.app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False
+    )
+    worker.execute_from_commandline()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Every screener metric, declared once; the names are shared with dashboards and alerts."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_PROCESSING_BUCKETS = (1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 1e-2, 0.1)
+
+EVENTS_CONSUMED = Counter("screener_events_consumed", "Shipment records read from Kafka")
+DECISIONS = Counter("screener_decisions", "Decisions emitted", ["outcome"])
+MATCHES = Counter("screener_matches", "Order matches in emitted decisions", ["order_kind"])
+DEAD_LETTERS = Counter("screener_dead_letters", "Records sent to the dead-letter topic", ["reason"])
+PROCESSING_SECONDS = Histogram(
+    "screener_processing_seconds",
+    "Decode, screen and encode time per event",
+    buckets=_PROCESSING_BUCKETS,
+)
+EVENT_TO_DECISION_SECONDS = Histogram(
+    "screener_event_to_decision_seconds",
+    "From the shipment's event_time to its decision",
+    buckets=_LATENCY_BUCKETS,
+)
+ORDERS_IN_FORCE = Gauge("screener_orders_in_force", "Orders in force now in the order state")
+ORDER_STATE_ORDERS = Gauge("screener_order_state_orders", "Orders held in the order state")
+ORDER_STATE_UPDATED = Gauge(
+    "screener_order_state_updated_timestamp_seconds", "Unix time of the last applied order update"
+)
+ORDER_APPLY_SECONDS = Histogram(
+    "screener_order_apply_seconds",
+    "From the registry's commit (updated_at) to the order applied here",
+    buckets=_LATENCY_BUCKETS,
+)
+CONSUMER_LAG = Gauge(
+    "screener_consumer_lag", "Records behind the high watermark", ["topic", "partition"]
+)
+READY = Gauge("screener_ready", "1 once the order state is complete, else 0")

@@ -1,0 +1,142 @@
+"""Order state: every worker follows the whole `orders` topic into its own OrderBook.
+
+A plain consumer with no group (every partition assigned, read from the beginning) rather than a
+faust table: every worker needs every order, and faust's GlobalTable applied live updates late and
+finished recovery early on the embedded broker (see docs/screener.md).
+
+The readiness gate: the state is complete once, for every partition, a fetch answered after this
+consumer started has reported a high watermark and the records below it have all been applied.
+That holds on Apache Kafka and on the embedded broker, whose ListOffsets end offsets under-report
+(start of the last batch + 1) but whose fetch responses carry the right high watermark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+
+from laborguard_contracts import ContractError, Order
+from laborguard_contracts.codec import decode
+from laborguard_screener import metrics
+from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.settings import ScreenerSettings
+
+log = logging.getLogger(__name__)
+
+# How often the orders-in-force gauge is recomputed (it walks the whole book).
+_IN_FORCE_REFRESH_SECONDS = 1.0
+
+
+def caught_up(
+    positions: Mapping[TopicPartition, int], highwaters: Mapping[TopicPartition, int | None]
+) -> bool:
+    """True when every partition has a fetched high watermark and the position has reached it."""
+    return all(
+        (highwater := highwaters.get(tp)) is not None and position >= highwater
+        for tp, position in positions.items()
+    )
+
+
+class OrderFeed:
+    """Applies every order record to `book`; `ready` is set once the book is provably complete."""
+
+    def __init__(self, settings: ScreenerSettings, book: OrderBook) -> None:
+        self.settings = settings
+        self.book = book
+        self.ready = asyncio.Event()
+        self._in_force_refreshed = 0.0
+
+    async def run(self) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=self.settings.fetch_wait_ms,
+            max_partition_fetch_bytes=self.settings.fetch_max_bytes,
+        )
+        await consumer.start()
+        try:
+            partitions = await self._assign_all(consumer)
+            while True:
+                batches = await consumer.getmany(timeout_ms=100)
+                for records in batches.values():
+                    self._apply(records)
+                await self._observe(consumer, partitions)
+        finally:
+            await consumer.stop()
+
+    async def _assign_all(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
+        topic = self.settings.orders_topic
+        while not consumer.partitions_for_topic(topic):
+            await consumer.topics()  # refreshes metadata: the topic may not exist yet
+            if not consumer.partitions_for_topic(topic):
+                await asyncio.sleep(0.5)
+        ids = sorted(consumer.partitions_for_topic(topic))
+        partitions = [TopicPartition(topic, partition) for partition in ids]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        return partitions
+
+    def _apply(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        applied_any = False
+        for record in records:
+            order = self._decode(record)
+            if order is not None and self.book.apply(order):
+                applied_any = True
+                self._observe_apply(order)
+        if applied_any:
+            metrics.ORDER_STATE_ORDERS.set(len(self.book))
+            metrics.ORDER_STATE_UPDATED.set(time.time())
+
+    def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Order | None:
+        if record.value is None:
+            log.warning(
+                "ignoring an order tombstone at offset %d (orders are never deleted)", record.offset
+            )
+            return None
+        try:
+            return decode(Order, record.value)
+        except ContractError as exc:
+            log.error(
+                "skipping an invalid order at %s/%d offset %d: %s",
+                record.topic,
+                record.partition,
+                record.offset,
+                exc,
+            )
+            return None
+
+    def _observe_apply(self, order: Order) -> None:
+        # Only live updates measure commit-to-applied; catch-up replays old commits.
+        if self.ready.is_set() and order.updated_at is not None:
+            metrics.ORDER_APPLY_SECONDS.observe(
+                (datetime.now(UTC) - order.updated_at).total_seconds()
+            )
+
+    async def _observe(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
+        positions = {tp: await consumer.position(tp) for tp in partitions}
+        highwaters = {tp: consumer.highwater(tp) for tp in partitions}
+        for tp, position in positions.items():
+            if (highwater := highwaters[tp]) is not None:
+                metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(highwater - position)
+        if not self.ready.is_set() and caught_up(positions, highwaters):
+            self._open_gate()
+        self._refresh_in_force()
+
+    def _open_gate(self) -> None:
+        log.info("order state complete: %d orders, version %s", len(self.book), self.book.version)
+        metrics.ORDER_STATE_ORDERS.set(len(self.book))
+        metrics.READY.set(1)
+        self.ready.set()
+
+    def _refresh_in_force(self) -> None:
+        now = time.monotonic()
+        if now - self._in_force_refreshed >= _IN_FORCE_REFRESH_SECONDS:
+            self._in_force_refreshed = now
+            metrics.ORDERS_IN_FORCE.set(self.book.in_force_count(datetime.now(UTC)))

@@ -1,0 +1,53 @@
+"""The screener's settings: one frozen object, read once from `LABORGUARD_SCREENER_*` variables."""
+
+from __future__ import annotations
+
+import socket
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ScreenerSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LABORGUARD_SCREENER_", frozen=True, populate_by_name=True, extra="ignore"
+    )
+
+    # Shared by every service, hence the shorter variable name.
+    kafka_bootstrap: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices("kafka_bootstrap", "LABORGUARD_KAFKA_BOOTSTRAP"),
+    )
+    # Port of /metrics, /healthz and /readyz.
+    web_port: int = Field(default=6066, ge=1, le=65535)
+    web_host: str = "127.0.0.1"
+    # Workers sharing a group id split the shipment partitions between them.
+    group_id: str = "laborguard-screener"
+    # Names this process in logs and in the `worker` header of every record it produces.
+    worker_id: str = Field(default_factory=socket.gethostname)
+    # faust keeps its small local state here (one directory per worker).
+    data_dir: str = "var/screener"
+
+    orders_topic: str = "orders"
+    shipments_topic: str = "shipments"
+    decisions_topic: str = "decisions"
+    dead_letter_topic: str = "shipments.dlq"
+    # Create the topic catalogue at start-up (the broker would auto-create them without config).
+    create_topics: bool = True
+
+    # Events screened per batch, and the longest a partial batch waits (latency vs overhead).
+    batch_size: int = Field(default=1000, ge=1, le=100_000)
+    batch_window_seconds: float = Field(default=0.005, gt=0, le=1.0)
+    # faust hard-codes a 1.5 s fetch wait; this broker answers a waiting fetch only at its end.
+    fetch_wait_ms: int = Field(default=10, ge=0, le=5000)
+    # Short: fewer duplicate decisions after a crash (each commit also flushes the producer).
+    commit_interval_seconds: float = Field(default=0.5, gt=0)
+    # The broker completes a join after half of it: takeover after a crash is ~ this long.
+    session_timeout_seconds: float = Field(default=10.0, ge=2.0)
+    heartbeat_interval_seconds: float = Field(default=1.0, gt=0)
+    producer_linger_ms: int = Field(default=5, ge=0, le=1000)
+    producer_batch_bytes: int = Field(default=256 * 1024, ge=16 * 1024)
+    fetch_max_bytes: int = Field(default=4 * 1024 * 1024, ge=64 * 1024)
+
+    fuzzy_threshold: float = Field(default=90.0, ge=0, le=100)
+    log_level: str = "WARNING"
