@@ -1,0 +1,76 @@
+"""The Kafka edge that gathers a run's decisions into a JSONL file for the report."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
+
+from aiokafka import AIOKafkaConsumer
+
+from laborguard_contracts import ContractError, Decision
+from laborguard_contracts.codec import decode
+from laborguard_replay.settings import ReplaySettings
+
+
+@dataclass(frozen=True)
+class Collected:
+    written: int
+    invalid: int
+    idle_stop: bool  # True when the topic went quiet before `count` decisions arrived
+
+
+def consumer_for(settings: ReplaySettings) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        settings.decisions_topic,
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=None,  # reads the whole topic, commits nothing, disturbs no consumer group
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=100,
+    )
+
+
+def _valid(value: bytes | None, offset: str) -> bool:
+    try:
+        decode(Decision, value or b"")
+    except ContractError as exc:
+        print(f"skipped decision at {offset}: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+async def collect(
+    settings: ReplaySettings,
+    out: IO[bytes],
+    *,
+    count: int | None,
+    idle_seconds: float,
+    progress: Callable[[int], object] = lambda n: None,
+) -> Collected:
+    """Writes decisions (their original bytes, one a line) until `count` or the topic idles."""
+    consumer = consumer_for(settings)
+    await consumer.start()
+    written = invalid = 0
+    loop = asyncio.get_running_loop()
+    last_seen = loop.time()
+    try:
+        while count is None or written < count:
+            batches = await consumer.getmany(timeout_ms=200, max_records=5000)
+            if not batches and loop.time() - last_seen > idle_seconds:
+                return Collected(written, invalid, idle_stop=True)
+            for partition, messages in batches.items():
+                last_seen = loop.time()
+                for message in messages:
+                    where = f"{partition.topic}[{partition.partition}]@{message.offset}"
+                    if not _valid(message.value, where):
+                        invalid += 1
+                        continue
+                    out.write(message.value + b"\n")
+                    written += 1
+                progress(len(messages))
+        return Collected(written, invalid, idle_stop=False)
+    finally:
+        await consumer.stop()

@@ -1,0 +1,1 @@
+"""Deterministic synthetic shipment history: catalogues, parties, listed entities, events."""

@@ -1,0 +1,138 @@
+"""Replay and collect against the real broker (topics named per test)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from laborguard_contracts import Decision, Outcome, ShipmentEvent
+from laborguard_contracts.codec import encode
+from laborguard_replay import history
+from laborguard_replay.collecting import collect
+from laborguard_replay.pacing import Pace, Window, moment
+from laborguard_replay.replay import main, replay_file
+from laborguard_replay.samples import SAMPLE_PATH
+from laborguard_replay.settings import ReplaySettings
+
+pytestmark = pytest.mark.integration
+
+WINDOW = Window(moment("2020-09-14"), moment("2020-11-01"))
+
+
+async def _consume(bootstrap: str, topic: str, count: int) -> list[tuple[bytes, bytes]]:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=100,
+    )
+    await consumer.start()
+    got: list[tuple[bytes, bytes]] = []
+    try:
+        deadline = time.monotonic() + 20
+        while len(got) < count and time.monotonic() < deadline:
+            for messages in (await consumer.getmany(timeout_ms=300)).values():
+                got += [(m.key, m.value) for m in messages]
+    finally:
+        await consumer.stop()
+    return got
+
+
+def _expected() -> list[tuple[bytes, bytes]]:
+    return [
+        (r.message.shipment_id.encode(), r.raw)
+        for r in history.read(SAMPLE_PATH, ShipmentEvent)
+        if WINDOW.contains(r.message.event_time)
+    ]
+
+
+async def test_replay_publishes_every_event_of_the_window_with_its_original_bytes(
+    bootstrap: str, unique_name: str
+) -> None:
+    settings = ReplaySettings(kafka_bootstrap=bootstrap, shipments_topic=unique_name)
+    result = await replay_file(settings, SAMPLE_PATH, pace=Pace(None), window=WINDOW)
+    expected = _expected()
+    assert result.published == len(expected) > 50
+    received = await _consume(bootstrap, unique_name, len(expected))
+    assert sorted(received) == sorted(expected)
+
+
+async def test_paced_replay_takes_the_history_span_divided_by_the_speed(
+    bootstrap: str, unique_name: str
+) -> None:
+    settings = ReplaySettings(kafka_bootstrap=bootstrap, shipments_topic=unique_name)
+    window = Window(moment("2020-09-14"), moment("2020-09-21"))
+    started = time.monotonic()
+    result = await replay_file(settings, SAMPLE_PATH, pace=Pace(86_400 * 4), window=window)
+    elapsed = time.monotonic() - started
+    assert result.published > 5
+    assert 1.0 <= elapsed < 6.0  # ~7 days of history at 4 days per second: ~1.75 s
+
+
+def test_command_line_replays_a_window_and_reports_counts(
+    bootstrap: str, unique_name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(
+        [
+            str(SAMPLE_PATH),
+            "--as-fast-as-possible",
+            "--since",
+            "2020-09-14",
+            "--until",
+            "2020-11-01",
+            "--bootstrap",
+            bootstrap,
+            "--topic",
+            unique_name,
+            "--quiet",
+        ]
+    )
+    report = capsys.readouterr().err
+    assert f"published {len(_expected())} of " in report
+
+
+def _decision(n: int) -> Decision:
+    at = datetime(2020, 10, 1, tzinfo=UTC)
+    return Decision(
+        shipment_id=f"S{n}",
+        event_id=f"S{n}-entry_filed",
+        outcome=Outcome.RELEASE,
+        fuzzy_threshold=90.0,
+        order_state_version="v",
+        orders_in_state=94,
+        engine_version="test",
+        event_time=at,
+        as_of=at,
+        decided_at=at,
+    )
+
+
+async def _publish_decisions(bootstrap: str, topic: str) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        for n in range(30):
+            await producer.send(topic, encode(_decision(n)), key=f"S{n}".encode())
+        await producer.send_and_wait(topic, b"not a decision", key=b"bad")
+    finally:
+        await producer.stop()
+
+
+def test_collect_writes_each_decision_once_and_skips_garbage(
+    bootstrap: str, unique_name: str, tmp_path: Path
+) -> None:
+    asyncio.run(_publish_decisions(bootstrap, unique_name))
+    settings = ReplaySettings(kafka_bootstrap=bootstrap, decisions_topic=unique_name)
+    out = tmp_path / "run.jsonl"
+    with open(out, "wb") as sink:
+        result = asyncio.run(collect(settings, sink, count=None, idle_seconds=2.0))
+    assert (result.written, result.invalid, result.idle_stop) == (30, 1, True)
+    assert sorted(r.message.shipment_id for r in history.read(out, Decision)) == sorted(
+        f"S{n}" for n in range(30)
+    )
