@@ -1,0 +1,117 @@
+"""The stack's parts and their wiring: the composition root of `laborguard-stack`."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from laborguard_platform.children import Child
+from laborguard_platform.embedded_broker import EmbeddedBroker
+from laborguard_platform.ports import claim
+from laborguard_platform.stack_settings import StackSettings
+from laborguard_platform.topics import ensure_topics
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    child: Child
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@dataclass
+class Stack:
+    settings: StackSettings
+    broker: EmbeddedBroker | None
+    bootstrap: str
+    registry: Endpoint
+    screeners: list[Endpoint]
+
+    @property
+    def services(self) -> list[Endpoint]:
+        return [self.registry, *self.screeners]
+
+    def start(self) -> None:
+        """Broker, topics, then the services; every child is started before any thread."""
+        if self.broker is not None:
+            self.broker.start()
+        asyncio.run(ensure_topics(self.bootstrap))
+        for endpoint in self.services:
+            endpoint.child.start()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Services first (they flush to the broker on the way out), the broker last."""
+        for endpoint in self.services:
+            endpoint.child.terminate()
+        deadline = time.monotonic() + timeout
+        for endpoint in self.services:
+            endpoint.child.stop(max(0.1, deadline - time.monotonic()))
+        if self.broker is not None:
+            self.broker.stop()
+
+
+def build(settings: StackSettings) -> Stack:
+    """Claims the ports and describes every process; nothing is started yet."""
+    run_dir = settings.run_dir
+    run_dir.mkdir(parents=True, exist_ok=True)
+    broker = None
+    bootstrap = settings.kafka_bootstrap
+    if settings.embedded_broker:
+        broker = EmbeddedBroker(
+            port=claim(settings.broker_port, "embedded broker"), log_path=run_dir / "broker.log"
+        )
+        bootstrap = broker.bootstrap
+        _fresh_database(settings)
+    registry = _registry(settings, bootstrap, claim(settings.registry_port, "registry"))
+    return Stack(settings, broker, bootstrap, registry, _screeners(settings, bootstrap))
+
+
+def _fresh_database(settings: StackSettings) -> None:
+    """A new broker holds no orders: the registry starts empty and publishes its seed again."""
+    if not settings.registry_database_url:
+        settings.sqlite_path.unlink(missing_ok=True)
+
+
+def _registry(settings: StackSettings, bootstrap: str, port: int) -> Endpoint:
+    env = {
+        "LABORGUARD_KAFKA_BOOTSTRAP": bootstrap,
+        "LABORGUARD_REGISTRY_DATABASE_URL": settings.database_url,
+        "LABORGUARD_REGISTRY_HOST": "127.0.0.1",
+        "LABORGUARD_REGISTRY_PORT": str(port),
+        "LABORGUARD_REGISTRY_SEED_ON_START": "true",
+    }
+    argv = _command("laborguard-registry", "laborguard_registry.main")
+    child = Child("registry", argv, settings.run_dir / "registry.log", env)
+    return Endpoint(child, port)
+
+
+def _screeners(settings: StackSettings, bootstrap: str) -> list[Endpoint]:
+    first = settings.screener_web_port
+    endpoints = []
+    for number in range(1, settings.workers + 1):
+        name = f"screener-{number}"
+        port = claim(first and first + number - 1, name)
+        env = {
+            "LABORGUARD_KAFKA_BOOTSTRAP": bootstrap,
+            "LABORGUARD_SCREENER_WEB_HOST": "127.0.0.1",
+            "LABORGUARD_SCREENER_WEB_PORT": str(port),
+            "LABORGUARD_SCREENER_WORKER_ID": name,
+            "LABORGUARD_SCREENER_DATA_DIR": str(settings.run_dir / name),
+        }
+        argv = _command("laborguard-screener", "laborguard_screener.main")
+        endpoints.append(Endpoint(Child(name, argv, settings.run_dir / f"{name}.log", env), port))
+    return endpoints
+
+
+def _command(script: str, module: str) -> list[str]:
+    """The console script beside this interpreter (a readable `ps`), else the module's main()."""
+    beside = Path(sys.executable).parent / script
+    if beside.is_file():
+        return [str(beside)]
+    return [sys.executable, "-c", f"import sys; from {module} import main; sys.exit(main())"]

@@ -1,0 +1,141 @@
+"""The running stack: readiness, the replay, live progress, and waiting for Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from collections.abc import Awaitable
+from typing import TextIO
+
+from laborguard_platform import replaying
+from laborguard_platform.assembly import Stack
+from laborguard_platform.errors import StackError
+from laborguard_platform.readiness import check_alive, wait_ready
+from laborguard_platform.tally import Tally, progress_line, summary
+from laborguard_platform.watch import Watch
+
+
+async def run_session(stack: Stack, out: TextIO = sys.stdout) -> None:
+    """Returns when asked to stop (SIGINT/SIGTERM) or, with exit_after_replay, once settled."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    if not await _until_stopped(_wait_all_ready(stack, out), stack, stopping):
+        return
+    tally = Tally()
+    watch = Watch(stack.bootstrap, tally, from_start=stack.broker is not None)
+    await watch.start()
+    following = asyncio.create_task(watch.follow(), name="watch")
+    started = time.monotonic()
+    try:
+        await _until_stopped(_work(stack, tally, started, out), stack, stopping)
+    finally:
+        following.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await following
+        await watch.stop()
+        print("\n" + progress_line(tally, time.monotonic() - started), file=out)
+        print(summary(tally), file=out, flush=True)
+
+
+async def _work(stack: Stack, tally: Tally, started: float, out: TextIO) -> None:
+    settings = stack.settings
+    reporter = asyncio.create_task(_report(tally, started, out), name="progress")
+    try:
+        if settings.replay:
+            await _replay(stack, tally, out)
+            if settings.exit_after_replay:
+                return
+        await asyncio.Event().wait()  # until stopped
+    finally:
+        reporter.cancel()
+
+
+async def _replay(stack: Stack, tally: Tally, out: TextIO) -> None:
+    settings = stack.settings
+    path = replaying.history_to_replay(
+        settings.replay_path, settings.replay_limit, settings.run_dir
+    )
+    print(f"Replaying {path} ...", file=out, flush=True)
+    result = await replaying.replay(stack.bootstrap, path, settings.replay_speed)
+    print(f"\nReplayed {result.published:,} events in {result.seconds:.1f}s", file=out)
+    await _settle(tally, result.published, settings.settle_timeout_seconds)
+    if not settings.exit_after_replay:  # the summary is printed on exit too
+        print("\n" + summary(tally), file=out, flush=True)
+
+
+async def _settle(tally: Tally, published: int, seconds: float) -> None:
+    """Waits until every published event is seen and decided or dead-lettered."""
+    try:
+        async with asyncio.timeout(seconds):
+            # the watch task updates the counts; polling them keeps Tally free of asyncio
+            while tally.shipments < published or tally.settled < tally.shipments:  # noqa: ASYNC110
+                await asyncio.sleep(0.2)
+    except TimeoutError:
+        raise StackError(
+            f"after {seconds:.0f}s only {tally.settled:,} of {published:,} replayed events were "
+            "decided or dead-lettered"
+        ) from None
+
+
+async def _until_stopped(work: Awaitable[None], stack: Stack, stopping: asyncio.Event) -> bool:
+    """Runs `work`: True when it ended, False when a stop was asked for; StackError when a
+    service died."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.create_task(stopping.wait())
+    try:
+        while not task.done() and not stopper.done():
+            await asyncio.wait({task, stopper}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
+            for endpoint in stack.services:
+                check_alive(endpoint.child)
+        if not task.done():
+            return False
+        task.result()
+        return True
+    finally:
+        for pending in (task, stopper):
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pending
+
+
+async def _wait_all_ready(stack: Stack, out: TextIO) -> None:
+    timeout = stack.settings.ready_timeout_seconds
+    print(
+        f"Starting: broker {stack.bootstrap}, registry, {len(stack.screeners)} screeners", file=out
+    )
+    await wait_ready(stack.registry.child, stack.registry.base_url + "/readyz", timeout)
+    await asyncio.gather(
+        *(wait_ready(s.child, s.base_url + "/readyz", timeout) for s in stack.screeners)
+    )
+    print(_links(stack), file=out, flush=True)
+
+
+def _links(stack: Stack) -> str:
+    broker = "embedded" if stack.broker is not None else "external"
+    lines = [
+        "laborguard is running (Ctrl-C stops everything):",
+        f"  kafka       {stack.bootstrap} ({broker})",
+        f"  registry    {stack.registry.base_url}/docs   metrics {stack.registry.base_url}/metrics",
+    ]
+    for endpoint in stack.screeners:
+        lines.append(f"  {endpoint.child.name:<11} metrics {endpoint.base_url}/metrics")
+    lines.append(f"  logs        {stack.settings.run_dir}/*.log")
+    return "\n".join(lines)
+
+
+async def _report(tally: Tally, started: float, out: TextIO) -> None:
+    live = out.isatty()
+    last = ""
+    while True:
+        await asyncio.sleep(0.5 if live else 5.0)
+        line = progress_line(tally, time.monotonic() - started)
+        if live:
+            print("\r" + line, end="", file=out, flush=True)
+        elif line != last:
+            print(line, file=out, flush=True)
+        last = line
