@@ -23,6 +23,13 @@ class SourceRecord:
     partition: int
     offset: int
 
+    def headers(self) -> list[tuple[str, bytes]]:
+        return [
+            ("source_topic", self.topic.encode()),
+            ("source_partition", str(self.partition).encode()),
+            ("source_offset", str(self.offset).encode()),
+        ]
+
 
 @dataclass(frozen=True, slots=True)
 class DeadLetter:
@@ -33,7 +40,5 @@ class DeadLetter:
         return [
             ("error", self.error[:_MAX_ERROR_CHARS].encode("utf-8", "replace")),
             ("reason", self.reason.value.encode()),
-            ("source_topic", source.topic.encode()),
-            ("source_partition", str(source.partition).encode()),
-            ("source_offset", str(source.offset).encode()),
+            *source.headers(),
         ]

@@ -61,29 +61,33 @@ class ShipmentScreener:
         started = time.perf_counter()
         outcome = take_in(message.value, self.feed.book, self.policy, decided_at)
         metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
+        source = SourceRecord(message.topic, message.partition, message.offset)
         if isinstance(outcome, Screened):
-            await self._emit(outcome)
+            await self._emit(outcome, source)
         else:
-            await self._dead_letter(message, outcome)
+            await self._dead_letter(message, outcome, source)
 
-    async def _emit(self, screened: Screened) -> None:
+    async def _emit(self, screened: Screened, source: SourceRecord) -> None:
         decision = screened.decision
-        key = decision.shipment_id.encode()
-        await self._send(self.settings.decisions_topic, key, screened.value, self._worker_header)
+        # The source headers tie a decision to the exact record it decided (audit, replays).
+        headers = source.headers() + self._worker_header
+        await self._send(
+            self.settings.decisions_topic, decision.shipment_id.encode(), screened.value, headers
+        )
         _count(decision)
 
-    async def _dead_letter(self, message: faust.types.Message, dead: DeadLetter) -> None:
-        source = SourceRecord(message.topic, message.partition, message.offset)
+    async def _dead_letter(
+        self, message: faust.types.Message, dead: DeadLetter, source: SourceRecord
+    ) -> None:
         log.warning(
             "dead-lettering %s/%d@%d: %s", source.topic, source.partition, source.offset, dead.error
         )
         headers = dead.headers(source) + self._worker_header
-        value = message.value or b""
-        await self._send(self.settings.dead_letter_topic, message.key, value, headers)
+        await self._send(self.settings.dead_letter_topic, message.key, message.value, headers)
         metrics.DEAD_LETTERS.labels(dead.reason.value).inc()
 
     async def _send(
-        self, topic: str, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]
+        self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
     ) -> None:
         # Not awaited: faust flushes the producer before every offset commit.
         sent = await self.app.producer.send(topic, key, value, None, None, headers)

@@ -1,0 +1,200 @@
+"""Screener workers as real processes (the console script), and Kafka reads and writes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+
+from laborguard_platform.embedded_broker import free_port
+from laborguard_platform.topics import TopicSpec, ensure_topics
+
+SCREENER = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard-screener"
+
+
+@dataclass(frozen=True)
+class Topics:
+    orders: str
+    shipments: str
+    decisions: str
+    dead_letters: str
+
+    @classmethod
+    def named(cls, prefix: str) -> Topics:
+        return cls(
+            f"{prefix}-orders", f"{prefix}-shipments", f"{prefix}-decisions", f"{prefix}-dlq"
+        )
+
+    async def create(self, bootstrap: str) -> None:
+        specs = (
+            TopicSpec(self.orders, 1, {"cleanup.policy": "compact"}),
+            TopicSpec(self.shipments, 4),
+            TopicSpec(self.decisions, 4),
+            TopicSpec(self.dead_letters, 1),
+        )
+        await ensure_topics(bootstrap, specs)
+
+
+class Worker:
+    """One `laborguard-screener` process; its log goes to a file the test can print on failure."""
+
+    def __init__(
+        self, bootstrap: str, topics: Topics, group: str, worker_id: str, workdir: Path, **env: str
+    ) -> None:
+        self.worker_id = worker_id
+        self.port = free_port()
+        self.log_path = workdir / f"{worker_id}.log"
+        self.env = {
+            **os.environ,
+            "LABORGUARD_KAFKA_BOOTSTRAP": bootstrap,
+            "LABORGUARD_SCREENER_WEB_PORT": str(self.port),
+            "LABORGUARD_SCREENER_GROUP_ID": group,
+            "LABORGUARD_SCREENER_WORKER_ID": worker_id,
+            "LABORGUARD_SCREENER_DATA_DIR": str(workdir / "data"),
+            "LABORGUARD_SCREENER_ORDERS_TOPIC": topics.orders,
+            "LABORGUARD_SCREENER_SHIPMENTS_TOPIC": topics.shipments,
+            "LABORGUARD_SCREENER_DECISIONS_TOPIC": topics.decisions,
+            "LABORGUARD_SCREENER_DEAD_LETTER_TOPIC": topics.dead_letters,
+            **{f"LABORGUARD_SCREENER_{name.upper()}": value for name, value in env.items()},
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Worker:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [str(SCREENER)], env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
+        return self
+
+    def get(self, path: str) -> tuple[int, Any]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=2) as r:
+                body = r.read()
+                status = r.status
+        except urllib.error.HTTPError as exc:
+            body, status = exc.read(), exc.code
+        text = body.decode()
+        return status, json.loads(text) if path != "/metrics" else text
+
+    def readiness(self) -> dict[str, Any] | None:
+        try:
+            return self.get("/readyz")[1]  # type: ignore[no-any-return]
+        except (OSError, ValueError):
+            return None
+
+    def wait_ready(self, timeout: float = 45.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None and self.process.poll() is None, self.log()
+            state = self.readiness()
+            if state is not None and state["ready"]:
+                return state
+            time.sleep(0.2)
+        raise AssertionError(f"{self.worker_id} not ready after {timeout}s\n{self.log()}")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
+
+
+async def produce(
+    bootstrap: str,
+    topic: str,
+    records: Iterable[tuple[bytes | None, bytes | None]],
+    partition: int | None = None,
+) -> list[tuple[int, int]]:
+    """Sends every (key, value); returns the (partition, offset) of each, in order."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, acks="all")
+    await producer.start()
+    try:
+        sent = [
+            await producer.send(topic, value, key=key, partition=partition)
+            for key, value in records
+        ]
+        metadata = await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+    return [(m.partition, m.offset) for m in metadata]
+
+
+Records = list[ConsumerRecord[bytes, bytes]]
+
+
+async def read(bootstrap: str, topics: Iterable[str], count: int, within: float = 30.0) -> Records:
+    """Every record of `topics` from the beginning, until `count` arrived or `within` s pass."""
+    return await read_until(bootstrap, topics, lambda records: len(records) >= count, within)
+
+
+async def read_sources(
+    bootstrap: str, topics: Iterable[str], sources: Iterable[tuple[int, int]], within: float = 15.0
+) -> dict[tuple[int, int], Records]:
+    """The output records of the given shipment records (by source partition and offset)."""
+    wanted = set(sources)
+
+    def found(records: Records) -> dict[tuple[int, int], Records]:
+        by_source: dict[tuple[int, int], Records] = {}
+        for record in records:
+            if (source := source_of(record)) in wanted:
+                by_source.setdefault(source, []).append(record)
+        return by_source
+
+    records = await read_until(
+        bootstrap, topics, lambda got: len(found(got)) == len(wanted), within
+    )
+    return found(records)
+
+
+async def read_until(
+    bootstrap: str, topics: Iterable[str], done: Callable[[Records], bool], within: float
+) -> Records:
+    consumer = AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=50,
+    )
+    await consumer.start()
+    records: Records = []
+    deadline = time.monotonic() + within
+    try:
+        while not done(records) and time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=200)
+            records.extend(record for batch in batches.values() for record in batch)
+    finally:
+        await consumer.stop()
+    return records
+
+
+def headers(record: ConsumerRecord[bytes, bytes]) -> dict[str, str]:
+    return {name: value.decode() for name, value in record.headers}
+
+
+def source_of(record: ConsumerRecord[bytes, bytes]) -> tuple[int, int]:
+    found = headers(record)
+    return int(found["source_partition"]), int(found["source_offset"])

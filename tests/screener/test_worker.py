@@ -1,0 +1,128 @@
+"""One screener process over the seed orders: decisions, dead letters, order updates, pages."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from aiokafka import ConsumerRecord
+
+from laborguard_contracts import Decision, Outcome
+from laborguard_contracts.codec import decode, encode
+
+from .factory import entity_order, shipment
+from .harness import Topics, Worker, headers, produce, read_sources
+
+pytestmark = pytest.mark.integration
+
+
+def _number() -> int:
+    return uuid.uuid4().int % 10**12
+
+
+def _outputs(
+    bootstrap: str, topics: Topics, sources: list[tuple[int, int]]
+) -> dict[tuple[int, int], ConsumerRecord[bytes, bytes]]:
+    found = asyncio.run(read_sources(bootstrap, [topics.decisions, topics.dead_letters], sources))
+    assert all(len(records) == 1 for records in found.values()), found
+    return {source: records[0] for source, records in found.items()}
+
+
+def test_detains_and_releases_and_dead_letters_with_the_source_named(
+    bootstrap: str, seeded: tuple[Worker, Topics]
+) -> None:
+    _, topics = seeded
+    n = _number()
+    detained = shipment(n, manufacturer="Hetian Taida Apparel Co., Ltd.", country="CN")
+    released = shipment(n + 1)
+    values = [encode(detained), encode(released), b"{not json", b'{"shipment_id": "x"}']
+    sources = asyncio.run(
+        produce(bootstrap, topics.shipments, ((b"k", value) for value in values), partition=1)
+    )
+    out = _outputs(bootstrap, topics, sources)
+
+    assert decode(Decision, out[sources[0]].value).outcome is Outcome.DETAIN
+    assert decode(Decision, out[sources[1]].value).outcome is Outcome.RELEASE
+    assert out[sources[0]].key == detained.shipment_id.encode()
+    for source, value, reason in zip(
+        sources[2:], values[2:], ["invalid_json", "invalid_contract"], strict=True
+    ):
+        dead = out[source]
+        assert dead.topic == topics.dead_letters and dead.value == value
+        assert headers(dead)["reason"] == reason
+        assert headers(dead)["source_topic"] == topics.shipments
+        assert headers(dead)["error"]
+
+
+def test_redelivered_shipment_gets_an_identical_decision(
+    bootstrap: str, seeded: tuple[Worker, Topics]
+) -> None:
+    _, topics = seeded
+    value = encode(shipment(_number(), manufacturer="Xinjiang Production and Construction Corps"))
+    sources = asyncio.run(produce(bootstrap, topics.shipments, [(b"k", value), (b"k", value)]))
+    out = _outputs(bootstrap, topics, sources)
+    first, second = (decode(Decision, out[source].value) for source in sources)
+
+    assert first.outcome is Outcome.DETAIN
+    assert first.model_copy(update={"decided_at": second.decided_at}) == second
+
+
+def test_order_update_applies_to_shipments_decided_after_it_is_seen(
+    bootstrap: str, seeded: tuple[Worker, Topics]
+) -> None:
+    worker, topics = seeded
+    n = _number()
+    name = f"Quillon {n} Cotton Spinning Co Ltd"
+    before = asyncio.run(produce(bootstrap, topics.shipments, [(b"k", encode(shipment(n, name)))]))
+    order = entity_order(n, name, updated_at=datetime.now(UTC))
+    state = worker.wait_ready()
+    asyncio.run(produce(bootstrap, topics.orders, [(order.order_id.encode(), encode(order))]))
+    seen = _wait_for_orders(worker, state["orders"] + 1)
+    after = asyncio.run(
+        produce(bootstrap, topics.shipments, [(b"k", encode(shipment(n + 1, name)))])
+    )
+    out = _outputs(bootstrap, topics, before + after)
+    old, new = decode(Decision, out[before[0]].value), decode(Decision, out[after[0]].value)
+
+    assert old.outcome is Outcome.RELEASE
+    assert new.outcome is Outcome.DETAIN
+    assert [m.order_id for m in new.matches] == [order.order_id]
+    assert new.order_state_version == seen["order_state_version"] != old.order_state_version
+
+
+def _wait_for_orders(worker: Worker, count: int, timeout: float = 10.0) -> dict:  # type: ignore[type-arg]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = worker.wait_ready()
+        if state["orders"] >= count:
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"order state stuck at {state}")
+
+
+def test_serves_health_readiness_and_the_shared_metric_names(
+    seeded: tuple[Worker, Topics],
+) -> None:
+    worker, _ = seeded
+    assert worker.get("/healthz") == (200, {"status": "ok", "worker": "seeded"})
+    status, ready = worker.get("/readyz")
+    assert status == 200 and ready["ready"] and ready["orders"] >= 94
+    _, text = worker.get("/metrics")
+    for name in [
+        "screener_events_consumed_total",
+        'screener_decisions_total{outcome="DETAIN"}',
+        'screener_matches_total{order_kind="wro"}',
+        'screener_dead_letters_total{reason="invalid_json"}',
+        "screener_processing_seconds_bucket",
+        "screener_event_to_decision_seconds_bucket",
+        "screener_orders_in_force",
+        "screener_order_state_orders",
+        "screener_order_state_updated_timestamp_seconds",
+        "screener_order_apply_seconds_bucket",
+        "screener_consumer_lag{",
+        "screener_ready 1.0",
+    ]:
+        assert name in text, name
