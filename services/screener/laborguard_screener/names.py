@@ -11,12 +11,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from laborguard_screener.tokenindex import TokenIndex
 from laborguard_screener.vocabulary import (
     GENERIC_WORDS,
     LEGAL_FORM_WORDS,
     NATIVE_LEGAL_SUFFIXES,
     ROMANISATIONS,
     SYNONYMS,
+    TRADE_WORDS,
 )
 
 # Phrases that annotate a listed name rather than name anything: "(former name)",
@@ -25,6 +27,11 @@ _ANNOTATIONS = re.compile(
     r"\((?:former name|formerly [^)]*|including [^)]*)\)"
     r"|\band (?:its )?(?:subsidiaries|subordinates|subordinate units)(?: and joint ventures)?\b"
 )
+# Misspelt generic words ("Silicn", "Corporaton", "Pacfic") must not turn distinctive. Place
+# names only count from six letters: "Xinya" is a name, not a misspelt "Xinye".
+_TRADE_SPELLINGS = TokenIndex.of(TRADE_WORDS | LEGAL_FORM_WORDS)
+_PLACE_SPELLINGS = TokenIndex.of(GENERIC_WORDS - TRADE_WORDS)
+_PLACE_SPELLING_MIN = 6
 _NON_WORD = re.compile(r"[\W_]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -53,7 +60,12 @@ def name_key(name: str) -> NameKey:
 
 
 def is_distinctive(token: str) -> bool:
-    return len(token) >= 3 and not token.isdigit() and token not in GENERIC_WORDS
+    """Long enough, not a number, and not a generic word (nor a misspelling of one)."""
+    if len(token) < 3 or token.isdigit() or token in GENERIC_WORDS:
+        return False
+    if _TRADE_SPELLINGS.near(token):
+        return False
+    return len(token) < _PLACE_SPELLING_MIN or not _PLACE_SPELLINGS.near(token)
 
 
 def has_native_script(name: str) -> bool:

@@ -8,6 +8,7 @@ with a handful of dictionary look-ups instead of a scan of the vocabulary.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from rapidfuzz.distance import OSA
 
@@ -17,6 +18,13 @@ TYPO_MIN_LENGTH = 5
 class TokenIndex:
     def __init__(self) -> None:
         self._variants: defaultdict[str, set[str]] = defaultdict(set)
+
+    @classmethod
+    def of(cls, tokens: Iterable[str]) -> TokenIndex:
+        index = cls()
+        for token in tokens:
+            index.add(token)
+        return index
 
     def add(self, token: str) -> None:
         for variant in _variants(token):
