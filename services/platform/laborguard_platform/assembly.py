@@ -75,7 +75,8 @@ def build(settings: StackSettings) -> Stack:
 def _fresh_database(settings: StackSettings) -> None:
     """A new broker holds no orders: the registry starts empty and publishes its seed again."""
     if not settings.registry_database_url:
-        settings.sqlite_path.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{settings.sqlite_path}{suffix}").unlink(missing_ok=True)
 
 
 def _registry(settings: StackSettings, bootstrap: str, port: int) -> Endpoint:
