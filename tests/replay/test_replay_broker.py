@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,7 @@ async def _consume(bootstrap: str, topic: str, count: int) -> list[tuple[bytes, 
     return got
 
 
+@cache
 def _expected() -> list[tuple[bytes, bytes]]:
     return [
         (r.message.shipment_id.encode(), r.raw)

@@ -16,6 +16,8 @@ def run(command: Callable[[], None]) -> None:
     except ReplayError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_ERROR) from exc
+    except BrokenPipeError:  # output piped into `head`: not an error of ours
+        sys.stderr.close()
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         raise SystemExit(130) from None
