@@ -160,27 +160,31 @@ def test_ctrl_c_stops_the_stack_and_leaves_nothing_running(stack: StackUnderTest
     assert all(_refuses_connections(port) for port in ports)
 
 
-def test_exit_after_replay_stops_once_every_replayed_event_is_decided(tmp_path: Path) -> None:
-    under_test = start_stack(tmp_path, "--exit-after-replay", "--replay-limit=300", workers=1)
-    code = under_test.running.wait_exit(120)
-    assert code == 0, under_test.running.output
-    assert _decided(under_test.running.output) == (300, 300)
-    assert processes_mentioning(str(tmp_path)) == []
-
-
-def test_runs_on_an_external_kafka_and_postgresql(
+def test_runs_on_an_external_kafka_and_postgresql_then_republishes_to_a_new_broker(
     tmp_path: Path, own_broker: EmbeddedBroker, postgres_url: str
 ) -> None:
-    under_test = start_stack(
-        tmp_path,
+    """Run 1: external Kafka and PostgreSQL, replay, exit once all decided. Run 2: the same
+    database with a new embedded broker: the stack has the registry republish its orders and is
+    ready only once the screener holds every one of them."""
+    first = start_stack(
+        tmp_path / "external",
         f"--kafka-bootstrap={own_broker.bootstrap}",
         f"--database-url={postgres_url}",
         "--exit-after-replay",
         "--replay-limit=200",
         workers=1,
     )
-    code = under_test.running.wait_exit(120)
-    assert code == 0, under_test.running.output
-    assert f"{own_broker.bootstrap} (external)" in under_test.running.output
-    assert _decided(under_test.running.output) == (200, 200)
+    assert first.running.wait_exit(120) == 0, first.running.output
+    assert f"{own_broker.bootstrap} (external)" in first.running.output
+    assert _decided(first.running.output) == (200, 200)
     assert own_broker.running  # an external broker is not the stack's to stop
+
+    second = start_stack(
+        tmp_path / "embedded",
+        f"--database-url={postgres_url}",
+        "--no-replay",
+        "--exit-after-replay",
+        workers=1,
+    )
+    assert second.running.wait_exit(120) == 0, second.running.output
+    assert "(embedded)" in second.running.output

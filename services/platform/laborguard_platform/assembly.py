@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
 import sys
 import time
 from dataclasses import dataclass
@@ -32,6 +34,12 @@ class Stack:
     bootstrap: str
     registry: Endpoint
     screeners: list[Endpoint]
+    admin_token: str
+
+    @property
+    def must_republish(self) -> bool:
+        """A database of the user's own has published its orders to some other broker."""
+        return self.broker is not None and bool(self.settings.registry_database_url)
 
     @property
     def services(self) -> list[Endpoint]:
@@ -68,8 +76,9 @@ def build(settings: StackSettings) -> Stack:
         )
         bootstrap = broker.bootstrap
         _fresh_database(settings)
-    registry = _registry(settings, bootstrap, claim(settings.registry_port, "registry"))
-    return Stack(settings, broker, bootstrap, registry, _screeners(settings, bootstrap))
+    token = os.environ.get("LABORGUARD_REGISTRY_ADMIN_TOKEN") or secrets.token_urlsafe(24)
+    registry = _registry(settings, bootstrap, claim(settings.registry_port, "registry"), token)
+    return Stack(settings, broker, bootstrap, registry, _screeners(settings, bootstrap), token)
 
 
 def _fresh_database(settings: StackSettings) -> None:
@@ -79,8 +88,9 @@ def _fresh_database(settings: StackSettings) -> None:
             Path(f"{settings.sqlite_path}{suffix}").unlink(missing_ok=True)
 
 
-def _registry(settings: StackSettings, bootstrap: str, port: int) -> Endpoint:
+def _registry(settings: StackSettings, bootstrap: str, port: int, token: str) -> Endpoint:
     env = {
+        "LABORGUARD_REGISTRY_ADMIN_TOKEN": token,
         "LABORGUARD_KAFKA_BOOTSTRAP": bootstrap,
         "LABORGUARD_REGISTRY_DATABASE_URL": settings.database_url,
         "LABORGUARD_REGISTRY_HOST": "127.0.0.1",

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from laborguard_platform import replaying
 from laborguard_platform.assembly import Stack
+from laborguard_platform.convergence import republish, wait_converged
 from laborguard_platform.errors import StackError
 from laborguard_platform.readiness import check_alive, wait_ready
 from laborguard_platform.tally import Tally, progress_line, summary
@@ -48,8 +49,8 @@ async def _work(stack: Stack, tally: Tally, started: float, out: TextIO) -> None
     try:
         if settings.replay:
             await _replay(stack, tally, out)
-            if settings.exit_after_replay:
-                return
+        if settings.exit_after_replay:  # without a replay: once ready, a smoke check
+            return
         await asyncio.Event().wait()  # until stopped
     finally:
         reporter.cancel()
@@ -109,9 +110,13 @@ async def _wait_all_ready(stack: Stack, out: TextIO) -> None:
         f"Starting: broker {stack.bootstrap}, registry, {len(stack.screeners)} screeners", file=out
     )
     await wait_ready(stack.registry.child, stack.registry.base_url + "/readyz", timeout)
+    if stack.must_republish:
+        await republish(stack.registry.base_url, stack.admin_token)
     await asyncio.gather(
         *(wait_ready(s.child, s.base_url + "/readyz", timeout) for s in stack.screeners)
     )
+    screeners = [s.base_url for s in stack.screeners]
+    await wait_converged(stack.registry.base_url, screeners, timeout)
     print(_links(stack), file=out, flush=True)
 
 

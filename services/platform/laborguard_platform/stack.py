@@ -52,6 +52,9 @@ def settings_from(argv: list[str] | None) -> StackSettings:
     return StackSettings(**options)
 
 
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # SIGTERM while starting: unwind like Ctrl-C
 
@@ -65,10 +68,12 @@ def run(settings: StackSettings) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the stop
-        print("Stopping ...", flush=True)
+        # a second Ctrl-C must not cut the stop short and leave children behind
+        ignored = {signum: signal.signal(signum, signal.SIG_IGN) for signum in _STOPS}
+        print("Stopping (at most 15s) ...", flush=True)
         stack.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, ignored[signal.SIGINT])
         print("Stopped; nothing left running.", flush=True)
 
 

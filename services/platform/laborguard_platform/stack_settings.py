@@ -45,7 +45,8 @@ class StackSettings(BaseSettings):
     replay_speed: float = Field(0.0, ge=0)
     # Replay only the first N events (0 = all): quick runs and tests.
     replay_limit: int = Field(0, ge=0)
-    # Stop everything once every replayed event is decided (or dead-lettered).
+    # Stop everything once every replayed event is decided (or dead-lettered); with no replay,
+    # once everything is ready.
     exit_after_replay: bool = False
     # Logs of every child, the SQLite file and the screeners' local state.
     run_dir: Path = Path("var/stack")
