@@ -90,9 +90,9 @@ def topic_reader() -> TopicReader:
 
 
 async def read_topic(
-    bootstrap: str, topic: str, until: int, within: float = 60.0
+    bootstrap: str, topic: str, expected: set[tuple[str, int]], within: float = 60.0
 ) -> list[tuple[str, Order]]:
-    """(key, order) of every message on the topic, once at least `until` have arrived."""
+    """(key, order) of every message on the topic, once every expected (key, version) arrived."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
@@ -102,17 +102,26 @@ async def read_topic(
     )
     await consumer.start()
     seen: list[tuple[str, Order]] = []
+    missing = set(expected)
     try:
         async with asyncio.timeout(within):
-            while len(seen) < until:
+            while missing:
                 batches = await consumer.getmany(timeout_ms=500)
                 for records in batches.values():
-                    seen.extend((r.key.decode(), decode(Order, r.value)) for r in records)
+                    for record in records:
+                        order = decode(Order, record.value)
+                        seen.append((record.key.decode(), order))
+                        missing.discard((order.order_id, order.version))
     except TimeoutError:
         pass
     finally:
         await consumer.stop()
     return seen
+
+
+@pytest.fixture
+def first_seen() -> Callable[[list[tuple[str, Order]]], dict[str, list[int]]]:
+    return first_seen_versions
 
 
 def first_seen_versions(messages: list[tuple[str, Order]]) -> dict[str, list[int]]:

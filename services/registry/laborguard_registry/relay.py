@@ -71,9 +71,10 @@ class Relay:
         await self._reset()
 
     async def _round(self) -> int:
+        # Connect first even with nothing to send: that creates the topic up front.
+        publisher = await self._connected()
         rows = await asyncio.to_thread(self._outbox.unsent, self._batch_size)
         if rows:
-            publisher = await self._connected()
             await publisher.publish(rows)
             await asyncio.to_thread(self._outbox.mark_sent, [row.outbox_id for row in rows])
             metrics.OUTBOX_PUBLISHED.inc(len(rows))
