@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from laborguard_contracts import ShipmentEvent
-from laborguard_contracts.codec import dumps
+from laborguard_contracts.codec import dumps, loads
 from laborguard_replay import history
 from laborguard_replay.errors import HistoryError
 from laborguard_replay.pacing import Pace, Window, moment
@@ -72,3 +72,17 @@ def test_written_history_reads_back_identically(tmp_path: Path) -> None:
     path = tmp_path / "copy.jsonl"
     assert history.write(path, events) == 50
     assert list(history.read_events(path)) == events
+
+
+def test_unvalidated_replay_passes_a_bad_line_on_but_still_needs_key_and_time(
+    tmp_path: Path,
+) -> None:
+    event = loads(_first_events(1)[0])
+    wrong_hts = dumps({**event, "lines": [{**event["lines"][0], "hts_code": "61A9"}]})
+    no_time = dumps({k: v for k, v in event.items() if k != "event_time"})
+    path = _write(tmp_path / "h.jsonl.gz", [wrong_hts, no_time])
+    tally = Tally()
+    with pytest.raises(HistoryError) as caught:
+        for record in records(path, tally, skip_invalid=False, validate=False):
+            assert record.raw == wrong_hts  # goes on to the screener's dead-letter topic
+    assert (caught.value.line, caught.value.field) == (2, "event_time")

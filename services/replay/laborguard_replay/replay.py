@@ -18,6 +18,7 @@ from tqdm import tqdm
 from laborguard_replay import history
 from laborguard_replay.cli import run
 from laborguard_replay.collecting import Collected, collect
+from laborguard_replay.errors import ReplayError
 from laborguard_replay.pacing import Pace, Window, moment
 from laborguard_replay.publishing import publish
 from laborguard_replay.schedule import Tally, records, sends
@@ -39,6 +40,7 @@ async def replay_file(
     window: Window | None = None,
     skip_invalid: bool = False,
     reencode: bool = False,
+    validate: bool = True,
     quiet: bool = True,
 ) -> ReplayResult:
     """Publishes the file's events in the window at the pace; the library entry point."""
@@ -46,7 +48,7 @@ async def replay_file(
     total = None if quiet else sum(1 for _ in history.raw_lines(path))
     started = time.perf_counter()
     with tqdm(total=total, unit=" events", disable=quiet, file=sys.stderr) as bar:
-        items = records(path, tally, skip_invalid=skip_invalid)
+        items = records(path, tally, skip_invalid=skip_invalid, validate=validate)
         planned = sends(items, window or Window(), pace, tally, reencode=reencode)
         published = await publish(settings, planned, bar.update)
     return ReplayResult(published, tally, time.perf_counter() - started)
@@ -93,6 +95,12 @@ def _publish_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="publish the codec's encoding instead of the original line bytes",
     )
+    parser.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="check only shipment_id and event_time (faster; the screener's "
+        "dead-letter topic then catches bad events)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -117,6 +125,8 @@ def _collect_parser() -> argparse.ArgumentParser:
 
 def _replay(argv: list[str]) -> None:
     args = _publish_parser().parse_args(argv)
+    if args.reencode and args.no_validate:
+        raise ReplayError("--reencode needs validated events: drop --no-validate")
     pace = Pace(None if args.as_fast_as_possible else args.speed)
     result = asyncio.run(
         replay_file(

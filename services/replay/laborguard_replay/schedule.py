@@ -7,11 +7,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
 from laborguard_contracts import ShipmentEvent
 from laborguard_contracts.codec import encode
+from laborguard_contracts.types import Identifier
 from laborguard_replay import history
 from laborguard_replay.errors import HistoryError
 from laborguard_replay.pacing import Pace, Window
+
+
+class EventHeader(BaseModel):
+    """What pacing and keying need of an event, for replays that skip full validation."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    shipment_id: Identifier
+    event_time: AwareDatetime
+
+
+Replayed = ShipmentEvent | EventHeader
 
 
 @dataclass(frozen=True)
@@ -31,12 +45,14 @@ class Tally:
 
 
 def records(
-    path: Path, tally: Tally, *, skip_invalid: bool
-) -> Iterator[history.Record[ShipmentEvent]]:
+    path: Path, tally: Tally, *, skip_invalid: bool, validate: bool = True
+) -> Iterator[history.Record[Replayed]]:
+    """The file's events; validate=False checks only the shipment id and event time."""
+    model: type[Replayed] = ShipmentEvent if validate else EventHeader
     for number, raw in history.raw_lines(path):
         tally.read += 1
         try:
-            yield history.parse(path, number, raw, ShipmentEvent)
+            yield history.parse(path, number, raw, model)
         except HistoryError as exc:
             if not skip_invalid:
                 raise
@@ -45,7 +61,7 @@ def records(
 
 
 def sends(
-    items: Iterator[history.Record[ShipmentEvent]],
+    items: Iterator[history.Record[Replayed]],
     window: Window,
     pace: Pace,
     tally: Tally,
@@ -60,5 +76,5 @@ def sends(
             tally.outside_window += 1
             continue
         first = first or event.event_time
-        value = encode(event) if reencode else record.raw
+        value = encode(event) if reencode and isinstance(event, ShipmentEvent) else record.raw
         yield Send(pace.offset(first, event.event_time), event.shipment_id.encode(), value)
