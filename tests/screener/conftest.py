@@ -35,6 +35,8 @@ def start_worker(
         yield start
     finally:
         for worker in started:
+            worker.terminate()
+        for worker in started:
             worker.stop()
 
 

@@ -36,15 +36,24 @@ class Screener:
         await ensure_topics(settings.kafka_bootstrap, specs)
 
 
+class _ScreenerApp(faust.App):
+    """A faust app that starts its order feed with itself, not after the first group join."""
+
+    feed: OrderFeed
+
+    async def on_start(self) -> None:
+        await super().on_start()
+        self.add_future(self.feed.run())
+
+
 def build(settings: ScreenerSettings, *, book: OrderBook | None = None) -> Screener:
-    app = faust.App(settings.group_id, **faust_config(settings))
+    app = _ScreenerApp(settings.group_id, **faust_config(settings))
     app.transport = transport_with_fetch_wait(settings.fetch_wait_ms)(app.conf.broker_consumer, app)
-    feed = OrderFeed(settings, book if book is not None else OrderBook())
+    feed = app.feed = OrderFeed(settings, book if book is not None else OrderBook())
     shipments = app.topic(settings.shipments_topic, key_serializer="raw", value_serializer="raw")
     policy = ScreeningPolicy(fuzzy_threshold=settings.fuzzy_threshold)
     screener = ShipmentScreener(app, settings, feed, policy)
     app.agent(shipments, name="screen_shipments")(screener.process)
-    app.task(feed.run)
     app.task(_quieten_logging(settings.log_level))
     add_pages(app, feed, settings.worker_id)
     return Screener(settings, app, feed)

@@ -43,7 +43,7 @@ class ScreenerSettings(BaseSettings):
     # Short: fewer duplicate decisions after a crash (each commit also flushes the producer).
     commit_interval_seconds: float = Field(default=0.5, gt=0)
     # The broker completes a join after half of it: takeover after a crash is ~ this long.
-    session_timeout_seconds: float = Field(default=10.0, ge=2.0)
+    session_timeout_seconds: float = Field(default=6.0, ge=2.0)
     heartbeat_interval_seconds: float = Field(default=1.0, gt=0)
     producer_linger_ms: int = Field(default=5, ge=0, le=1000)
     producer_batch_bytes: int = Field(default=256 * 1024, ge=16 * 1024)

@@ -1,0 +1,165 @@
+"""Two workers: the same order state everywhere, and a SIGKILLed worker's partitions taken over."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from laborguard_contracts import Decision
+from laborguard_contracts.codec import decode, encode
+from laborguard_contracts.seed import load_seed
+from laborguard_screener.orderbook import OrderBook
+
+from .factory import entity_order, shipment, synthetic_name
+from .harness import Topics, Worker, headers, produce, source_of
+
+pytestmark = pytest.mark.integration
+
+
+def test_two_workers_converge_on_10_000_orders_sent_before_and_during_start(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    early = [entity_order(n, synthetic_name(n)) for n in range(5000)]
+    late = [entity_order(n, synthetic_name(n)) for n in range(5000, 10_000)]
+    updates = [entity_order(n, synthetic_name(n), version=2) for n in range(0, 10_000, 10)]
+    expected = OrderBook.of([*early, *late, *updates])  # before the workers compete for CPU
+    asyncio.run(produce(bootstrap, topics.orders, _keyed(early)))
+    workers = [start_worker("a"), start_worker("b")]
+    for chunk in range(0, 5000, 1000):  # live updates, while the workers start and recover
+        asyncio.run(produce(bootstrap, topics.orders, _keyed(late[chunk : chunk + 1000])))
+    asyncio.run(produce(bootstrap, topics.orders, _keyed(updates)))
+
+    states = [_wait_for_version(worker, expected.version) for worker in workers]
+
+    assert [state["orders"] for state in states] == [10_000, 10_000]
+    assert states[0]["order_state_version"] == states[1]["order_state_version"]
+
+
+def _keyed(orders: list) -> list[tuple[bytes, bytes]]:  # type: ignore[type-arg]
+    return [(order.order_id.encode(), encode(order)) for order in orders]
+
+
+def _wait_for_version(worker: Worker, version: str, timeout: float = 60.0) -> dict:  # type: ignore[type-arg]
+    deadline = time.monotonic() + timeout
+    state = None
+    while time.monotonic() < deadline:
+        state = worker.readiness()
+        if state and state["ready"] and state["order_state_version"] == version:
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"{worker.worker_id} stuck at {state}\n{worker.log()}")
+
+
+class Ledger:
+    """Every decision read back, with when it arrived and which worker made it."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[tuple[float, str, tuple[int, int], Decision]] = []
+
+    async def follow(self, bootstrap: str, topic: str, stop: asyncio.Event) -> None:
+        consumer = AIOKafkaConsumer(
+            topic,
+            bootstrap_servers=bootstrap,
+            group_id=None,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=20,
+        )
+        await consumer.start()
+        try:
+            while not stop.is_set():
+                for records in (await consumer.getmany(timeout_ms=100)).values():
+                    now = time.monotonic()
+                    for r in records:
+                        decision = decode(Decision, r.value)
+                        self.arrivals.append((now, headers(r)["worker"], source_of(r), decision))
+        finally:
+            await consumer.stop()
+
+    def owners(self) -> dict[int, str]:
+        return {source[0]: worker for _, worker, source, _ in self.arrivals}
+
+    def decided(self) -> set[tuple[int, int]]:
+        return {source for _, _, source, _ in self.arrivals}
+
+
+async def _kill_mid_stream(
+    bootstrap: str, topics: Topics, victim: Worker, rate: int
+) -> tuple[Ledger, float, list[tuple[int, int]]]:
+    ledger, stop = Ledger(), asyncio.Event()
+    following = asyncio.create_task(ledger.follow(bootstrap, topics.decisions, stop))
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    await producer.start()
+    sources: list[tuple[int, int]] = []
+    killed_at = 0.0
+    try:
+        number = 0
+        started = time.monotonic()
+        while len(set(ledger.owners().values())) < 2:  # both workers hold partitions
+            assert time.monotonic() - started < 40, "the second worker never got partitions"
+            sources += await _send(producer, topics.shipments, range(number, number + 8))
+            number += 8
+            await asyncio.sleep(0.25)
+        phase = time.monotonic()
+        while time.monotonic() - phase < 6.0:
+            if not killed_at and time.monotonic() - phase > 1.5:
+                victim.kill()
+                killed_at = time.monotonic()
+            sources += await _send(producer, topics.shipments, range(number, number + rate // 20))
+            number += rate // 20
+            await asyncio.sleep(0.05)
+        deadline = time.monotonic() + 40
+        # polling what another process writes to Kafka; no event to wait on
+        while not set(sources) <= ledger.decided() and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.2)
+    finally:
+        stop.set()
+        await following
+        await producer.stop()
+    return ledger, killed_at, sources
+
+
+async def _send(producer: AIOKafkaProducer, topic: str, numbers: range) -> list[tuple[int, int]]:
+    sent = [
+        await producer.send(topic, encode(shipment(n)), key=f"shp-{n}".encode(), partition=n % 4)
+        for n in numbers
+    ]
+    return [(m.partition, m.offset) for m in await asyncio.gather(*sent)]
+
+
+def test_a_killed_worker_is_taken_over_within_15_s_and_every_shipment_decided_once_in_effect(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    asyncio.run(produce(bootstrap, topics.orders, _keyed(list(load_seed()))))
+    victim, survivor = start_worker("victim"), start_worker("survivor")
+    victim.wait_ready()
+    survivor.wait_ready()
+
+    ledger, killed_at, sources = asyncio.run(_kill_mid_stream(bootstrap, topics, victim, 300))
+
+    assert set(sources) <= ledger.decided(), survivor.log()
+    victims_partitions = {p for p, w in _owners_before(ledger, killed_at).items() if w == "victim"}
+    taken_over = min(
+        t
+        for t, w, source, _ in ledger.arrivals
+        if w == "survivor" and source[0] in victims_partitions and t > killed_at
+    )
+    by_source: dict[tuple[int, int], list[Decision]] = {}
+    for _, _, source, decision in ledger.arrivals:
+        by_source.setdefault(source, []).append(decision)
+    duplicates = sum(len(ds) - 1 for ds in by_source.values())
+    print(f"takeover {taken_over - killed_at:.1f}s, {duplicates} duplicates of {len(sources)}")
+    assert victims_partitions
+    assert taken_over - killed_at < 15.0
+    for decisions in by_source.values():
+        first = decisions[0]
+        assert all(
+            d.model_copy(update={"decided_at": first.decided_at}) == first for d in decisions
+        )
+
+
+def _owners_before(ledger: Ledger, moment: float) -> dict[int, str]:
+    return {source[0]: worker for t, worker, source, _ in ledger.arrivals if t < moment}
