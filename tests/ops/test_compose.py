@@ -11,9 +11,13 @@ from typing import Any
 
 import jsonschema
 import pytest
+from pydantic_settings import BaseSettings
 
 from laborguard_platform import topics
+from laborguard_registry.settings import RegistrySettings
+from laborguard_screener.settings import ScreenerSettings
 from ops.compose import ROOT, bind_sources, load_compose, load_schema, services
+from ops.settings_vars import variables_read_by
 
 pytestmark = pytest.mark.unit
 
@@ -106,3 +110,19 @@ def test_topic_creation_script_matches_the_topic_catalogue() -> None:
         assert int(words[2]) == spec.partitions, spec.name
         configs = dict(arg.split("=", 1) for arg in words[3:] if "=" in arg)
         assert configs == spec.configs, spec.name
+
+
+@pytest.mark.parametrize(
+    ("service", "settings"),
+    [
+        ("registry", RegistrySettings),
+        ("screener-1", ScreenerSettings),
+        ("screener-2", ScreenerSettings),
+    ],
+)
+def test_every_laborguard_variable_is_a_setting_the_service_reads(
+    service: str, settings: type[BaseSettings]
+) -> None:
+    environment = services(load_compose())[service]["environment"]
+    ours = {name for name in environment if name.startswith("LABORGUARD_")}
+    assert ours - variables_read_by(settings) == set()

@@ -13,12 +13,16 @@ from pathlib import Path
 import pytest
 
 from laborguard_contracts import Decision, Outcome
+from laborguard_platform.assembly import build
 from laborguard_platform.children import Child
 from laborguard_platform.errors import ServiceExitedError, StackError
 from laborguard_platform.ports import claim
 from laborguard_platform.readiness import check_alive
 from laborguard_platform.stack import settings_from
 from laborguard_platform.tally import Tally, summary
+from laborguard_registry.settings import RegistrySettings
+from laborguard_screener.settings import ScreenerSettings
+from ops.settings_vars import variables_read_by
 
 pytestmark = pytest.mark.unit
 
@@ -178,3 +182,14 @@ def test_a_child_does_not_outlive_a_killed_stack(tmp_path: Path) -> None:
     if alive:
         os.kill(orphan, signal.SIGKILL)
     assert not alive
+
+
+def test_the_stack_configures_its_services_only_with_variables_they_read(tmp_path: Path) -> None:
+    settings = settings_from(
+        ["--run-dir", str(tmp_path), "--broker-port=0", "--registry-port=0", "--screener-port=0"]
+    )
+    stack = build(settings)
+    assert set(stack.registry.child.env) <= variables_read_by(RegistrySettings)
+    for screener in stack.screeners:
+        assert set(screener.child.env) <= variables_read_by(ScreenerSettings)
+    assert stack.registry.child.env["LABORGUARD_REGISTRY_DATABASE_URL"] == settings.database_url
