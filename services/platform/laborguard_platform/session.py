@@ -62,9 +62,17 @@ async def _replay(stack: Stack, tally: Tally, out: TextIO) -> None:
         settings.replay_path, settings.replay_limit, settings.run_dir
     )
     print(f"Replaying {path} ...", file=out, flush=True)
+    began = time.monotonic()
     result = await replaying.replay(stack.bootstrap, path, settings.replay_speed)
     print(f"\nReplayed {result.published:,} events in {result.seconds:.1f}s", file=out)
     await _settle(tally, result.published, settings.settle_timeout_seconds)
+    seconds = time.monotonic() - began
+    print(
+        f"\nAll {result.published:,} replayed events settled {seconds:.1f}s after the replay "
+        f"began ({result.published / seconds:,.0f} events/s)",
+        file=out,
+        flush=True,
+    )
     if not settings.exit_after_replay:  # the summary is printed on exit too
         print("\n" + summary(tally), file=out, flush=True)
 
@@ -106,6 +114,7 @@ async def _until_stopped(work: Awaitable[None], stack: Stack, stopping: asyncio.
 
 async def _wait_all_ready(stack: Stack, out: TextIO) -> None:
     timeout = stack.settings.ready_timeout_seconds
+    began = time.monotonic()
     print(
         f"Starting: broker {stack.bootstrap}, registry, {len(stack.screeners)} screeners", file=out
     )
@@ -117,13 +126,13 @@ async def _wait_all_ready(stack: Stack, out: TextIO) -> None:
     )
     screeners = [s.base_url for s in stack.screeners]
     await wait_converged(stack.registry.base_url, screeners, timeout)
-    print(_links(stack), file=out, flush=True)
+    print(_links(stack, time.monotonic() - began), file=out, flush=True)
 
 
-def _links(stack: Stack) -> str:
+def _links(stack: Stack, seconds: float) -> str:
     broker = "embedded" if stack.broker is not None else "external"
     lines = [
-        "laborguard is running (Ctrl-C stops everything):",
+        f"laborguard is running, ready in {seconds:.1f}s (Ctrl-C stops everything):",
         f"  kafka       {stack.bootstrap} ({broker})",
         f"  registry    {stack.registry.base_url}/docs   metrics {stack.registry.base_url}/metrics",
     ]
