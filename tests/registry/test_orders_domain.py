@@ -108,3 +108,10 @@ def test_only_a_wro_can_be_escalated() -> None:
 def test_entity_filter_matches_aliases_case_insensitively() -> None:
     assert orders.names_entity(seed_order("uflpa-xpcc"), "production and construction")
     assert not orders.names_entity(seed_order("uflpa-xpcc"), "top glove")
+
+
+def test_an_event_before_the_order_took_effect_is_refused() -> None:
+    order = seed_order("wro-2020-hefei-bitland")
+    with pytest.raises(InvalidChangeError) as caught:
+        orders.revoke(order, 1, date(2019, 1, 1))
+    assert caught.value.field == "effective"

@@ -190,6 +190,9 @@ def _event(field: str, **values: Any) -> TimelineEvent:
 def _next_version(
     order: Order, changes: dict[str, Any], event: TimelineEvent, prefix: str = ""
 ) -> Order:
+    if event.effective < order.timeline[0].effective:
+        start = order.timeline[0].effective.isoformat()
+        raise InvalidChangeError(f"the order only took effect on {start}", "effective")
     # Keep the timeline in date order: a back-dated event goes after its same-day peers.
     timeline = list(order.timeline)
     position = sum(1 for existing in timeline if existing.effective <= event.effective)

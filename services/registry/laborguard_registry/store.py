@@ -32,89 +32,116 @@ class StoredVersion:
     committed_at: datetime
 
 
+class Decoded:
+    """Versions never change, so a version decoded once (or just written) is reused: decoding
+    a large order costs about a millisecond."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._orders: dict[tuple[str, int], Order] = {}
+        self._capacity = capacity
+
+    def get(self, order_id: str, version: int, document: bytes) -> Order:
+        order = self._orders.get((order_id, version))
+        return order if order is not None else self.put(decode(Order, document))
+
+    def put(self, order: Order) -> Order:
+        if len(self._orders) >= self._capacity:
+            self._orders.clear()
+        self._orders[(order.order_id, order.version)] = order
+        return order
+
+
 class Unit:
     """One transaction's worth of reads and writes."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, decoded: Decoded) -> None:
         self.connection = connection
         self.wrote = False
+        self._decoded = decoded
 
     def current(self, order_id: str) -> Order:
-        query = select(orders.c.document).where(orders.c.order_id == order_id)
-        document = self.connection.execute(query).scalar_one_or_none()
-        if document is None:
+        query = select(orders.c.order_id, orders.c.version, orders.c.document).where(
+            orders.c.order_id == order_id
+        )
+        row = self.connection.execute(query).one_or_none()
+        if row is None:
             raise OrderNotFoundError(f"no order {order_id}", "order_id")
-        return decode(Order, document)
+        return self._decoded.get(*row)
 
     def all_current(self) -> dict[str, Order]:
-        rows = self.connection.execute(select(orders.c.document)).scalars()
-        return {order.order_id: order for order in (decode(Order, row) for row in rows)}
+        query = select(orders.c.order_id, orders.c.version, orders.c.document)
+        rows = self.connection.execute(query)
+        return {row.order_id: self._decoded.get(*row) for row in rows}
 
     def insert(self, order: Order, entry: AuditEntry) -> Order:
         stamped = _stamped(order)
-        statement = insert(orders).values(_order_row(stamped))
+        document = encode(stamped)
+        statement = insert(orders).values(_order_row(stamped, document))
         try:
             with self.connection.begin_nested():
                 self.connection.execute(statement)
         except IntegrityError as exc:
             raise OrderExistsError(f"order {order.order_id} exists", "order_id") from exc
-        return self._append(stamped, entry)
+        return self._append(stamped, document, entry)
 
     def replace(self, order: Order, entry: AuditEntry) -> Order:
         stamped = _stamped(order)
+        document = encode(stamped)
         statement = (
             update(orders)
             .where(orders.c.order_id == order.order_id, orders.c.version == order.version - 1)
-            .values(_order_row(stamped))
+            .values(_order_row(stamped, document))
         )
         if self.connection.execute(statement).rowcount != 1:
             raise StaleVersionError(
                 f"order {order.order_id} changed meanwhile; reload it", "expected_version"
             )
-        return self._append(stamped, entry)
+        return self._append(stamped, document, entry)
 
-    def enqueue(self, order: Order) -> None:
-        """Publish an already committed version again (republish)."""
-        self.connection.execute(insert(outbox).values(_outbox_row(order)))
+    def enqueue(self, order: Order, document: bytes | None = None) -> None:
+        """Queue a committed version for publishing (again, for a republish)."""
+        row = _outbox_row(order, document if document is not None else encode(order))
+        self.connection.execute(insert(outbox).values(row))
         self.wrote = True
 
     def record(self, entry: AuditEntry, order: Order | None = None) -> None:
         self.connection.execute(insert(audit_log).values(_audit_row(entry, order)))
 
-    def _append(self, stamped: Order, entry: AuditEntry) -> Order:
+    def _append(self, stamped: Order, document: bytes, entry: AuditEntry) -> Order:
         assert stamped.updated_at is not None
         version_row = {
             "order_id": stamped.order_id,
             "version": stamped.version,
-            "document": encode(stamped),
+            "document": document,
             "committed_at": stamped.updated_at,
         }
         self.connection.execute(insert(order_versions).values(version_row))
-        self.enqueue(stamped)
+        self.enqueue(stamped, document)
         self.record(entry, stamped)
-        return stamped
+        return self._decoded.put(stamped)
 
 
 class OrderStore:
     def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
         self._on_commit = on_commit
+        self._decoded = Decoded()
 
     @contextmanager
     def unit(self) -> Iterator[Unit]:
         with self._engine.begin() as connection:
-            unit = Unit(connection)
+            unit = Unit(connection, self._decoded)
             yield unit
         if unit.wrote:
             self._on_commit()
 
     def current(self, order_id: str) -> Order:
         with self._engine.connect() as connection:
-            return Unit(connection).current(order_id)
+            return Unit(connection, self._decoded).current(order_id)
 
     def all_current(self) -> dict[str, Order]:
         with self._engine.connect() as connection:
-            return Unit(connection).all_current()
+            return Unit(connection, self._decoded).all_current()
 
     def count(self) -> int:
         with self._engine.connect() as connection:
@@ -148,21 +175,21 @@ def _stamped(order: Order) -> Order:
     return order.model_copy(update={"updated_at": datetime.now(UTC)})
 
 
-def _order_row(order: Order) -> dict[str, Any]:
+def _order_row(order: Order, document: bytes) -> dict[str, Any]:
     return {
         "order_id": order.order_id,
         "version": order.version,
         "kind": order.kind.value,
-        "document": encode(order),
+        "document": document,
         "updated_at": order.updated_at,
     }
 
 
-def _outbox_row(order: Order) -> dict[str, Any]:
+def _outbox_row(order: Order, document: bytes) -> dict[str, Any]:
     return {
         "order_id": order.order_id,
         "version": order.version,
-        "payload": encode(order),
+        "payload": document,
         "created_at": datetime.now(UTC),
     }
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from laborguard_contracts import Order, OrderKind
+from laborguard_contracts.codec import encode
 from laborguard_registry.orders import OrderStatus
 from laborguard_registry.service import RegistryService
 from laborguard_registry.tokens import TokenBook
@@ -56,37 +57,37 @@ def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
     def get_order(_caller: Caller, order_id: str) -> OrderHistory:
         return service.get(order_id)
 
-    @router.post("/orders", status_code=status.HTTP_201_CREATED)
-    def create_order(caller: Caller, body: CreateOrder) -> Order:
-        return service.create(caller, body.order, body.reason)
+    @router.post("/orders", status_code=status.HTTP_201_CREATED, response_model=Order)
+    def create_order(caller: Caller, body: CreateOrder) -> Response:
+        return order_response(service.create(caller, body.order, body.reason), 201)
 
-    @router.post("/orders/{order_id}/amend")
-    def amend_order(caller: Caller, order_id: str, body: AmendOrder) -> Order:
-        return service.amend(
+    @router.post("/orders/{order_id}/amend", response_model=Order)
+    def amend_order(caller: Caller, order_id: str, body: AmendOrder) -> Response:
+        return order_response(service.amend(
             caller, order_id, body.expected_version, body.changes, body.effective, body.note,
             body.reason,
-        )  # fmt: skip
+        ))  # fmt: skip
 
-    @router.post("/orders/{order_id}/revoke")
-    def revoke_order(caller: Caller, order_id: str, body: RevokeOrder) -> Order:
-        return service.revoke(
+    @router.post("/orders/{order_id}/revoke", response_model=Order)
+    def revoke_order(caller: Caller, order_id: str, body: RevokeOrder) -> Response:
+        return order_response(service.revoke(
             caller, order_id, body.expected_version, body.effective, body.produced_after,
             body.note, body.reason,
-        )  # fmt: skip
+        ))  # fmt: skip
 
-    @router.post("/orders/{order_id}/exemptions")
-    def grant_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Order:
-        return service.grant_exemption(
+    @router.post("/orders/{order_id}/exemptions", response_model=Order)
+    def grant_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Response:
+        return order_response(service.grant_exemption(
             caller, order_id, body.expected_version, body.party, body.effective, body.note,
             body.reason,
-        )  # fmt: skip
+        ))  # fmt: skip
 
-    @router.post("/orders/{order_id}/exemptions/end")
-    def end_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Order:
-        return service.end_exemption(
+    @router.post("/orders/{order_id}/exemptions/end", response_model=Order)
+    def end_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Response:
+        return order_response(service.end_exemption(
             caller, order_id, body.expected_version, body.party, body.effective, body.note,
             body.reason,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     @router.post("/orders/{order_id}/escalate", status_code=status.HTTP_201_CREATED)
     def escalate_order(caller: Caller, order_id: str, body: EscalateOrder) -> Escalated:
@@ -97,3 +98,8 @@ def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
         return Escalated(wro=wro, finding=finding)
 
     return router
+
+
+def order_response(order: Order, status_code: int = 200) -> Response:
+    """The order as the codec writes it (as on the topic), without a second validation pass."""
+    return Response(encode(order), status_code, media_type="application/json")

@@ -1,0 +1,171 @@
+"""Registry benchmark: order changes per second sustained from API call to topic, and the
+commit-to-topic latency (registry commit time `updated_at` -> message read from `orders`).
+
+Runs the real console command (`laborguard-registry`) against a fresh PostgreSQL database and
+an embedded broker, drives amendments over HTTP from concurrent clients, and reads the topic.
+
+    .venv/bin/python bench/registry_bench.py --changes 5000 --concurrency 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+from aiokafka import AIOKafkaConsumer
+
+from laborguard_contracts import Order
+from laborguard_contracts.codec import decode
+from laborguard_contracts.seed import load_seed
+from laborguard_platform.embedded_broker import free_port, running_broker
+
+ADMIN = "bench-admin-token-0123456789"
+TOPIC = "orders"
+TODAY = datetime.now(UTC).date().isoformat()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def amend_orders(
+    base: str, order_ids: list[str], per_order: int, latencies: list[float]
+) -> None:
+    headers = {"Authorization": f"Bearer {ADMIN}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+        for order_id in order_ids:
+            version = 1
+            for number in range(per_order):
+                body = {
+                    "expected_version": version,
+                    "effective": TODAY,
+                    "changes": {"notes": f"bench revision {number}"},
+                    "reason": "benchmark",
+                }
+                started = time.perf_counter()
+                response = await client.post(f"/orders/{order_id}/amend", json=body)
+                latencies.append(time.perf_counter() - started)
+                response.raise_for_status()
+                version = response.json()["version"]
+
+
+async def consume(bootstrap: str, expected: int, lags: list[float], done: asyncio.Event) -> float:
+    consumer = AIOKafkaConsumer(
+        TOPIC,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+        fetch_max_wait_ms=10,
+    )
+    await consumer.start()
+    last = 0.0
+    try:
+        while len(lags) < expected:
+            batches = await consumer.getmany(timeout_ms=200)
+            now = datetime.now(UTC)
+            for records in batches.values():
+                for record in records:
+                    order = decode(Order, record.value)
+                    if order.version > 1 and order.updated_at is not None:
+                        lags.append((now - order.updated_at).total_seconds())
+                        last = time.perf_counter()
+    finally:
+        await consumer.stop()
+        done.set()
+    return last
+
+
+async def drive(base: str, bootstrap: str, changes: int, concurrency: int) -> dict[str, float]:
+    orders = [order.order_id for order in load_seed()]
+    writers = min(concurrency, len(orders))
+    per_order = max(1, changes // len(orders))
+    total = per_order * len(orders)
+    lags: list[float] = []
+    http: list[float] = []
+    done = asyncio.Event()
+    consumer = asyncio.create_task(consume(bootstrap, total, lags, done))
+    await asyncio.sleep(2)  # consumer assigned before the first change
+    started = time.perf_counter()
+    slices = [orders[i::writers] for i in range(writers)]
+    await asyncio.gather(*(amend_orders(base, ids, per_order, http) for ids in slices))
+    api_done = time.perf_counter()
+    last_read = await asyncio.wait_for(consumer, 300)
+    return {
+        "changes": total,
+        "concurrency": writers,
+        "api_changes_per_s": total / (api_done - started),
+        "api_to_topic_changes_per_s": total / (last_read - started),
+        "http_p50_ms": percentile(http, 0.50) * 1000,
+        "http_p99_ms": percentile(http, 0.99) * 1000,
+        "commit_to_topic_p50_ms": percentile(lags, 0.50) * 1000,
+        "commit_to_topic_p99_ms": percentile(lags, 0.99) * 1000,
+        "commit_to_topic_max_ms": max(lags) * 1000,
+        "commit_to_topic_mean_ms": statistics.fmean(lags) * 1000,
+    }
+
+
+def wait_healthy(base: str, within: float = 60.0) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("registry did not become ready")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--changes", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    database = f"bench{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.postgres, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{database}"')
+    base_url = args.postgres.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    port = free_port()
+    try:
+        with running_broker() as broker:
+            env = {
+                **os.environ,
+                "LABORGUARD_REGISTRY_DATABASE_URL": f"{base_url}/{database}",
+                "LABORGUARD_KAFKA_BOOTSTRAP": broker.bootstrap,
+                "LABORGUARD_REGISTRY_PORT": str(port),
+                "LABORGUARD_REGISTRY_ADMIN_TOKEN": ADMIN,
+                "LABORGUARD_REGISTRY_SEED_ON_START": "true",
+                "LABORGUARD_REGISTRY_LOG_LEVEL": "warning",
+            }
+            command = Path(sys.executable).parent / "laborguard-registry"
+            registry = subprocess.Popen([str(command)], env=env)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                wait_healthy(base)
+                figures = asyncio.run(drive(base, broker.bootstrap, args.changes, args.concurrency))
+            finally:
+                registry.send_signal(signal.SIGTERM)
+                registry.wait(30)
+    finally:
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    print(f"registry bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (PostgreSQL, embedded broker)")
+    for name, value in figures.items():
+        print(f"  {name:28s} {value:10.1f}")
+
+
+if __name__ == "__main__":
+    main()
