@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -47,7 +48,9 @@ def start_stack(run_dir: Path, *options: str, workers: int = 2) -> StackUnderTes
         f"--workers={workers}",
         *options,
     ]
-    return StackUnderTest(Running(argv), run_dir, broker, registry)
+    # the developer's own LABORGUARD_* settings must not point the test at their services
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LABORGUARD_")}
+    return StackUnderTest(Running(argv, env=env), run_dir, broker, registry)
 
 
 @pytest.fixture(scope="module")

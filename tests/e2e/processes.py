@@ -16,7 +16,9 @@ import pytest
 class Running:
     """A subprocess whose combined output is collected line by line in the background."""
 
-    def __init__(self, argv: list[str], cwd: Path | None = None) -> None:
+    def __init__(
+        self, argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.argv = argv
         self.lines: list[str] = []
         self.process = subprocess.Popen(
@@ -26,6 +28,7 @@ class Running:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            env=env,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
