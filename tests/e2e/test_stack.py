@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -188,3 +189,13 @@ def test_runs_on_an_external_kafka_and_postgresql_then_republishes_to_a_new_brok
     )
     assert second.running.wait_exit(120) == 0, second.running.output
     assert "(embedded)" in second.running.output
+
+
+def test_sigterm_while_starting_stops_everything_already_started(tmp_path: Path) -> None:
+    under_test = start_stack(tmp_path, workers=1)
+    under_test.running.wait_for("Starting:", timeout=60)
+    assert under_test.running.stop(signal.SIGTERM, timeout=60) == 0, under_test.running.output
+    assert "laborguard is running" not in under_test.running.output
+    assert "Stopped; nothing left running." in under_test.running.output
+    assert processes_mentioning(str(tmp_path)) == []
+    assert processes_mentioning(under_test.bootstrap) == []
