@@ -13,6 +13,7 @@ from laborguard_contracts.seed import load_seed
 from laborguard_replay import history
 from laborguard_replay.candidates import candidate_book, read_orders
 from laborguard_replay.errors import CandidateError
+from laborguard_replay.report import main as report_main
 from laborguard_replay.samples import SAMPLE_PATH, XUAR_BAN_2020_PATH
 from laborguard_replay.whatif import WhatIf, main, what_if
 
@@ -108,3 +109,31 @@ def test_command_writes_summary_flips_chart_and_page(
     rows = (tmp_path / "flips.jsonl").read_bytes().splitlines()
     assert len(rows) == summary["flipped"]
     assert "flip" in capsys.readouterr().out
+
+
+def test_written_decisions_of_both_runs_feed_the_report_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(
+        [
+            "--since",
+            "2020-10-01",
+            "--until",
+            "2020-12-01",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+            "--write-decisions",
+        ]
+    )
+    flipped = loads((tmp_path / "summary.json").read_bytes())["flipped"]
+    report_main(
+        [
+            str(tmp_path / "baseline.jsonl"),
+            "--diff",
+            str(tmp_path / "candidate.jsonl"),
+            "--json",
+            str(tmp_path / "diff.json"),
+        ]
+    )
+    assert loads((tmp_path / "diff.json").read_bytes())["flipped"] == flipped > 0

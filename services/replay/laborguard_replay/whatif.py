@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,14 @@ from typing import Any
 from tqdm import tqdm
 
 from laborguard_contracts import Order, ShipmentEvent
-from laborguard_contracts.codec import dumps, pretty
+from laborguard_contracts.codec import dumps, encode, pretty
 from laborguard_contracts.seed import load_seed
 from laborguard_replay import charts, history
 from laborguard_replay.attributes import Attributes, attributes_of
 from laborguard_replay.candidates import candidate_book, read_orders
 from laborguard_replay.cli import run
 from laborguard_replay.diffing import Change, RunDiff, change_between
-from laborguard_replay.offline import screen_both
+from laborguard_replay.offline import Paired, screen_both
 from laborguard_replay.pacing import Window, moment
 from laborguard_replay.report import diff_document, render_diff
 from laborguard_replay.samples import SAMPLE_PATH, XUAR_BAN_2020_PATH
@@ -65,13 +66,18 @@ def what_if(
     *,
     drop: Iterable[str] = (),
     policy: ScreeningPolicy | None = None,
+    keep: Callable[[Paired], object] = lambda pair: None,
 ) -> WhatIf:
-    """Both order sets over the same events, keeping only the events whose decision differs."""
+    """Both order sets over the same events, keeping only the events whose decision differs.
+
+    `keep` sees every pair of decisions (to write both runs out for laborguard-report).
+    """
     baseline = tuple(baseline)
     result = WhatIf()
     candidate = candidate_book(baseline, changes, drop)
     pairs = screen_both(events, OrderBook.of(baseline), candidate, policy or ScreeningPolicy())
     for pair in pairs:
+        keep(pair)
         result.events += 1
         result.baseline[pair.baseline.outcome.value] += 1
         result.candidate[pair.candidate.outcome.value] += 1
@@ -139,8 +145,25 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--threshold", type=float, default=90.0, help="fuzzy name threshold")
     parser.add_argument("--out", type=Path, default=Path("whatif-report"))
     parser.add_argument("--list", type=int, default=20, help="changes listed in the text")
+    parser.add_argument(
+        "--write-decisions",
+        action="store_true",
+        help="also write every decision of both runs to DIR/baseline.jsonl, candidate.jsonl",
+    )
     parser.add_argument("--quiet", action="store_true")
     return parser
+
+
+def _decision_writer(files: ExitStack, out: Path) -> Callable[[Paired], object]:
+    out.mkdir(parents=True, exist_ok=True)
+    first = files.enter_context((out / "baseline.jsonl").open("wb"))
+    second = files.enter_context((out / "candidate.jsonl").open("wb"))
+
+    def write(pair: Paired) -> None:
+        first.write(encode(pair.baseline) + b"\n")
+        second.write(encode(pair.candidate) + b"\n")
+
+    return write
 
 
 def _what_if(argv: list[str] | None) -> None:
@@ -148,13 +171,16 @@ def _what_if(argv: list[str] | None) -> None:
     baseline = read_orders(args.baseline) if args.baseline else load_seed()
     events = _windowed(history.read_events(args.history), Window(args.since, args.until))
     progress = tqdm(events, unit=" events", disable=args.quiet, file=sys.stderr)
-    result = what_if(
-        progress,
-        baseline,
-        read_orders(args.candidate),
-        drop=args.drop,
-        policy=ScreeningPolicy(fuzzy_threshold=args.threshold),
-    )
+    with ExitStack() as files:
+        keep = _decision_writer(files, args.out) if args.write_decisions else (lambda pair: None)
+        result = what_if(
+            progress,
+            baseline,
+            read_orders(args.candidate),
+            drop=args.drop,
+            policy=ScreeningPolicy(fuzzy_threshold=args.threshold),
+            keep=keep,
+        )
     title = f"What-if: {args.candidate.name} over {args.history.name}"
     summary = write_outputs(result, title, args.out)
     print(result.headline() + "\n")
