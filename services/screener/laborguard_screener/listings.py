@@ -13,7 +13,8 @@ from laborguard_screener.names import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+# Compared and hashed by identity: each listing object belongs to one order version.
+@dataclass(frozen=True, slots=True, eq=False)
 class Listing:
     order_id: str
     rule: MatchRule  # EXACT_NAME, ALIAS, NATIVE_NAME or MID
@@ -35,7 +36,8 @@ def listings_of(order: Order) -> tuple[Listing, ...]:
         found.extend(
             Listing(order.order_id, MatchRule.MID, mid, normalise_mid(mid)) for mid in entity.mids
         )
-    return tuple(listing for listing in dict.fromkeys(found) if listing.key)
+    unique = {(listing.rule, listing.key, listing.listed): listing for listing in found}
+    return tuple(listing for listing in unique.values() if listing.key)
 
 
 def _name_listing(order_id: str, rule: MatchRule, listed: str) -> Listing:
@@ -43,7 +45,7 @@ def _name_listing(order_id: str, rule: MatchRule, listed: str) -> Listing:
         return _native_listing(order_id, listed)
     key = name_key(listed)
     sorted_key = " ".join(sorted(key.text.split()))
-    return Listing(order_id, rule, listed, key.text, key.distinctive, sorted_key)
+    return Listing(order_id, rule, listed, key.text, key.distinctive(), sorted_key)
 
 
 def _native_listing(order_id: str, listed: str) -> Listing:

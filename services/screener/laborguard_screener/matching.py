@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from laborguard_contracts import MatchRule, Party
 from laborguard_screener.listings import Listing
@@ -106,18 +106,31 @@ class NameIndex:
         key = name_key(value)
         exact = self._exact.get(key.text, set())
         hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
-        for listing in self._candidates(key) - exact:
-            score = _similarity(key, listing)
-            if score >= threshold:
-                hits.append(NameHit(listing, MatchRule.FUZZY_NAME, field, value, round(score, 1)))
+        candidates = list(self._candidates(key) - exact)
+        if not candidates:
+            return hits
+        query = " ".join(sorted(key.text.split()))
+        # Similarity first, in one C call: most candidates fail it.
+        similar = process.extract(
+            query,
+            [listing.sorted_key for listing in candidates],
+            scorer=fuzz.ratio,
+            score_cutoff=threshold,
+            limit=None,
+        )
+        observed = key.distinctive() if similar else frozenset()
+        for _, score, i in similar:
+            if _tokens_correspond(observed, candidates[i]):
+                hit = NameHit(candidates[i], MatchRule.FUZZY_NAME, field, value, round(score, 1))
+                hits.append(hit)
         return hits
 
     def _candidates(self, key: NameKey) -> set[Listing]:
         found: set[Listing] = set()
-        for token in key.distinctive:
+        for token in key.lookup:
             for listed in self._tokens.near(token):
                 found.update(self._by_token.get(listed, ()))
-        return {listing for listing in found if _tokens_correspond(key.distinctive, listing)}
+        return found
 
     def _tables_of(self, listing: Listing) -> list[tuple[defaultdict[str, set[Listing]], str]]:
         if listing.rule is MatchRule.MID:
@@ -137,10 +150,6 @@ def _tokens_correspond(observed: frozenset[str], listing: Listing) -> bool:
     return all(any(within_one_edit(o, t) for t in listed) for o in observed) and all(
         any(within_one_edit(t, o) for o in observed) for t in listed
     )
-
-
-def _similarity(key: NameKey, listing: Listing) -> float:
-    return float(fuzz.ratio(" ".join(sorted(key.text.split())), listing.sorted_key))
 
 
 def _discard(table: defaultdict[str, set[Listing]], key: str, listing: Listing) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from laborguard_screener.tokenindex import TokenIndex
 from laborguard_screener.vocabulary import (
@@ -33,35 +34,46 @@ _TRADE_SPELLINGS = TokenIndex.of(TRADE_WORDS | LEGAL_FORM_WORDS)
 _PLACE_SPELLINGS = TokenIndex.of(GENERIC_WORDS - TRADE_WORDS)
 _PLACE_SPELLING_MIN = 6
 _NON_WORD = re.compile(r"[\W_]+")
+_CANONICAL = ROMANISATIONS | SYNONYMS
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True, slots=True)
 class NameKey:
     text: str  # canonical tokens joined by single spaces; "" when nothing is left
-    distinctive: frozenset[str]  # tokens that may carry a match
+    # Tokens that are not plainly generic: what candidates are looked up by. The costlier
+    # misspelt-generic check (`distinctive`) runs only when a candidate is similar enough.
+    lookup: frozenset[str]
+
+    def distinctive(self) -> frozenset[str]:
+        """Tokens that may carry a match."""
+        return frozenset(token for token in self.lookup if is_distinctive(token))
 
 
 def canonical_tokens(name: str) -> tuple[str, ...]:
     """Tokens of a Latin-script name with legal forms dropped and variants unified."""
-    text = _ANNOTATIONS.sub(" ", unicodedata.normalize("NFKC", name).casefold())
-    tokens = _NON_WORD.sub(" ", text.replace("&", " and ")).split()
-    return tuple(
-        SYNONYMS.get(token, ROMANISATIONS.get(token, token))
-        for token in tokens
-        if token not in LEGAL_FORM_WORDS
-    )
+    if not name.isascii():
+        name = unicodedata.normalize("NFKC", name)
+    text = name.casefold()
+    if "(" in text or " and " in text:
+        text = _ANNOTATIONS.sub(" ", text)
+    words = _NON_WORD.sub(" ", text.replace("&", " and ")).split()
+    return tuple(_CANONICAL.get(word, word) for word in words if word not in LEGAL_FORM_WORDS)
 
 
 def name_key(name: str) -> NameKey:
     tokens = canonical_tokens(name)
-    distinctive = frozenset(t for t in tokens if is_distinctive(t))
-    return NameKey(" ".join(tokens), distinctive)
+    return NameKey(" ".join(tokens), frozenset(t for t in tokens if not _plainly_generic(t)))
 
 
+def _plainly_generic(token: str) -> bool:
+    return len(token) < 3 or token.isdigit() or token in GENERIC_WORDS
+
+
+@lru_cache(maxsize=262_144)  # pure; the same words recur in thousands of names
 def is_distinctive(token: str) -> bool:
     """Long enough, not a number, and not a generic word (nor a misspelling of one)."""
-    if len(token) < 3 or token.isdigit() or token in GENERIC_WORDS:
+    if _plainly_generic(token):
         return False
     if _TRADE_SPELLINGS.near(token):
         return False

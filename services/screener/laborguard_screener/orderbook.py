@@ -43,6 +43,7 @@ class OrderBook:
         self._by_region: defaultdict[str, set[str]] = defaultdict(set)
         self.names = NameIndex()
         self._digest = 0
+        self._version = f"{0:016x}"
 
     @classmethod
     def of(cls, orders: Iterable[Order]) -> OrderBook:
@@ -81,7 +82,7 @@ class OrderBook:
 
     @property
     def version(self) -> str:
-        return f"{self._digest:016x}"
+        return self._version
 
     def __len__(self) -> int:
         return len(self._booked)
@@ -96,6 +97,7 @@ class OrderBook:
         if order.region is not None:
             self._by_region[order.region].add(order.order_id)
         self._digest ^= _fingerprint(order)
+        self._version = f"{self._digest:016x}"
 
     def _unbook(self, booked: BookedOrder) -> None:
         order = booked.order
@@ -104,6 +106,7 @@ class OrderBook:
         if order.region is not None:
             self._by_region[order.region].discard(order.order_id)
         self._digest ^= _fingerprint(order)
+        self._version = f"{self._digest:016x}"
 
 
 def _fingerprint(order: Order) -> int:

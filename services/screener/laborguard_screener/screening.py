@@ -17,18 +17,20 @@ from laborguard_contracts import (
     MatchRule,
     OrderMatch,
     Outcome,
+    Party,
     ShipmentEvent,
     ShipmentLine,
 )
+from laborguard_screener.matching import NameHit
 from laborguard_screener.names import name_key
 from laborguard_screener.orderbook import BookedOrder, OrderBook
 from laborguard_screener.subjects import (
     LocatedSignal,
     Subject,
+    line_hits,
     line_signals,
-    line_subjects,
+    shipment_hits,
     shipment_signals,
-    shipment_subjects,
 )
 
 ENGINE_VERSION = "laborguard-engine/1.0.0"
@@ -73,13 +75,22 @@ def screen(
 
 def _find(event: ShipmentEvent, book: OrderBook, on: date, policy: ScreeningPolicy) -> _Found:
     found: _Found = {}
-    subjects = shipment_subjects(event)
-    signals = shipment_signals(event)
+    threshold = policy.fuzzy_threshold
+
+    def match(party: Party) -> tuple[NameHit, ...]:
+        return book.names.match(party, threshold)
+
+    shared = shipment_hits(event, match)
+    shared_signals = shipment_signals(event)
     for index, line in enumerate(event.lines):
+        named = line_hits(index, line, match)
+        signals = line_signals(index, line)
+        if not (shared or named or shared_signals or signals):
+            continue  # the common case: nothing on this line matches anything
         scope = _LineScope(event, line, on)
-        for subject in (*subjects, *line_subjects(index, line)):
-            _match_names(subject, scope, book, policy, found)
-        for located in (*signals, *line_signals(index, line)):
+        for subject, hits in (*shared, *named):
+            _keep_names(subject, hits, scope, book, found)
+        for located in (*shared_signals, *signals):
             _match_region(located, scope, book, found)
     return found
 
@@ -115,10 +126,14 @@ class _LineScope:
         return self._party_keys
 
 
-def _match_names(
-    subject: Subject, scope: _LineScope, book: OrderBook, policy: ScreeningPolicy, found: _Found
+def _keep_names(
+    subject: Subject,
+    hits: tuple[NameHit, ...],
+    scope: _LineScope,
+    book: OrderBook,
+    found: _Found,
 ) -> None:
-    for hit in book.names.match(subject.party, policy.fuzzy_threshold):
+    for hit in hits:
         booked = book.booked(hit.listing.order_id)
         if not scope.reaches(booked, subject.input_hts):
             continue

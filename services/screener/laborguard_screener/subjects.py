@@ -8,7 +8,8 @@ producer's address; not where the seller, buyer or consignee sit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import NamedTuple
 
 from laborguard_contracts import (
     MatchRule,
@@ -18,61 +19,76 @@ from laborguard_contracts import (
     ShipmentLine,
     UpstreamInput,
 )
+from laborguard_screener.matching import NameHit
 from laborguard_screener.regions import RegionSignal, address_signals
 
 # Roles whose address says where the goods were made or packed.
 PRODUCTION_ROLES = frozenset({PartyRole.SUPPLIER, PartyRole.CONTAINER_STUFFING})
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
+class Subject(NamedTuple):
     path: str  # "parties[2]", "lines[0].manufacturer", "lines[0].inputs[1].producer"
     party: Party
     input_hts: str | None = None  # set for an upstream input's producer
     upstream: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class LocatedSignal:
+class LocatedSignal(NamedTuple):
     path: str  # the full path of the field that carried the signal
     signal: RegionSignal
     input_hts: str | None = None
 
 
-def shipment_subjects(event: ShipmentEvent) -> tuple[Subject, ...]:
-    importer = Subject("importer_of_record", event.importer_of_record)
-    parties = (Subject(f"parties[{i}]", party) for i, party in enumerate(event.parties))
-    return (importer, *parties)
+Matcher = Callable[[Party], tuple[NameHit, ...]]
 
 
-def line_subjects(index: int, line: ShipmentLine) -> tuple[Subject, ...]:
-    manufacturer = Subject(f"lines[{index}].manufacturer", line.manufacturer)
-    producers = (
-        Subject(f"lines[{index}].inputs[{j}].producer", item.producer, item.hts_code, True)
-        for j, item in enumerate(line.inputs)
-        if item.producer is not None
-    )
-    return (manufacturer, *producers)
+def shipment_hits(
+    event: ShipmentEvent, match: Matcher
+) -> list[tuple[Subject, tuple[NameHit, ...]]]:
+    """The importer and the parties that match something (most match nothing)."""
+    found = []
+    hits = match(event.importer_of_record)
+    if hits:
+        found.append((Subject("importer_of_record", event.importer_of_record), hits))
+    for i, party in enumerate(event.parties):
+        hits = match(party)
+        if hits:
+            found.append((Subject(f"parties[{i}]", party), hits))
+    return found
 
 
-def shipment_signals(event: ShipmentEvent) -> tuple[LocatedSignal, ...]:
-    return tuple(
+def line_hits(
+    index: int, line: ShipmentLine, match: Matcher
+) -> list[tuple[Subject, tuple[NameHit, ...]]]:
+    """The line's manufacturer and upstream producers that match something."""
+    found = []
+    hits = match(line.manufacturer)
+    if hits:
+        found.append((Subject(f"lines[{index}].manufacturer", line.manufacturer), hits))
+    for j, item in enumerate(line.inputs):
+        if item.producer is not None and (hits := match(item.producer)):
+            path = f"lines[{index}].inputs[{j}].producer"
+            found.append((Subject(path, item.producer, item.hts_code, True), hits))
+    return found
+
+
+def shipment_signals(event: ShipmentEvent) -> list[LocatedSignal]:
+    return [
         LocatedSignal(f"parties[{i}].{signal.field}", signal)
         for i, party in enumerate(event.parties)
         if party.role in PRODUCTION_ROLES
         for signal in address_signals(party.address)
-    )
+    ]
 
 
-def line_signals(index: int, line: ShipmentLine) -> tuple[LocatedSignal, ...]:
-    prefix = f"lines[{index}]"
+def line_signals(index: int, line: ShipmentLine) -> list[LocatedSignal]:
     found = [
-        LocatedSignal(f"{prefix}.manufacturer.{signal.field}", signal)
+        LocatedSignal(f"lines[{index}].manufacturer.{signal.field}", signal)
         for signal in address_signals(line.manufacturer.address)
     ]
     for j, item in enumerate(line.inputs):
-        found.extend(_input_signals(f"{prefix}.inputs[{j}]", item))
-    return tuple(found)
+        found.extend(_input_signals(f"lines[{index}].inputs[{j}]", item))
+    return found
 
 
 def _input_signals(path: str, item: UpstreamInput) -> list[LocatedSignal]:

@@ -13,11 +13,13 @@ from collections.abc import Iterable
 from rapidfuzz.distance import OSA
 
 TYPO_MIN_LENGTH = 5
+_MEMO_LIMIT = 100_000
 
 
 class TokenIndex:
     def __init__(self) -> None:
         self._variants: defaultdict[str, set[str]] = defaultdict(set)
+        self._near: dict[str, frozenset[str]] = {}  # memo, cleared on any change
 
     @classmethod
     def of(cls, tokens: Iterable[str]) -> TokenIndex:
@@ -27,10 +29,12 @@ class TokenIndex:
         return index
 
     def add(self, token: str) -> None:
+        self._near.clear()
         for variant in _variants(token):
             self._variants[variant].add(token)
 
     def remove(self, token: str) -> None:
+        self._near.clear()
         for variant in _variants(token):
             holders = self._variants.get(variant)
             if holders is not None:
@@ -38,12 +42,20 @@ class TokenIndex:
                 if not holders:
                     del self._variants[variant]
 
-    def near(self, token: str) -> set[str]:
+    def near(self, token: str) -> frozenset[str]:
         """Listed tokens equal to `token` or one edit away from it."""
+        near = self._near.get(token)
+        if near is None:
+            if len(self._near) >= _MEMO_LIMIT:
+                self._near.clear()
+            near = self._near[token] = self._find_near(token)
+        return near
+
+    def _find_near(self, token: str) -> frozenset[str]:
         found: set[str] = set()
         for variant in _variants(token):
             found.update(self._variants.get(variant, ()))
-        return {listed for listed in found if listed == token or within_one_edit(token, listed)}
+        return frozenset(listed for listed in found if within_one_edit(token, listed))
 
 
 def within_one_edit(left: str, right: str) -> bool:

@@ -1,0 +1,177 @@
+"""Screening engine figures: quality on the labelled set, speed on one core, memory at scale.
+
+    .venv/bin/python bench/screening_bench.py            # everything (memory in a subprocess)
+    .venv/bin/python bench/screening_bench.py quality    # or: throughput, memory, updates
+
+quality     precision and recall on tests/screening/data/eval_set.jsonl (per shipment and per
+            order matched)
+throughput  shipments/s on one core against the seed + 10,000 synthetic entities, 3 lines and
+            8 party names a shipment; "repeat" draws parties from a pool of 50,000 companies
+            (names recur as in real traffic), "unique" gives every party a name never seen
+memory      RSS growth to hold 100,000 synthetic entities (orders + indexed book)
+updates     10,000 streamed order updates applied to the 10,000-entity book
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from laborguard_contracts import Decision, ShipmentEvent
+from laborguard_contracts.codec import decode, encode
+from laborguard_contracts.seed import load_seed
+from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.screening import screen
+
+try:
+    from bench.screening_synthetic import Synthetic, listed_names
+except ImportError:  # run as a script: bench/ is on the path
+    from screening_synthetic import Synthetic, listed_names  # type: ignore[no-redef]
+
+ROOT = Path(__file__).resolve().parents[1]
+DECIDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def quality() -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.screening.evalset import eval_book, load_cases
+
+    book, cases = eval_book(), load_cases()
+    ship = {"tp": 0, "fp": 0, "fn": 0}
+    pairs = {"tp": 0, "fp": 0, "fn": 0}
+    wrong: list[str] = []
+    for case in cases:
+        got = {m.order_id for m in screen(case.event, book, decided_at=DECIDED_AT).matches}
+        want = case.expected_orders
+        ship["tp"] += bool(got) and bool(want)
+        ship["fp"] += bool(got) and not want
+        ship["fn"] += bool(want) and not got
+        pairs["tp"] += len(got & want)
+        pairs["fp"] += len(got - want)
+        pairs["fn"] += len(want - got)
+        if got != want:
+            wrong.append(f"  {case.case}: expected {sorted(want)}, got {sorted(got)}")
+    print(f"quality: {len(cases)} labelled shipments")
+    for label, counts in (("shipment DETAIN", ship), ("order matched", pairs)):
+        precision = counts["tp"] / max(1, counts["tp"] + counts["fp"])
+        recall = counts["tp"] / max(1, counts["tp"] + counts["fn"])
+        print(f"  {label:16} precision {precision:.4f}  recall {recall:.4f}  {counts}")
+    print("\n".join(wrong) if wrong else "  every case decided as labelled")
+
+
+def synthetic_book(entities: int) -> tuple[OrderBook, list[str]]:
+    synthetic = Synthetic(seed=11)
+    orders = synthetic.orders(entities)
+    return OrderBook.of([*load_seed(), *orders]), listed_names(orders)
+
+
+def _rate(label: str, count: int, body: Callable[[], object]) -> None:
+    """Shipments per CPU-second of this process (the machine is shared: wall time lies)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    body()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(
+        f"  {label:40} {count / cpu:>8,.0f} shipments/s of CPU"
+        f" ({cpu:.2f} CPU-s, {wall:.2f} wall-s for {count:,})"
+    )
+
+
+def throughput(count: int = 20_000) -> None:
+    _pin_to_one_core()
+    book, listed = synthetic_book(10_000)
+    print(f"throughput: {len(book):,} orders, one core, 3 lines and 8 party names a shipment")
+    for label, unique in (("recurring parties", False), ("every name new", True)):
+        events = Synthetic(seed=23).shipments(count, listed, unique=unique)
+        decisions: list[Decision] = []
+        _rate(f"screen, {label}", count, partial(_screen_into, decisions, events, book))
+        detained = sum(1 for d in decisions if d.matches)
+        print(f"  {'':44} {detained / count:.1%} detained")
+    raw = [encode(e) for e in Synthetic(seed=29).shipments(count, listed)]
+    _rate("decode + screen + encode, recurring", count, lambda: _full_path(raw, book))
+
+
+def _screen_into(into: list[Decision], events: list[ShipmentEvent], book: OrderBook) -> None:
+    into.extend(_screen_all(events, book))
+
+
+def _screen_all(events: list[ShipmentEvent], book: OrderBook) -> list[Decision]:
+    return [screen(event, book, decided_at=DECIDED_AT) for event in events]
+
+
+def _full_path(raw: list[bytes], book: OrderBook) -> None:
+    for data in raw:
+        encode(screen(decode(ShipmentEvent, data), book, decided_at=DECIDED_AT))
+
+
+def memory(entities: int = 100_000) -> None:
+    baseline = _rss_mb()
+    started = time.perf_counter()
+    orders = Synthetic(seed=5).orders(entities)
+    after_orders = _rss_mb()
+    book = OrderBook.of(orders)
+    elapsed = time.perf_counter() - started
+    total = _rss_mb()
+    print(f"memory: {entities:,} entities in {len(book):,} orders, built in {elapsed:.1f} s")
+    print(f"  order documents {after_orders - baseline:8.1f} MB RSS")
+    print(f"  indexes         {total - after_orders:8.1f} MB RSS")
+    print(f"  total growth    {total - baseline:8.1f} MB RSS (process {total:.1f} MB)")
+
+
+def updates(count: int = 10_000) -> None:
+    book, _ = synthetic_book(10_000)
+    synthetic = Synthetic(seed=31)
+    ids = [order.order_id for order in book.orders() if order.order_id.startswith("synthetic")]
+    newer = []
+    for n in range(count):
+        order_id = ids[synthetic.rng.randrange(len(ids))]
+        held = book.get(order_id)
+        assert held is not None
+        newer.append(
+            synthetic.order(order_id, 2).model_copy(update={"version": held.version + n + 1})
+        )
+    started = time.perf_counter()
+    applied = sum(book.apply(order) for order in newer)
+    elapsed = time.perf_counter() - started
+    print(
+        f"updates: {applied:,} order versions applied in {elapsed:.2f} s ({count / elapsed:,.0f}/s)"
+    )
+
+
+def _rss_mb() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1_000_000
+
+
+def _pin_to_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+PARTS: dict[str, Callable[[], None]] = {
+    "quality": quality,
+    "throughput": throughput,
+    "memory": memory,
+    "updates": updates,
+}
+
+
+def main(argv: list[str]) -> None:
+    chosen = argv or ["quality", "throughput", "updates", "memory-subprocess"]
+    print(
+        f"screening bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}"
+    )
+    for part in chosen:
+        if part == "memory-subprocess":  # a fresh process, so RSS is not inflated by earlier parts
+            subprocess.run([sys.executable, __file__, "memory"], check=True)
+        else:
+            PARTS[part]()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
