@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from laborguard_contracts import Decision, Outcome
+from laborguard_platform import local_prometheus
 from laborguard_platform.assembly import build
 from laborguard_platform.children import Child
 from laborguard_platform.errors import ServiceExitedError, StackError
@@ -22,6 +24,7 @@ from laborguard_platform.stack import settings_from
 from laborguard_platform.tally import Tally, summary
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.settings import ScreenerSettings
+from ops.promtool import promtool
 from ops.settings_vars import variables_read_by
 
 pytestmark = pytest.mark.unit
@@ -193,3 +196,21 @@ def test_the_stack_configures_its_services_only_with_variables_they_read(tmp_pat
     for screener in stack.screeners:
         assert set(screener.child.env) <= variables_read_by(ScreenerSettings)
     assert stack.registry.child.env["LABORGUARD_REGISTRY_DATABASE_URL"] == settings.database_url
+
+
+def test_the_stacks_prometheus_config_scrapes_its_ports_and_loads_the_alert_rules(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "prometheus.yml"
+    path.write_text(local_prometheus.config(8080, [6066, 6067]))
+    document = json.loads(path.read_text())
+    targets = {
+        job["job_name"]: job["static_configs"][0]["targets"] for job in document["scrape_configs"]
+    }
+    assert targets == {
+        "registry": ["127.0.0.1:8080"],
+        "screener": ["127.0.0.1:6066", "127.0.0.1:6067"],
+    }
+    result = promtool("check", "config", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS: 2 rule files found" in result.stdout + result.stderr

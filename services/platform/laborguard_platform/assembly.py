@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from laborguard_platform import local_prometheus
 from laborguard_platform.children import Child
 from laborguard_platform.embedded_broker import EmbeddedBroker
+from laborguard_platform.errors import StackError
 from laborguard_platform.ports import claim
 from laborguard_platform.stack_settings import StackSettings
 from laborguard_platform.topics import ensure_topics
@@ -21,6 +24,7 @@ from laborguard_platform.topics import ensure_topics
 class Endpoint:
     child: Child
     port: int
+    ready_path: str = "/readyz"
 
     @property
     def base_url(self) -> str:
@@ -35,6 +39,7 @@ class Stack:
     registry: Endpoint
     screeners: list[Endpoint]
     admin_token: str
+    prometheus: Endpoint | None = None
 
     @property
     def must_republish(self) -> bool:
@@ -43,7 +48,9 @@ class Stack:
 
     @property
     def services(self) -> list[Endpoint]:
-        return [self.registry, *self.screeners]
+        """Every child process: the registry, the screeners, and Prometheus if asked for."""
+        monitors = [self.prometheus] if self.prometheus else []
+        return [self.registry, *self.screeners, *monitors]
 
     def start(self) -> None:
         """Broker, topics, then the services; every child is started before any thread."""
@@ -78,7 +85,9 @@ def build(settings: StackSettings) -> Stack:
         _fresh_database(settings)
     token = os.environ.get("LABORGUARD_REGISTRY_ADMIN_TOKEN") or secrets.token_urlsafe(24)
     registry = _registry(settings, bootstrap, claim(settings.registry_port, "registry"), token)
-    return Stack(settings, broker, bootstrap, registry, _screeners(settings, bootstrap), token)
+    screeners = _screeners(settings, bootstrap)
+    prometheus = _prometheus(settings, registry, screeners)
+    return Stack(settings, broker, bootstrap, registry, screeners, token, prometheus)
 
 
 def _fresh_database(settings: StackSettings) -> None:
@@ -118,6 +127,25 @@ def _screeners(settings: StackSettings, bootstrap: str) -> list[Endpoint]:
         argv = _command("laborguard-screener", "laborguard_screener.main")
         endpoints.append(Endpoint(Child(name, argv, settings.run_dir / f"{name}.log", env), port))
     return endpoints
+
+
+def _prometheus(
+    settings: StackSettings, registry: Endpoint, screeners: list[Endpoint]
+) -> Endpoint | None:
+    if settings.prometheus_port is None:
+        return None
+    binary = shutil.which(settings.prometheus_binary)
+    if binary is None:
+        raise StackError(
+            f"--prometheus-port needs {settings.prometheus_binary!r} on PATH "
+            "(Debian: apt-get install prometheus)"
+        )
+    port = claim(settings.prometheus_port, "Prometheus")
+    config_path = settings.run_dir / "prometheus.yml"
+    config_path.write_text(local_prometheus.config(registry.port, [s.port for s in screeners]))
+    argv = local_prometheus.command(binary, config_path, settings.run_dir / "prometheus", port)
+    child = Child("prometheus", argv, settings.run_dir / "prometheus.log")
+    return Endpoint(child, port, ready_path="/-/ready")
 
 
 def _command(script: str, module: str) -> list[str]:

@@ -118,12 +118,12 @@ async def _wait_all_ready(stack: Stack, out: TextIO) -> None:
     print(
         f"Starting: broker {stack.bootstrap}, registry, {len(stack.screeners)} screeners", file=out
     )
-    await wait_ready(stack.registry.child, stack.registry.base_url + "/readyz", timeout)
+    registry = stack.registry
+    await wait_ready(registry.child, registry.base_url + registry.ready_path, timeout)
     if stack.must_republish:
         await republish(stack.registry.base_url, stack.admin_token)
-    await asyncio.gather(
-        *(wait_ready(s.child, s.base_url + "/readyz", timeout) for s in stack.screeners)
-    )
+    others = [e for e in stack.services if e is not stack.registry]
+    await asyncio.gather(*(wait_ready(e.child, e.base_url + e.ready_path, timeout) for e in others))
     screeners = [s.base_url for s in stack.screeners]
     await wait_converged(stack.registry.base_url, screeners, timeout)
     print(_links(stack, time.monotonic() - began), file=out, flush=True)
@@ -138,18 +138,23 @@ def _links(stack: Stack, seconds: float) -> str:
     ]
     for endpoint in stack.screeners:
         lines.append(f"  {endpoint.child.name:<11} metrics {endpoint.base_url}/metrics")
+    if stack.prometheus:
+        url = stack.prometheus.base_url
+        lines.append(f"  prometheus  {url}/graph   alerts {url}/alerts")
     lines.append(f"  logs        {stack.settings.run_dir}/*.log")
     return "\n".join(lines)
 
 
 async def _report(tally: Tally, started: float, out: TextIO) -> None:
+    """A live line on a terminal; otherwise a line every 5 s while the counts move."""
     live = out.isatty()
-    last = ""
+    last = (-1, -1, -1)
     while True:
         await asyncio.sleep(0.5 if live else 5.0)
         line = progress_line(tally, time.monotonic() - started)
+        counts = (tally.shipments, tally.decisions, tally.dead_letters)
         if live:
             print("\r" + line, end="", file=out, flush=True)
-        elif line != last:
+        elif counts != last:
             print(line, file=out, flush=True)
-        last = line
+        last = counts

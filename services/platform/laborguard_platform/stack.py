@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     add("--broker-port", type=int, help="embedded broker port (default 9092, 0 = any free)")
     add("--registry-port", type=int, help="registry port (default 8080, 0 = any free)")
     add("--screener-port", dest="screener_web_port", type=int, help="first screener web port")
+    add("--prometheus-port", type=int, help="also run Prometheus here (0 = any free port)")
     add("--run-dir", type=Path, help="logs and local state (default var/stack)")
     return parser
 

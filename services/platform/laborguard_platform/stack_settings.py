@@ -48,6 +48,10 @@ class StackSettings(BaseSettings):
     # Stop everything once every replayed event is decided (or dead-lettered); with no replay,
     # once everything is ready.
     exit_after_replay: bool = False
+    # Also run Prometheus (with the alert rules) on this port; unset: no Prometheus, 0: free port.
+    prometheus_port: int | None = Field(None, ge=0, le=65535)
+    # The Prometheus binary (Debian's `prometheus` package installs /usr/bin/prometheus).
+    prometheus_binary: str = "prometheus"
     # Logs of every child, the SQLite file and the screeners' local state.
     run_dir: Path = Path("var/stack")
     # How long the services may take to report ready.
