@@ -199,3 +199,16 @@ def test_sigterm_while_starting_stops_everything_already_started(tmp_path: Path)
     assert "Stopped; nothing left running." in under_test.running.output
     assert processes_mentioning(str(tmp_path)) == []
     assert processes_mentioning(under_test.bootstrap) == []
+
+
+def test_an_unreachable_kafka_is_one_clear_error_and_nothing_is_left_running(
+    tmp_path: Path,
+) -> None:
+    nowhere = f"127.0.0.1:{free_port()}"
+    under_test = start_stack(tmp_path, f"--kafka-bootstrap={nowhere}", "--no-replay", workers=1)
+    assert under_test.running.wait_exit(60) == 1
+    assert f"laborguard-stack: cannot create the topics on Kafka at {nowhere}" in (
+        under_test.running.output
+    )
+    assert "Traceback" not in under_test.running.output
+    assert processes_mentioning(str(tmp_path)) == []

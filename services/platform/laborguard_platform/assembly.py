@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiokafka.errors import KafkaError
+
 from laborguard_platform import local_prometheus
 from laborguard_platform.children import Child
 from laborguard_platform.embedded_broker import EmbeddedBroker
@@ -56,7 +58,12 @@ class Stack:
         """Broker, topics, then the services; every child is started before any thread."""
         if self.broker is not None:
             self.broker.start()
-        asyncio.run(ensure_topics(self.bootstrap))
+        try:
+            asyncio.run(ensure_topics(self.bootstrap))
+        except (KafkaError, OSError) as exc:
+            raise StackError(
+                f"cannot create the topics on Kafka at {self.bootstrap}: {exc!r}"
+            ) from exc
         for endpoint in self.services:
             endpoint.child.start()
 

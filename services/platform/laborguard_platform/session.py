@@ -28,19 +28,32 @@ async def run_session(stack: Stack, out: TextIO = sys.stdout) -> None:
     if not await _until_stopped(_wait_all_ready(stack, out), stack, stopping):
         return
     tally = Tally()
+    started = time.monotonic()
+    try:
+        await _until_stopped(_watched(stack, tally, started, out), stack, stopping)
+    finally:
+        print("\n" + progress_line(tally, time.monotonic() - started), file=out)
+        print(summary(tally), file=out, flush=True)
+
+
+async def _watched(stack: Stack, tally: Tally, started: float, out: TextIO) -> None:
+    """The work, with the topics followed into the tally all along."""
     watch = Watch(stack.bootstrap, tally, from_start=stack.broker is not None)
     await watch.start()
     following = asyncio.create_task(watch.follow(), name="watch")
-    started = time.monotonic()
+    working = asyncio.create_task(_work(stack, tally, started, out), name="work")
     try:
-        await _until_stopped(_work(stack, tally, started, out), stack, stopping)
+        await asyncio.wait({following, working}, return_when=asyncio.FIRST_COMPLETED)
+        if following.done():
+            following.result()  # raises what stopped it
+            raise StackError("stopped following the topics")
+        working.result()
     finally:
-        following.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await following
+        for task in (following, working):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await watch.stop()
-        print("\n" + progress_line(tally, time.monotonic() - started), file=out)
-        print(summary(tally), file=out, flush=True)
 
 
 async def _work(stack: Stack, tally: Tally, started: float, out: TextIO) -> None:

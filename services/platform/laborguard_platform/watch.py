@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from laborguard_contracts import ContractError, Decision
 from laborguard_contracts.codec import decode
 from laborguard_platform import topics
+from laborguard_platform.errors import StackError
 from laborguard_platform.tally import Tally
 
 WATCHED = (topics.SHIPMENTS.name, topics.DECISIONS.name, topics.SHIPMENTS_DLQ.name)
@@ -32,11 +33,16 @@ class Watch:
         """Returns once every partition has a position, so nothing produced later is missed."""
         await self._consumer.start()
         self._consumer.subscribe(list(WATCHED))
-        async with asyncio.timeout(seconds):
-            while len(self._consumer.assignment()) < _partition_count():
-                self._count(await self._consumer.getmany(timeout_ms=100))
-            for partition in self._consumer.assignment():
-                await self._consumer.position(partition)
+        try:
+            async with asyncio.timeout(seconds):
+                while len(self._consumer.assignment()) < _partition_count():
+                    self._count(await self._consumer.getmany(timeout_ms=100))
+                for partition in self._consumer.assignment():
+                    await self._consumer.position(partition)
+        except TimeoutError:
+            raise StackError(
+                f"could not follow {', '.join(WATCHED)} within {seconds:.0f}s"
+            ) from None
 
     async def follow(self) -> None:
         while True:
