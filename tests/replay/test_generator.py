@@ -21,11 +21,6 @@ from laborguard_replay.samples import SAMPLE_PATH, SAMPLE_SPEC
 pytestmark = pytest.mark.unit
 
 
-@pytest.fixture(scope="module")
-def sample() -> list[ShipmentEvent]:
-    return list(history.read_events(SAMPLE_PATH))
-
-
 def test_regenerating_the_sample_with_its_seed_gives_identical_bytes(tmp_path: Path) -> None:
     again = tmp_path / SAMPLE_PATH.name
     history.write(again, events(SAMPLE_SPEC))

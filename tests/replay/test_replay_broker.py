@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from laborguard_replay import history
 from laborguard_replay.collecting import collect
 from laborguard_replay.pacing import Pace, Window, moment
 from laborguard_replay.replay import main, replay_file
-from laborguard_replay.samples import SAMPLE_PATH
 from laborguard_replay.settings import ReplaySettings
 
 pytestmark = pytest.mark.integration
@@ -45,44 +44,49 @@ async def _consume(bootstrap: str, topic: str, count: int) -> list[tuple[bytes, 
     return got
 
 
-@cache
-def _expected() -> list[tuple[bytes, bytes]]:
+@pytest.fixture
+def autumn(window_file: Callable[[str, str], Path]) -> Path:
+    """The sample from August 2020 to March 2021: events on both sides of WINDOW."""
+    return window_file("2020-08-01", "2021-03-01")
+
+
+def _expected(path: Path) -> list[tuple[bytes, bytes]]:
     return [
         (r.message.shipment_id.encode(), r.raw)
-        for r in history.read(SAMPLE_PATH, ShipmentEvent)
+        for r in history.read(path, ShipmentEvent)
         if WINDOW.contains(r.message.event_time)
     ]
 
 
 async def test_replay_publishes_every_event_of_the_window_with_its_original_bytes(
-    bootstrap: str, unique_name: str
+    bootstrap: str, unique_name: str, autumn: Path
 ) -> None:
     settings = ReplaySettings(kafka_bootstrap=bootstrap, shipments_topic=unique_name)
-    result = await replay_file(settings, SAMPLE_PATH, pace=Pace(None), window=WINDOW)
-    expected = _expected()
+    result = await replay_file(settings, autumn, pace=Pace(None), window=WINDOW)
+    expected = _expected(autumn)
     assert result.published == len(expected) > 50
     received = await _consume(bootstrap, unique_name, len(expected))
     assert sorted(received) == sorted(expected)
 
 
 async def test_paced_replay_takes_the_history_span_divided_by_the_speed(
-    bootstrap: str, unique_name: str
+    bootstrap: str, unique_name: str, autumn: Path
 ) -> None:
     settings = ReplaySettings(kafka_bootstrap=bootstrap, shipments_topic=unique_name)
     window = Window(moment("2020-09-14"), moment("2020-09-21"))
     started = time.monotonic()
-    result = await replay_file(settings, SAMPLE_PATH, pace=Pace(86_400 * 4), window=window)
+    result = await replay_file(settings, autumn, pace=Pace(86_400 * 4), window=window)
     elapsed = time.monotonic() - started
     assert result.published > 5
     assert 1.0 <= elapsed < 6.0  # ~7 days of history at 4 days per second: ~1.75 s
 
 
 def test_command_line_replays_a_window_and_reports_counts(
-    bootstrap: str, unique_name: str, capsys: pytest.CaptureFixture[str]
+    bootstrap: str, unique_name: str, capsys: pytest.CaptureFixture[str], autumn: Path
 ) -> None:
     main(
         [
-            str(SAMPLE_PATH),
+            str(autumn),
             "--as-fast-as-possible",
             "--since",
             "2020-09-14",
@@ -96,7 +100,7 @@ def test_command_line_replays_a_window_and_reports_counts(
         ]
     )
     report = capsys.readouterr().err
-    assert f"published {len(_expected())} of " in report
+    assert f"published {len(_expected(autumn))} of " in report
 
 
 def _decision(n: int) -> Decision:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -10,11 +11,10 @@ import pytest
 from laborguard_contracts import Outcome, ShipmentEvent
 from laborguard_contracts.codec import loads
 from laborguard_contracts.seed import load_seed
-from laborguard_replay import history
 from laborguard_replay.candidates import candidate_book, read_orders
 from laborguard_replay.errors import CandidateError
 from laborguard_replay.report import main as report_main
-from laborguard_replay.samples import SAMPLE_PATH, XUAR_BAN_2020_PATH
+from laborguard_replay.samples import XUAR_BAN_2020_PATH
 from laborguard_replay.whatif import WhatIf, main, what_if
 
 pytestmark = pytest.mark.unit
@@ -22,11 +22,6 @@ pytestmark = pytest.mark.unit
 CONSIDERED = date(2020, 9, 14)
 REAL_REGION_ORDER = date(2021, 1, 13)
 CANDIDATE_ID = "whatif-region-2020-xuar-all-goods"
-
-
-@pytest.fixture(scope="module")
-def sample() -> list[ShipmentEvent]:
-    return list(history.read_events(SAMPLE_PATH))
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +93,10 @@ def test_unknown_candidate_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_command_writes_summary_flips_chart_and_page(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], window_file: Callable[[str, str], Path]
 ) -> None:
-    main(["--since", "2020-08-01", "--until", "2021-01-13", "--out", str(tmp_path), "--quiet"])
+    autumn = window_file("2020-08-01", "2021-02-01")
+    main([str(autumn), "--until", "2021-01-13", "--out", str(tmp_path), "--quiet"])
     summary = loads((tmp_path / "summary.json").read_bytes())
     assert summary["flips"]["by_order"][CANDIDATE_ID]["RELEASE->DETAIN"] == summary["flipped"]
     assert min(summary["flips"]["by_month"]) == "2020-09"
@@ -112,20 +108,10 @@ def test_command_writes_summary_flips_chart_and_page(
 
 
 def test_written_decisions_of_both_runs_feed_the_report_diff(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, window_file: Callable[[str, str], Path]
 ) -> None:
-    main(
-        [
-            "--since",
-            "2020-10-01",
-            "--until",
-            "2020-12-01",
-            "--out",
-            str(tmp_path),
-            "--quiet",
-            "--write-decisions",
-        ]
-    )
+    autumn = window_file("2020-09-01", "2021-01-01")
+    main([str(autumn), "--out", str(tmp_path), "--quiet", "--write-decisions"])
     flipped = loads((tmp_path / "summary.json").read_bytes())["flipped"]
     report_main(
         [

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from laborguard_contracts import ShipmentEventType
+from laborguard_replay.generator.calendar import working_hours
 from laborguard_replay.generator.identifiers import entry_number, mid
 from laborguard_replay.generator.makers import Maker, file_address, pool
 from laborguard_replay.generator.names import US_PLACES, US_STREETS, us_company
@@ -133,7 +134,7 @@ def render(rng: Random, seed: int, plan: Plan) -> list[Document]:
         timeline.append((ShipmentEventType.ENTRY_SUMMARY_FILED, plan.entry_at + lag))
     events = []
     for kind, at in timeline:
-        local = at.astimezone(zone).replace(microsecond=0)
+        local = working_hours(at.astimezone(zone)).replace(microsecond=0)
         events.append(
             {
                 "event_id": f"{shipment_id}-{kind.value}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from laborguard_contracts import Order, OrderKind
 from laborguard_replay.generator.places import CITIES, XINJIANG, XINJIANG_BY_NAME, City
@@ -46,6 +47,9 @@ _KEYWORDS = (
 )
 
 
+_YEAR = timedelta(days=365)
+
+
 @dataclass(frozen=True)
 class ListedTarget:
     order_id: str
@@ -55,6 +59,11 @@ class ListedTarget:
     in_xinjiang: bool
     city: City
     products: tuple[Product, ...]
+    listed_on: date  # the order's first in-force date
+
+    def activity(self, on: date) -> float:
+        """Relative odds of shipping on a date: entities get listed around when they ship."""
+        return 4.0 if self.listed_on - timedelta(days=730) <= on < self.listed_on + _YEAR else 1.0
 
 
 def _products_for(order: Order, name: str) -> tuple[Product, ...]:
@@ -99,6 +108,7 @@ def listed_targets(orders: tuple[Order, ...]) -> tuple[ListedTarget, ...]:
                     in_xinjiang=in_xinjiang,
                     city=_city_for(entity.name, country, in_xinjiang),
                     products=_products_for(order, entity.name),
+                    listed_on=order.timeline[0].effective,
                 ),
             )
     return tuple(seen[name] for name in sorted(seen))

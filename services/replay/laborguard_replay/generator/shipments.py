@@ -174,7 +174,8 @@ def plan(
     on = entry_at.date()
     roll = rng.random()
     if roll < LISTED_RATE and targets:
-        line, risk = _listed(rng, seed, rng.choice(targets), on)
+        target = rng.choices(targets, [t.activity(on) for t in targets])[0]
+        line, risk = _listed(rng, seed, target, on)
         return Plan(index, port, entry_at, (line,), risk)
     if roll < LISTED_RATE + DECOY_RATE:
         decoy, category_name = rng.choice(DECOYS)

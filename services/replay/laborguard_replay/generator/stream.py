@@ -6,15 +6,18 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from random import Random
 
 from laborguard_contracts import ShipmentEvent
 from laborguard_contracts.seed import load_seed
+from laborguard_replay.generator.calendar import Calendar, calendar, moment_at
 from laborguard_replay.generator.events import render
 from laborguard_replay.generator.listed import listed_targets
 from laborguard_replay.generator.shipments import plan
 
-# No event lies further than this before its entry (ISF lead); events are flushed after it.
+# No event lies further than this before its entry (ISF lead of up to 35 days, moved into working
+# hours by less than half a day); events older than this are final and flushed.
 MAX_LEAD = timedelta(days=36)
 
 
@@ -26,10 +29,14 @@ class HistorySpec:
     end: datetime = datetime(2025, 12, 20, tzinfo=UTC)  # and for entry summaries in 2025
 
 
+@cache
+def _calendar(spec: HistorySpec) -> Calendar:
+    return calendar(spec.start, spec.end)
+
+
 def entry_time(spec: HistorySpec, index: int, rng: Random) -> datetime:
-    """Entries are spread evenly with jitter, so entry times never decrease with the index."""
-    span = (spec.end - spec.start).total_seconds()
-    return spec.start + timedelta(seconds=span * (index + rng.random()) / spec.count)
+    """Entries follow the monthly volume, and entry times never decrease with the index."""
+    return moment_at(_calendar(spec), (index + rng.random()) / spec.count)
 
 
 def events(spec: HistorySpec) -> Iterator[ShipmentEvent]:
