@@ -111,14 +111,21 @@ class Synthetic:
     def shipments(
         self, count: int, listed: list[str], *, unique: bool = False, listed_share: float = 0.01
     ) -> list[ShipmentEvent]:
-        """Parties recur as in port traffic: few importers and forwarders, many factories.
+        """Parties recur as in port traffic: few importers and forwarders, many factories, each
+        role's companies drawn by a Zipf law.
 
         `unique` gives every party a name never seen before (the worst case for memoised
         look-ups). A share `listed_share` of sellers and manufacturers are listed names, half of
         them with a one-letter typo.
         """
-        pools = {role: [self.company() for _ in range(size)] for role, size in POOL_SIZES.items()}
+        pools = {role: self.zipf_pool(size) for role, size in POOL_SIZES.items()}
         return [self.shipment(n, pools, listed, listed_share, unique) for n in range(count)]
+
+    def zipf_pool(self, size: int) -> list[str]:
+        """Companies repeated by a Zipf law (weight 1/rank): a few file most entries."""
+        companies = [self.company() for _ in range(size)]
+        weights = [1.0 / rank for rank in range(1, size + 1)]
+        return self.rng.choices(companies, weights=weights, k=size * 20)
 
     def party_name(
         self, pool: list[str], listed: list[str], listed_share: float, unique: bool

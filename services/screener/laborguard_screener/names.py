@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from laborguard_screener.tokenindex import TokenIndex
+from laborguard_screener.tokenindex import TokenIndex, within_one_edit
 from laborguard_screener.vocabulary import (
     GENERIC_WORDS,
     LEGAL_FORM_WORDS,
@@ -75,9 +75,13 @@ def is_distinctive(token: str) -> bool:
     """Long enough, not a number, and not a generic word (nor a misspelling of one)."""
     if _plainly_generic(token):
         return False
-    if _TRADE_SPELLINGS.near(token):
+    if _misspells(token, _TRADE_SPELLINGS):
         return False
-    return len(token) < _PLACE_SPELLING_MIN or not _PLACE_SPELLINGS.near(token)
+    return len(token) < _PLACE_SPELLING_MIN or not _misspells(token, _PLACE_SPELLINGS)
+
+
+def _misspells(token: str, words: TokenIndex) -> bool:
+    return any(within_one_edit(token, word) for word in words.near(token))
 
 
 def has_native_script(name: str) -> bool:

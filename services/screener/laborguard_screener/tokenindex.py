@@ -43,7 +43,8 @@ class TokenIndex:
                     del self._variants[variant]
 
     def near(self, token: str) -> frozenset[str]:
-        """Listed tokens equal to `token` or one edit away from it."""
+        """Listed tokens sharing a one-letter deletion with `token`: every token one edit away,
+        and some two edits away (callers that need one edit check `within_one_edit`)."""
         near = self._near.get(token)
         if near is None:
             if len(self._near) >= _MEMO_LIMIT:
@@ -54,8 +55,10 @@ class TokenIndex:
     def _find_near(self, token: str) -> frozenset[str]:
         found: set[str] = set()
         for variant in _variants(token):
-            found.update(self._variants.get(variant, ()))
-        return frozenset(listed for listed in found if within_one_edit(token, listed))
+            holders = self._variants.get(variant)
+            if holders:
+                found |= holders
+        return frozenset(found)
 
 
 def within_one_edit(left: str, right: str) -> bool:
