@@ -7,6 +7,7 @@ No Docker engine runs here, so the file is checked against the Compose Specifica
 from __future__ import annotations
 
 import copy
+import tomllib
 from typing import Any
 
 import jsonschema
@@ -126,3 +127,11 @@ def test_every_laborguard_variable_is_a_setting_the_service_reads(
     environment = services(load_compose())[service]["environment"]
     ours = {name for name in environment if name.startswith("LABORGUARD_")}
     assert ours - variables_read_by(settings) == set()
+
+
+def test_project_image_services_run_declared_console_scripts() -> None:
+    scripts = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"])
+    for name, service in services(load_compose()).items():
+        if "build" in service:
+            command = service["command"][0]
+            assert command in scripts | {"python"}, f"{name} runs {command}"
