@@ -28,8 +28,9 @@ from laborguard_screener.settings import ScreenerSettings
 
 log = logging.getLogger(__name__)
 
-# How often the orders-in-force gauge is recomputed (it walks the whole book).
-_IN_FORCE_REFRESH_SECONDS = 1.0
+# The orders-in-force gauge walks the whole book: recount on a change, else only this often
+# (an order enters or leaves force on a date, so a minute is plenty).
+_IN_FORCE_REFRESH_SECONDS = 60.0
 
 
 def caught_up(
@@ -50,6 +51,7 @@ class OrderFeed:
         self.book = book
         self.ready = asyncio.Event()
         self._in_force_refreshed = 0.0
+        self._changed = True
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
@@ -57,7 +59,7 @@ class OrderFeed:
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            fetch_max_wait_ms=self.settings.fetch_wait_ms,
+            fetch_max_wait_ms=self.settings.orders_fetch_wait_ms,
             max_partition_fetch_bytes=self.settings.fetch_max_bytes,
         )
         await consumer.start()
@@ -91,6 +93,7 @@ class OrderFeed:
                 applied_any = True
                 self._observe_apply(order)
         if applied_any:
+            self._changed = True
             metrics.ORDER_STATE_ORDERS.set(len(self.book))
             metrics.ORDER_STATE_UPDATED.set(time.time())
 
@@ -137,6 +140,7 @@ class OrderFeed:
 
     def _refresh_in_force(self) -> None:
         now = time.monotonic()
-        if now - self._in_force_refreshed >= _IN_FORCE_REFRESH_SECONDS:
-            self._in_force_refreshed = now
+        due = now - self._in_force_refreshed >= _IN_FORCE_REFRESH_SECONDS
+        if self.ready.is_set() and (self._changed or due):
+            self._in_force_refreshed, self._changed = now, False
             metrics.ORDERS_IN_FORCE.set(self.book.in_force_count(datetime.now(UTC)))
