@@ -140,7 +140,8 @@ def test_a_real_prometheus_scrapes_the_stack_and_answers_a_screener_metric(
         decided = _wait_value(port, "sum(screener_decisions_total)", _sample_size(), timeout=30)
         assert decided == _sample_size()
         # the alert rules loaded, and a recording rule evaluates on the real series
-        assert _query(port, "topic:screener_consumer_lag:sum")
+        shipments_lag = 'topic:screener_consumer_lag:sum{topic="shipments"}'
+        assert _wait_value(port, shipments_lag, 0, timeout=30) == 0
     finally:
         prometheus.terminate()
         prometheus.wait(30)
