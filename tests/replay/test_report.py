@@ -20,6 +20,7 @@ from laborguard_replay.attributes import Attributes
 from laborguard_replay.diffing import TO_DETAIN, TO_RELEASE, diff, tally_flips
 from laborguard_replay.report import main
 from laborguard_replay.tallies import tally
+from laborguard_replay.verdicts import Verdict
 
 pytestmark = pytest.mark.unit
 
@@ -58,6 +59,10 @@ def _decision(event: str, outcome: Outcome, *orders: str, month: int = 10) -> De
     )
 
 
+def _verdicts(run: dict[str, Decision]) -> dict[str, Verdict]:
+    return {event_id: Verdict.of(decision) for event_id, decision in run.items()}
+
+
 ATTRS = {
     "A-entry": Attributes("2020-10", "2704", ("61", "62")),
     "A-isf": Attributes("2020-09", "2704", ("61",)),
@@ -71,7 +76,7 @@ def test_tally_counts_by_month_port_chapter_and_order() -> None:
         "A-entry": _decision("A-entry", Outcome.DETAIN, "wro-x", "region-y"),
         "B-entry": _decision("B-entry", Outcome.RELEASE),
     }
-    result = tally(run, ATTRS)
+    result = tally(_verdicts(run), ATTRS)
     assert result.outcomes == {"DETAIN": 1, "RELEASE": 2}
     assert result.by_month == {
         "2020-09": {"DETAIN": 0, "RELEASE": 1},
@@ -85,7 +90,7 @@ def test_tally_counts_by_month_port_chapter_and_order() -> None:
 
 
 def test_decision_without_its_event_is_grouped_by_its_own_month() -> None:
-    result = tally({"C-entry": _decision("C-entry", Outcome.DETAIN, "o", month=3)}, {})
+    result = tally(_verdicts({"C-entry": _decision("C-entry", Outcome.DETAIN, "o", month=3)}), {})
     assert result.by_month == {"2020-03": {"DETAIN": 1, "RELEASE": 0}}
     assert result.by_port == {"?": {"DETAIN": 1, "RELEASE": 0}}
 
@@ -95,7 +100,7 @@ def test_redelivered_event_counts_once_with_its_last_decision() -> None:
         [_decision("A-entry", Outcome.RELEASE), _decision("A-entry", Outcome.DETAIN, "o")]
     )
     assert run.duplicates == 1
-    assert run.decisions["A-entry"].outcome is Outcome.DETAIN
+    assert run.verdicts["A-entry"].outcome is Outcome.DETAIN
 
 
 def test_diff_separates_flips_order_changes_and_missing_events() -> None:
@@ -111,7 +116,7 @@ def test_diff_separates_flips_order_changes_and_missing_events() -> None:
         "B-entry": _decision("B-entry", Outcome.RELEASE),
         "new": _decision("new", Outcome.RELEASE),
     }
-    result = diff(before, after)
+    result = diff(_verdicts(before), _verdicts(after))
     assert [c.event_id for c in result.changes] == ["A-entry", "A-isf", "B-entry"]
     assert [(f.event_id, f.direction) for f in result.flips] == [
         ("A-entry", TO_DETAIN),
@@ -125,7 +130,7 @@ def test_diff_separates_flips_order_changes_and_missing_events() -> None:
 
 def test_identical_runs_have_no_changes() -> None:
     run = {"A-entry": _decision("A-entry", Outcome.DETAIN, "b", "a")}
-    assert diff(run, dict(run)).changes == ()
+    assert diff(_verdicts(run), _verdicts(dict(run))).changes == ()
 
 
 def _write(path: Path, items: list[Decision]) -> Path:

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from laborguard_contracts import Decision, Outcome
+from laborguard_contracts import Outcome
 from laborguard_replay.attributes import NO_ATTRIBUTES, Attributes
+from laborguard_replay.verdicts import Verdict
 
 TO_DETAIN = "RELEASE->DETAIN"
 TO_RELEASE = "DETAIN->RELEASE"
@@ -53,21 +54,17 @@ class RunDiff:
         return tuple(change for change in self.changes if change.flipped)
 
 
-def _orders(decision: Decision) -> tuple[str, ...]:
-    return tuple(sorted(match.order_id for match in decision.matches))
-
-
-def change_between(a: Decision, b: Decision) -> Change | None:
-    """The change from decision a to decision b on the same event, or None when they agree."""
-    if a.outcome is b.outcome and _orders(a) == _orders(b):
+def change_between(event_id: str, a: Verdict, b: Verdict) -> Change | None:
+    """The change from verdict a to verdict b on the same event, or None when they agree."""
+    if a.outcome is b.outcome and a.orders == b.orders:
         return None
-    return Change(a.event_id, a.shipment_id, a.outcome, b.outcome, _orders(a), _orders(b))
+    return Change(event_id, a.shipment_id, a.outcome, b.outcome, a.orders, b.orders)
 
 
-def diff(before: Mapping[str, Decision], after: Mapping[str, Decision]) -> RunDiff:
+def diff(before: Mapping[str, Verdict], after: Mapping[str, Verdict]) -> RunDiff:
     changes = []
     for event_id in sorted(before.keys() & after.keys()):
-        change = change_between(before[event_id], after[event_id])
+        change = change_between(event_id, before[event_id], after[event_id])
         if change:
             changes.append(change)
     return RunDiff(

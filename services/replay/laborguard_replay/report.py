@@ -105,11 +105,11 @@ def _report(argv: list[str] | None) -> None:
     first = decisions.load(args.decisions)
     if args.diff:
         document = diff_document(
-            diff(first.decisions, decisions.load(args.diff).decisions), attributes
+            diff(first.verdicts, decisions.load(args.diff).verdicts), attributes
         )
         text = render_diff(document, args.list)
     else:
-        result = tally(first.decisions, attributes)
+        result = tally(first.verdicts, attributes)
         document = result.document() | {"duplicates": first.duplicates}
         text = render_tallies(result)
     print(text)

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from laborguard_contracts import Decision, Outcome
+from laborguard_contracts import Outcome
 from laborguard_replay.attributes import UNKNOWN, Attributes
+from laborguard_replay.verdicts import Verdict
 
 OutcomeCounts = dict[str, int]
 
@@ -40,18 +41,18 @@ class Tallies:
         }
 
 
-def _from_decision(decision: Decision) -> Attributes:
+def _from_verdict(verdict: Verdict) -> Attributes:
     """Without the shipment event only the month is known (from the decision's event time)."""
-    return Attributes(decision.event_time.strftime("%Y-%m"), UNKNOWN, (UNKNOWN,))
+    return Attributes(verdict.month, UNKNOWN, (UNKNOWN,))
 
 
-def tally(decisions: Mapping[str, Decision], attributes: Mapping[str, Attributes]) -> Tallies:
+def tally(verdicts: Mapping[str, Verdict], attributes: Mapping[str, Attributes]) -> Tallies:
     """Counts each decision once; a decision on several chapters counts under each of them."""
     result = Tallies()
     detained: set[str] = set()
     shipments: set[str] = set()
-    for event_id, decision in decisions.items():
-        where = attributes.get(event_id) or _from_decision(decision)
+    for event_id, decision in verdicts.items():
+        where = attributes.get(event_id) or _from_verdict(decision)
         outcome = decision.outcome.value
         result.events += 1
         result.outcomes[outcome] += 1
@@ -59,7 +60,7 @@ def tally(decisions: Mapping[str, Decision], attributes: Mapping[str, Attributes
         result.by_port[where.port][outcome] += 1
         for chapter in where.chapters:
             result.by_chapter[chapter][outcome] += 1
-        result.by_order.update({match.order_id for match in decision.matches})
+        result.by_order.update(decision.orders)
         shipments.add(decision.shipment_id)
         if decision.outcome is Outcome.DETAIN:
             detained.add(decision.shipment_id)

@@ -31,6 +31,7 @@ from laborguard_replay.offline import Paired, screen_both
 from laborguard_replay.pacing import Window, moment
 from laborguard_replay.report import diff_document, render_diff
 from laborguard_replay.samples import SAMPLE_PATH, XUAR_BAN_2020_PATH
+from laborguard_replay.verdicts import Verdict
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.screening import ScreeningPolicy
 
@@ -82,7 +83,9 @@ def what_if(
         result.baseline[pair.baseline.outcome.value] += 1
         result.candidate[pair.candidate.outcome.value] += 1
         result.months.add(pair.event.event_time.strftime("%Y-%m"))
-        change = change_between(pair.baseline, pair.candidate)
+        change = change_between(
+            pair.event.event_id, Verdict.of(pair.baseline), Verdict.of(pair.candidate)
+        )
         if change:
             result.changes.append(change)
             result.attributes[change.event_id] = attributes_of(pair.event)
