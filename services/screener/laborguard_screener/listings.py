@@ -20,7 +20,7 @@ class Listing:
     rule: MatchRule  # EXACT_NAME, ALIAS, NATIVE_NAME or MID
     listed: str  # as the order writes it
     key: str  # normalised form the index is keyed on
-    distinctive: frozenset[str] = frozenset()
+    distinctive: tuple[str, ...] = ()
     sorted_key: str = ""  # tokens in sorted order, for order-insensitive similarity
 
 
@@ -45,7 +45,7 @@ def _name_listing(order_id: str, rule: MatchRule, listed: str) -> Listing:
         return _native_listing(order_id, listed)
     key = name_key(listed)
     sorted_key = " ".join(sorted(key.text.split()))
-    return Listing(order_id, rule, listed, key.text, key.distinctive(), sorted_key)
+    return Listing(order_id, rule, listed, key.text, tuple(sorted(key.distinctive())), sorted_key)
 
 
 def _native_listing(order_id: str, listed: str) -> Listing:

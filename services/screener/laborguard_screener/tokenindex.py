@@ -7,7 +7,6 @@ with a handful of dictionary look-ups instead of a scan of the vocabulary.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from rapidfuzz.distance import OSA
@@ -18,7 +17,8 @@ _MEMO_LIMIT = 100_000
 
 class TokenIndex:
     def __init__(self) -> None:
-        self._variants: defaultdict[str, set[str]] = defaultdict(set)
+        # variant -> the one token holding it, or a set when several do (rare): saves memory.
+        self._variants: dict[str, str | set[str]] = {}
         self._near: dict[str, frozenset[str]] = {}  # memo, cleared on any change
 
     @classmethod
@@ -31,16 +31,24 @@ class TokenIndex:
     def add(self, token: str) -> None:
         self._near.clear()
         for variant in _variants(token):
-            self._variants[variant].add(token)
+            held = self._variants.get(variant)
+            if held is None or held == token:
+                self._variants[variant] = token
+            elif isinstance(held, str):
+                self._variants[variant] = {held, token}
+            else:
+                held.add(token)
 
     def remove(self, token: str) -> None:
         self._near.clear()
         for variant in _variants(token):
-            holders = self._variants.get(variant)
-            if holders is not None:
-                holders.discard(token)
-                if not holders:
-                    del self._variants[variant]
+            held = self._variants.get(variant)
+            if held == token:
+                del self._variants[variant]
+            elif isinstance(held, set):
+                held.discard(token)
+                if len(held) == 1:
+                    self._variants[variant] = held.pop()
 
     def near(self, token: str) -> frozenset[str]:
         """Listed tokens sharing a one-letter deletion with `token`: every token one edit away,
@@ -55,9 +63,11 @@ class TokenIndex:
     def _find_near(self, token: str) -> frozenset[str]:
         found: set[str] = set()
         for variant in _variants(token):
-            holders = self._variants.get(variant)
-            if holders:
-                found |= holders
+            held = self._variants.get(variant)
+            if isinstance(held, str):
+                found.add(held)
+            elif held:
+                found |= held
         return frozenset(found)
 
 
