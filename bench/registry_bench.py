@@ -19,6 +19,9 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime
+from multiprocessing import Event, Pipe, Process
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 import httpx
@@ -61,7 +64,14 @@ async def amend_orders(
                 version = response.json()["version"]
 
 
-async def consume(bootstrap: str, expected: int, lags: list[float], done: asyncio.Event) -> float:
+def consume_process(bootstrap: str, expected: int, results: Connection, ready: EventType) -> None:
+    """Reads the topic in a process of its own, so the HTTP clients cannot delay the reads."""
+    lags: list[float] = []
+    last = asyncio.run(consume(bootstrap, expected, lags, ready))
+    results.send((lags, last))
+
+
+async def consume(bootstrap: str, expected: int, lags: list[float], ready: EventType) -> float:
     consumer = AIOKafkaConsumer(
         TOPIC,
         bootstrap_servers=bootstrap,
@@ -70,6 +80,8 @@ async def consume(bootstrap: str, expected: int, lags: list[float], done: asynci
         fetch_max_wait_ms=10,
     )
     await consumer.start()
+    await consumer.getmany(timeout_ms=500)  # assigned and positioned before the first change
+    ready.set()
     last = 0.0
     try:
         while len(lags) < expected:
@@ -80,28 +92,40 @@ async def consume(bootstrap: str, expected: int, lags: list[float], done: asynci
                     order = decode(Order, record.value)
                     if order.version > 1 and order.updated_at is not None:
                         lags.append((now - order.updated_at).total_seconds())
-                        last = time.perf_counter()
+                        last = time.time()
     finally:
         await consumer.stop()
-        done.set()
     return last
 
 
-async def drive(base: str, bootstrap: str, changes: int, concurrency: int) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def drive(base: str, bootstrap: str, changes: int, concurrency: int, pid: int) -> dict[str, float]:
     orders = [order.order_id for order in load_seed()]
     writers = min(concurrency, len(orders))
     per_order = max(1, changes // len(orders))
     total = per_order * len(orders)
-    lags: list[float] = []
     http: list[float] = []
-    done = asyncio.Event()
-    consumer = asyncio.create_task(consume(bootstrap, total, lags, done))
-    await asyncio.sleep(2)  # consumer assigned before the first change
-    started = time.perf_counter()
+    receiving, sending = Pipe(duplex=False)
+    ready = Event()
+    reader = Process(target=consume_process, args=(bootstrap, total, sending, ready))
+    reader.start()
+    ready.wait(60)
+    cpu_before = cpu_seconds(pid)
+    started = time.time()
     slices = [orders[i::writers] for i in range(writers)]
-    await asyncio.gather(*(amend_orders(base, ids, per_order, http) for ids in slices))
-    api_done = time.perf_counter()
-    last_read = await asyncio.wait_for(consumer, 300)
+
+    async def write_all() -> None:
+        await asyncio.gather(*(amend_orders(base, ids, per_order, http) for ids in slices))
+
+    asyncio.run(write_all())
+    api_done = time.time()
+    lags, last_read = receiving.recv()
+    reader.join()
+    registry_cpu = cpu_seconds(pid) - cpu_before
     return {
         "changes": total,
         "concurrency": writers,
@@ -113,6 +137,7 @@ async def drive(base: str, bootstrap: str, changes: int, concurrency: int) -> di
         "commit_to_topic_p99_ms": percentile(lags, 0.99) * 1000,
         "commit_to_topic_max_ms": max(lags) * 1000,
         "commit_to_topic_mean_ms": statistics.fmean(lags) * 1000,
+        "registry_cpu_ms_per_change": registry_cpu / total * 1000,
     }
 
 
@@ -155,7 +180,9 @@ def main() -> None:
             try:
                 base = f"http://127.0.0.1:{port}"
                 wait_healthy(base)
-                figures = asyncio.run(drive(base, broker.bootstrap, args.changes, args.concurrency))
+                figures = drive(
+                    base, broker.bootstrap, args.changes, args.concurrency, registry.pid
+                )
             finally:
                 registry.send_signal(signal.SIGTERM)
                 registry.wait(30)

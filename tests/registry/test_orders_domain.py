@@ -47,9 +47,15 @@ def test_amendment_producing_an_invalid_order_names_the_field() -> None:
     assert caught.value.field == "changes.hts_prefixes.0"
 
 
+def test_editorial_amendment_changes_the_version_but_not_the_timeline() -> None:
+    order = seed_order("wro-2020-hefei-bitland")
+    amended = orders.amend(order, {"notes": "typo fixed"}, 1, date(2023, 1, 5))
+    assert amended.version == 2 and amended.timeline == order.timeline
+
+
 def test_back_dated_event_keeps_the_timeline_in_date_order() -> None:
     order = seed_order("wro-2020-top-glove")  # in force 2020-07-15, modified 2021-03-29, revoked
-    amended = orders.amend(order, {"notes": "n"}, 1, date(2020, 12, 1))
+    amended = orders.amend(order, {"hts_prefixes": ["4015"]}, 1, date(2020, 12, 1))
     dates = [event.effective for event in amended.timeline]
     assert dates == sorted(dates) and date(2020, 12, 1) in dates
 

@@ -53,6 +53,7 @@ def build(settings: RegistrySettings, publisher: Callable[[], Publisher] | None 
         batch_size=settings.relay_batch_size,
         poll_seconds=settings.relay_poll_seconds,
         max_backoff_seconds=settings.relay_max_backoff_seconds,
+        linger_seconds=settings.relay_linger_seconds,
     )
     store = OrderStore(engine, on_commit=relay.wake)
     service = RegistryService(store)

@@ -16,7 +16,9 @@ MIGRATIONS = "laborguard_registry:migrations"
 def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        # No pre-ping: it costs a round trip per checkout; a dropped connection fails one
+        # request and SQLAlchemy then discards the whole pool.
+        return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})

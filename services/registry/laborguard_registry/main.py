@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import threading
 
 import uvicorn
 
@@ -47,12 +48,15 @@ async def serve(registry: Registry) -> None:
         log_level=settings.log_level.lower(),
         access_log=False,
     )
-    relay = asyncio.create_task(registry.relay.run(), name="outbox-relay")
+    # The relay gets an event loop (thread) of its own: behind the HTTP server's callbacks
+    # its publishing waited for every busy request, which lengthened commit-to-topic latency.
+    relay = threading.Thread(target=asyncio.run, args=(registry.relay.run(),), name="relay")
+    relay.start()
     try:
         await uvicorn.Server(config).serve()
     finally:
         registry.relay.stop()
-        await relay
+        await asyncio.to_thread(relay.join)
 
 
 def _summary(registry: Registry) -> str:

@@ -18,6 +18,9 @@ from laborguard_registry.errors import InvalidChangeError, StaleVersionError
 FIXED_FIELDS = frozenset(
     {"order_id", "version", "kind", "timeline", "updated_at", "schema_version", "escalated_from"}
 )
+# Changing any of these changes what the order covers: the timeline records it as `modified`.
+# Other fields (title, notes, sources...) are editorial and change the version only.
+SCOPE_FIELDS = frozenset({"merchandise_scope", "hts_prefixes", "entities", "region", "action"})
 
 
 class OrderStatus(StrEnum):
@@ -83,7 +86,9 @@ def amend(
     for name in changes:
         if name in FIXED_FIELDS:
             raise InvalidChangeError(f"{name} cannot be amended", f"changes.{name}")
-    event = _event("changes", kind=TimelineEventKind.MODIFIED, effective=effective, note=note)
+    event = None
+    if SCOPE_FIELDS.intersection(changes):
+        event = _event("note", kind=TimelineEventKind.MODIFIED, effective=effective, note=note)
     return _next_version(order, dict(changes), event, prefix="changes")
 
 
@@ -188,18 +193,23 @@ def _event(field: str, **values: Any) -> TimelineEvent:
 
 
 def _next_version(
-    order: Order, changes: dict[str, Any], event: TimelineEvent, prefix: str = ""
+    order: Order, changes: dict[str, Any], event: TimelineEvent | None, prefix: str = ""
 ) -> Order:
-    if event.effective < order.timeline[0].effective:
-        start = order.timeline[0].effective.isoformat()
+    document = {**order.model_dump(), **changes}
+    timeline = order.timeline if event is None else _with_event(order.timeline, event)
+    document.update(version=order.version + 1, updated_at=None, timeline=timeline)
+    return _validated(document, prefix)
+
+
+def _with_event(
+    timeline: tuple[TimelineEvent, ...], event: TimelineEvent
+) -> tuple[TimelineEvent, ...]:
+    if event.effective < timeline[0].effective:
+        start = timeline[0].effective.isoformat()
         raise InvalidChangeError(f"the order only took effect on {start}", "effective")
     # Keep the timeline in date order: a back-dated event goes after its same-day peers.
-    timeline = list(order.timeline)
     position = sum(1 for existing in timeline if existing.effective <= event.effective)
-    timeline.insert(position, event)
-    document = {**order.model_dump(), **changes}
-    document.update(version=order.version + 1, updated_at=None, timeline=tuple(timeline))
-    return _validated(document, prefix)
+    return (*timeline[:position], event, *timeline[position:])
 
 
 def _validated(document: dict[str, Any], prefix: str) -> Order:

@@ -30,12 +30,14 @@ class Relay:
         batch_size: int,
         poll_seconds: float,
         max_backoff_seconds: float,
+        linger_seconds: float = 0.0,
     ) -> None:
         self._outbox = outbox
         self._new_publisher = publisher
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._max_backoff = max_backoff_seconds
+        self._linger = linger_seconds
         self._publisher: Publisher | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake = asyncio.Event()
@@ -68,6 +70,10 @@ class Relay:
                 continue
             if not published:
                 await self._sleep(self._poll_seconds)
+            elif published < self._batch_size and self._linger:
+                # Under a steady stream of commits, let a few gather: one round per commit
+                # would cost three statements and a produce request per change.
+                await asyncio.sleep(self._linger)
         await self._reset()
 
     async def _round(self) -> int:

@@ -37,6 +37,10 @@ class RegistrySettings(BaseSettings):
     relay_poll_seconds: float = Field(0.2, gt=0, le=60, validation_alias=_env("relay_poll_seconds"))
     # Rows published per produce request; one request is in flight at a time to keep order.
     relay_batch_size: int = Field(500, ge=1, le=10_000, validation_alias=_env("relay_batch_size"))
+    # Pause after a partial batch so commits arriving together are published together.
+    relay_linger_seconds: float = Field(
+        0.02, ge=0, le=1, validation_alias=_env("relay_linger_seconds")
+    )
     # Upper bound of the relay's back-off while the broker is unreachable.
     relay_max_backoff_seconds: float = Field(
         2.0, gt=0, le=300, validation_alias=_env("relay_max_backoff_seconds")
