@@ -26,9 +26,9 @@ from laborguard_replay.generator.stream import HistorySpec, events
 from laborguard_replay.pacing import Pace, Window
 from laborguard_replay.replay import replay_file
 from laborguard_replay.samples import SAMPLE_PATH, XUAR_BAN_2020_PATH
+from laborguard_replay.scenarios import what_if
 from laborguard_replay.schedule import Tally, records, sends
 from laborguard_replay.settings import ReplaySettings
-from laborguard_replay.whatif import what_if
 
 
 def bench_generate(count: int, out: Path) -> None:

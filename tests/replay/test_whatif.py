@@ -15,7 +15,8 @@ from laborguard_replay.candidates import candidate_book, read_orders
 from laborguard_replay.errors import CandidateError
 from laborguard_replay.report import main as report_main
 from laborguard_replay.samples import XUAR_BAN_2020_PATH
-from laborguard_replay.whatif import WhatIf, main, what_if
+from laborguard_replay.scenarios import WhatIf, what_if
+from laborguard_replay.whatif import main
 
 pytestmark = pytest.mark.unit
 
