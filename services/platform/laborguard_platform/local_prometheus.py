@@ -4,8 +4,15 @@ with a generated config that scrapes the stack's ports and loads the repository'
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
+
+from laborguard_platform.children import Child
+from laborguard_platform.endpoints import Endpoint
+from laborguard_platform.errors import StackError
+from laborguard_platform.ports import claim
+from laborguard_platform.stack_settings import StackSettings
 
 # deploy/ ships with the repository, not with the wheel: without it Prometheus runs rule-less.
 RULES_DIR = Path(__file__).resolve().parents[3] / "deploy" / "prometheus" / "rules"
@@ -32,3 +39,22 @@ def command(binary: str, config_path: Path, data_dir: Path, port: int) -> list[s
         f"--storage.tsdb.path={data_dir}",
         f"--web.listen-address=127.0.0.1:{port}",
     ]
+
+
+def endpoint(
+    settings: StackSettings, registry: Endpoint, screeners: list[Endpoint]
+) -> Endpoint | None:
+    if settings.prometheus_port is None:
+        return None
+    binary = shutil.which(settings.prometheus_binary)
+    if binary is None:
+        raise StackError(
+            f"--prometheus-port needs {settings.prometheus_binary!r} on PATH "
+            "(Debian: apt-get install prometheus)"
+        )
+    port = claim(settings.prometheus_port, "Prometheus")
+    config_path = settings.run_dir / "prometheus.yml"
+    config_path.write_text(config(registry.port, [s.port for s in screeners]))
+    argv = command(binary, config_path, settings.run_dir / "prometheus", port)
+    child = Child("prometheus", argv, settings.run_dir / "prometheus.log")
+    return Endpoint(child, port, ready_path="/-/ready")

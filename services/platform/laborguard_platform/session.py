@@ -12,9 +12,9 @@ from typing import TextIO
 
 from laborguard_platform import replaying
 from laborguard_platform.assembly import Stack
-from laborguard_platform.convergence import republish, wait_converged
 from laborguard_platform.errors import StackError
-from laborguard_platform.readiness import check_alive, wait_ready
+from laborguard_platform.readiness import check_alive
+from laborguard_platform.startup import wait_all_ready
 from laborguard_platform.tally import Tally, progress_line, summary
 from laborguard_platform.watch import Watch
 
@@ -25,7 +25,7 @@ async def run_session(stack: Stack, out: TextIO = sys.stdout) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
-    if not await _until_stopped(_wait_all_ready(stack, out), stack, stopping):
+    if not await _until_stopped(wait_all_ready(stack, out), stack, stopping):
         return
     tally = Tally()
     started = time.monotonic()
@@ -123,39 +123,6 @@ async def _until_stopped(work: Awaitable[None], stack: Stack, stopping: asyncio.
             pending.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pending
-
-
-async def _wait_all_ready(stack: Stack, out: TextIO) -> None:
-    timeout = stack.settings.ready_timeout_seconds
-    began = time.monotonic()
-    print(
-        f"Starting: broker {stack.bootstrap}, registry, {len(stack.screeners)} screeners", file=out
-    )
-    registry = stack.registry
-    await wait_ready(registry.child, registry.base_url + registry.ready_path, timeout)
-    if stack.must_republish:
-        await republish(stack.registry.base_url, stack.admin_token)
-    others = [e for e in stack.services if e is not stack.registry]
-    await asyncio.gather(*(wait_ready(e.child, e.base_url + e.ready_path, timeout) for e in others))
-    screeners = [s.base_url for s in stack.screeners]
-    await wait_converged(stack.registry.base_url, screeners, timeout)
-    print(_links(stack, time.monotonic() - began), file=out, flush=True)
-
-
-def _links(stack: Stack, seconds: float) -> str:
-    broker = "embedded" if stack.broker is not None else "external"
-    lines = [
-        f"laborguard is running, ready in {seconds:.1f}s (Ctrl-C stops everything):",
-        f"  kafka       {stack.bootstrap} ({broker})",
-        f"  registry    {stack.registry.base_url}/docs   metrics {stack.registry.base_url}/metrics",
-    ]
-    for endpoint in stack.screeners:
-        lines.append(f"  {endpoint.child.name:<11} metrics {endpoint.base_url}/metrics")
-    if stack.prometheus:
-        url = stack.prometheus.base_url
-        lines.append(f"  prometheus  {url}/graph   alerts {url}/alerts")
-    lines.append(f"  logs        {stack.settings.run_dir}/*.log")
-    return "\n".join(lines)
 
 
 async def _report(tally: Tally, started: float, out: TextIO) -> None:
