@@ -60,3 +60,34 @@ def test_counts_orders_in_force_on_a_date() -> None:
     assert book.in_force_count(datetime(2020, 6, 1, tzinfo=UTC)) == 2
     assert book.in_force_count(datetime(2021, 6, 1, tzinfo=UTC)) == 1
     assert book.in_force_count(datetime(2019, 6, 1, tzinfo=UTC)) == 0
+
+
+def test_incremental_updates_decide_like_a_book_built_from_the_final_state() -> None:
+    seed = list(load_seed())
+    streamed = OrderBook.of(seed)
+    final = {o.order_id: o for o in seed}
+    for n, original in enumerate(seed[::3]):
+        renamed = order(
+            original.order_id,
+            version=original.version + 1,
+            entities=({"name": f"Renamed Quillmore {n} Works Co.", "aliases": ["Hetian Taida"]},),
+        )
+        streamed.apply(renamed)
+        final[original.order_id] = renamed
+    rebuilt = OrderBook.of(final.values())
+    assert streamed.version == rebuilt.version
+    makers = [
+        "Renamed Quillmore 4 Works Co.",
+        "Renamed Quilmore 4 Works Co.",
+        "Hetian Taida",
+        "Hetian Taida Apparel Co., Ltd.",
+        "Hoshine Silicon Industry Co., Ltd.",
+        "Lop County Hair Product Industrial Park",
+        "新疆生产建设兵团",
+        {"name": "Acme", "address": {"city": "Kashgar"}},
+    ]
+    for maker in makers:
+        event = shipment(maker, when="2024-06-01T00:00:00Z")
+        assert screen(event, streamed, decided_at=DECIDED_AT) == screen(
+            event, rebuilt, decided_at=DECIDED_AT
+        )

@@ -81,7 +81,7 @@ def _output(files: ExitStack, path: str) -> IO[bytes]:
 
 
 def _progress(path: Path, items: Iterator[_Item]) -> Iterator[_Item]:
-    show = sys.stderr.isatty() and path.stat().st_size > PROGRESS_BYTES
+    show = sys.stderr.isatty() and path.is_file() and path.stat().st_size > PROGRESS_BYTES
     if not show:
         return items
     return iter(tqdm(items, desc="screening", unit=" shipments"))
