@@ -12,6 +12,7 @@ from laborguard_contracts.codec import dumps, loads
 from laborguard_replay import history
 from laborguard_replay.errors import HistoryError
 from laborguard_replay.pacing import Pace, Window, moment
+from laborguard_replay.replay import main as replay_main
 from laborguard_replay.samples import SAMPLE_PATH
 from laborguard_replay.schedule import Tally, records, sends
 
@@ -88,3 +89,18 @@ def test_unvalidated_replay_passes_a_bad_line_on_but_still_needs_key_and_time(
         for record in records(path, tally, skip_invalid=False, validate=False):
             assert record.raw == wrong_hts  # goes on to the screener's dead-letter topic
     assert (caught.value.line, caught.value.field) == (2, "event_time")
+
+
+def test_missing_history_file_is_one_line_error_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        replay_main([str(tmp_path / "none.jsonl.gz"), "--as-fast-as-possible"])
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_pacing_is_required_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        replay_main([str(SAMPLE_PATH)])
+    assert "--speed" in capsys.readouterr().err

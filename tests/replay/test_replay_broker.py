@@ -142,3 +142,14 @@ def test_collect_writes_each_decision_once_and_skips_garbage(
     assert sorted(r.message.shipment_id for r in history.read(out, Decision)) == sorted(
         f"S{n}" for n in range(30)
     )
+
+
+def test_collect_stops_at_the_count_asked_for(
+    bootstrap: str, unique_name: str, tmp_path: Path
+) -> None:
+    asyncio.run(_publish_decisions(bootstrap, unique_name))
+    settings = ReplaySettings(kafka_bootstrap=bootstrap, decisions_topic=unique_name)
+    with open(tmp_path / "run.jsonl", "wb") as sink:
+        result = asyncio.run(collect(settings, sink, count=12, idle_seconds=5.0))
+    assert (result.written, result.idle_stop) == (12, False)
+    assert len((tmp_path / "run.jsonl").read_bytes().splitlines()) == 12

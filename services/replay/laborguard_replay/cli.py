@@ -5,19 +5,24 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from aiokafka.errors import KafkaError
+from pydantic import ValidationError
+
 from laborguard_replay.errors import ReplayError
 
 EXIT_ERROR = 2
+# What a user can cause and fix: bad files, missing files, bad settings, an unreachable broker.
+USER_ERRORS = (ReplayError, OSError, ValidationError, KafkaError)
 
 
 def run(command: Callable[[], None]) -> None:
     try:
         command()
-    except ReplayError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_ERROR) from exc
     except BrokenPipeError:  # output piped into `head`: not an error of ours
         sys.stderr.close()
+    except USER_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from exc
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         raise SystemExit(130) from None

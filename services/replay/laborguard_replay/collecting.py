@@ -52,11 +52,11 @@ async def collect(
 ) -> Collected:
     """Writes decisions (their original bytes, one a line) until `count` or the topic idles."""
     consumer = consumer_for(settings)
-    await consumer.start()
     written = invalid = 0
     loop = asyncio.get_running_loop()
-    last_seen = loop.time()
     try:
+        await consumer.start()
+        last_seen = loop.time()
         while count is None or written < count:
             batches = await consumer.getmany(timeout_ms=200, max_records=5000)
             if not batches and loop.time() - last_seen > idle_seconds:
@@ -64,6 +64,8 @@ async def collect(
             for partition, messages in batches.items():
                 last_seen = loop.time()
                 for message in messages:
+                    if count is not None and written >= count:
+                        break
                     where = f"{partition.topic}[{partition.partition}]@{message.offset}"
                     if not _valid(message.value, where):
                         invalid += 1

@@ -31,11 +31,11 @@ async def publish(
 ) -> int:
     """Publishes every send to the shipments topic at its due time; returns how many."""
     producer = producer_for(settings)
-    await producer.start()
     try:
+        await producer.start()
         return await _send_all(producer, settings, sends, progress)
     finally:
-        await producer.stop()
+        await producer.stop()  # also after a failed start, which leaves a half-open client
 
 
 async def _send_all(

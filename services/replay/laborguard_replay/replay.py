@@ -50,7 +50,8 @@ async def replay_file(
     with tqdm(total=total, unit=" events", disable=quiet, file=sys.stderr) as bar:
         items = records(path, tally, skip_invalid=skip_invalid, validate=validate)
         planned = sends(items, window or Window(), pace, tally, reencode=reencode)
-        published = await publish(settings, planned, bar.update)
+        # the bar follows the lines read, so it ends at 100% even when a window skips some
+        published = await publish(settings, planned, lambda _: bar.update(tally.read - bar.n))
     return ReplayResult(published, tally, time.perf_counter() - started)
 
 
