@@ -29,6 +29,7 @@ from laborguard_screener.tokenindex import TokenIndex, within_one_edit
 NATIVE_SUBSTRING_MIN = 6
 _MEMO_LIMIT = 200_000
 _Table = dict[str, tuple[Listing, ...]]
+_Hits = tuple["NameHit", ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,8 @@ class NameIndex:
         self._native_grams: _Table = {}
         self._mids: _Table = {}
         self._tokens = TokenIndex()
-        self._memo: dict[tuple[str, str | None, str | None, float], tuple[NameHit, ...]] = {}
+        # Memoised results per threshold, keyed by the name alone when nothing else is filed.
+        self._memo: dict[float, dict[str | tuple[str, str | None, str | None], _Hits]] = {}
 
     def add(self, listings: Iterable[Listing]) -> None:
         self._memo.clear()
@@ -72,12 +74,14 @@ class NameIndex:
                     self._tokens.remove(token)
 
     def match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:
-        memo_key = (party.name, party.native_name, party.mid, threshold)
-        hits = self._memo.get(memo_key)
+        memo = self._memo.get(threshold)
+        if memo is None or len(memo) >= _MEMO_LIMIT:
+            memo = self._memo[threshold] = {}
+        native_name, mid = party.native_name, party.mid
+        key = party.name if native_name is None and mid is None else (party.name, native_name, mid)
+        hits = memo.get(key)
         if hits is None:
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo.clear()
-            hits = self._memo[memo_key] = self._match(party, threshold)
+            hits = memo[key] = self._match(party, threshold)
         return hits
 
     def _match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from laborguard_contracts import (
     Decision,
@@ -17,7 +18,6 @@ from laborguard_contracts import (
     MatchRule,
     OrderMatch,
     Outcome,
-    Party,
     ShipmentEvent,
     ShipmentLine,
 )
@@ -75,11 +75,7 @@ def screen(
 
 def _find(event: ShipmentEvent, book: OrderBook, on: date, policy: ScreeningPolicy) -> _Found:
     found: _Found = {}
-    threshold = policy.fuzzy_threshold
-
-    def match(party: Party) -> tuple[NameHit, ...]:
-        return book.names.match(party, threshold)
-
+    match = partial(book.names.match, threshold=policy.fuzzy_threshold)
     shared = shipment_hits(event, match)
     shared_signals = shipment_signals(event)
     for index, line in enumerate(event.lines):

@@ -61,12 +61,14 @@ class TokenIndex:
         return near
 
     def _find_near(self, token: str) -> frozenset[str]:
+        get = self._variants.get
         found: set[str] = set()
-        for variant in _variants(token):
-            held = self._variants.get(variant)
+        for held in map(get, _variants(token)):
+            if held is None:
+                continue
             if isinstance(held, str):
                 found.add(held)
-            elif held:
+            else:
                 found |= held
         return frozenset(found)
 
@@ -79,7 +81,8 @@ def within_one_edit(left: str, right: str) -> bool:
     return bool(OSA.distance(left, right, score_cutoff=1) <= 1)
 
 
-def _variants(token: str) -> set[str]:
+def _variants(token: str) -> list[str]:
+    """The token and its one-letter deletions (repeats harmless)."""
     if len(token) < TYPO_MIN_LENGTH:
-        return {token}
-    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+        return [token]
+    return [token, *(token[:i] + token[i + 1 :] for i in range(len(token)))]
