@@ -3,9 +3,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from pydantic import ValidationError
 
 from laborguard_replay.errors import TimeWindowError
 from laborguard_replay.pacing import Pace, Window, moment, wait_before
+from laborguard_replay.settings import ReplaySettings
 
 pytestmark = pytest.mark.unit
 
@@ -74,3 +76,21 @@ def test_moment_without_offset_is_utc_and_with_offset_is_kept() -> None:
 def test_moment_that_is_not_a_date_names_the_value() -> None:
     with pytest.raises(TimeWindowError, match="'Sept 14'"):
         moment("Sept 14")
+
+
+def test_settings_read_the_shared_bootstrap_and_the_replay_prefix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LABORGUARD_KAFKA_BOOTSTRAP", "kafka:9092")
+    monkeypatch.setenv("LABORGUARD_REPLAY_SHIPMENTS_TOPIC", "shipments.replay")
+    settings = ReplaySettings()
+    assert (settings.kafka_bootstrap, settings.shipments_topic) == (
+        "kafka:9092",
+        "shipments.replay",
+    )
+
+
+def test_settings_refuse_an_empty_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LABORGUARD_REPLAY_BATCH_SIZE", "0")
+    with pytest.raises(ValidationError, match="batch_size"):
+        ReplaySettings()

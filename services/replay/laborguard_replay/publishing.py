@@ -18,8 +18,8 @@ MIN_SLEEP = 0.002
 def producer_for(settings: ReplaySettings) -> AIOKafkaProducer:
     return AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap,
-        linger_ms=settings.replay_linger_ms,
-        max_batch_size=settings.replay_max_batch_bytes,
+        linger_ms=settings.linger_ms,
+        max_batch_size=settings.max_batch_bytes,
         acks=1,
     )
 
@@ -50,7 +50,7 @@ async def _send_all(
     published = 0
     for send in sends:
         delay = wait_before(send.due, loop.time() - started)
-        if delay > MIN_SLEEP or len(in_flight) >= settings.replay_batch_size:
+        if delay > MIN_SLEEP or len(in_flight) >= settings.batch_size:
             published += await _acknowledge(in_flight, progress)
             await asyncio.sleep(wait_before(send.due, loop.time() - started))
         in_flight.append(await producer.send(settings.shipments_topic, send.value, key=send.key))
