@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from random import Random
@@ -140,15 +140,7 @@ def _listed(rng: Random, seed: int, target: ListedTarget, on: date) -> tuple[Lin
         line = _line(
             rng, seed, category, country, rng.choice(pool(seed, country, "Garment")), on, product
         )
-        line = Line(
-            line.product,
-            line.country,
-            line.quantity,
-            line.value,
-            line.maker,
-            line.production_date,
-            (_cotton_input(rng, seed, on, producer),),
-        )
+        line = replace(line, inputs=(_cotton_input(rng, seed, on, producer),))
         return line, f"listed:{target.order_id}:{kind}:upstream"
     country = producer.country
     line = _line(rng, seed, category, country, producer, on, product)
