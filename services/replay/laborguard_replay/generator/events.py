@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from functools import cache
 from random import Random
@@ -63,7 +62,7 @@ def _party(rng: Random, maker: Maker, on: datetime, with_mid: bool) -> Document:
     address = file_address(rng, maker, on.date())
     party: Document = {
         "name": maker.name,
-        "address": {k: v for k, v in asdict(address).items() if v is not None},
+        "address": {k: v for k, v in address.fields() if v is not None},
     }
     if with_mid:
         party["mid"] = mid(maker.name, maker.street, maker.city.name, maker.country)

@@ -41,6 +41,16 @@ class FiledAddress:
     country: str
     region: str | None
 
+    def fields(self) -> tuple[tuple[str, str | None], ...]:
+        return (
+            ("street", self.street),
+            ("city", self.city),
+            ("province", self.province),
+            ("postal_code", self.postal_code),
+            ("country", self.country),
+            ("region", self.region),
+        )
+
 
 def _postal_code(rng: Random, city: City) -> str | None:
     if city.postal_prefix is None:
