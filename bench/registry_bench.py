@@ -99,8 +99,15 @@ async def consume(bootstrap: str, expected: int, lags: list[float], ready: Event
 
 
 def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its live descendants (the API workers)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+    return own + sum(cpu_seconds(child) for child in children)
 
 
 def drive(base: str, bootstrap: str, changes: int, concurrency: int, pid: int) -> dict[str, float]:
@@ -157,6 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--changes", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1, help="API worker processes")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     database = f"bench{uuid.uuid4().hex[:8]}"
@@ -174,6 +182,9 @@ def main() -> None:
                 "LABORGUARD_REGISTRY_ADMIN_TOKEN": ADMIN,
                 "LABORGUARD_REGISTRY_SEED_ON_START": "true",
                 "LABORGUARD_REGISTRY_LOG_LEVEL": "warning",
+                "LABORGUARD_REGISTRY_API_WORKERS": str(args.workers),
+                # with workers the relay is not woken by commits: it polls
+                "LABORGUARD_REGISTRY_RELAY_POLL_SECONDS": "0.02" if args.workers > 1 else "0.2",
             }
             command = Path(sys.executable).parent / "laborguard-registry"
             registry = subprocess.Popen([str(command)], env=env)
@@ -189,7 +200,10 @@ def main() -> None:
     finally:
         with psycopg.connect(args.postgres, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    print(f"registry bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (PostgreSQL, embedded broker)")
+    print(
+        f"registry bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (PostgreSQL, embedded broker, "
+        f"{args.workers} API worker(s))"
+    )
     for name, value in figures.items():
         print(f"  {name:28s} {value:10.1f}")
 

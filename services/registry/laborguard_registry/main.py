@@ -1,4 +1,7 @@
-"""`laborguard-registry`: runs the HTTP API and the outbox relay in one process.
+"""`laborguard-registry`: runs the HTTP API and the outbox relay.
+
+With LABORGUARD_REGISTRY_API_WORKERS=N > 1 the API runs in N worker processes and the relay in
+the parent; the relay then learns of commits by polling (RELAY_POLL_SECONDS).
 
 laborguard-registry           serve (settings from LABORGUARD_* variables)
 laborguard-registry --seed    import the bundled seed of 94 orders, then exit
@@ -10,8 +13,11 @@ import argparse
 import asyncio
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from laborguard_registry.app import Registry, build
 from laborguard_registry.settings import RegistrySettings
@@ -34,9 +40,44 @@ def main(argv: list[str] | None = None) -> None:
             return
         if settings.seed_on_start and registry.store.count() == 0:
             log.info("empty database; seed import: %s", _summary(registry))
-        asyncio.run(serve(registry))
+        if settings.api_workers > 1:
+            serve_workers(registry)
+        else:
+            asyncio.run(serve(registry))
     finally:
         registry.close()
+
+
+def worker_app() -> FastAPI:
+    """The app of one API worker process (multi-worker mode)."""
+    return build(RegistrySettings()).app
+
+
+def serve_workers(registry: Registry) -> None:
+    settings = registry.settings
+    with relay_thread(registry):
+        uvicorn.run(
+            "laborguard_registry.main:worker_app",
+            factory=True,
+            workers=settings.api_workers,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+            access_log=False,
+        )
+
+
+@contextmanager
+def relay_thread(registry: Registry) -> Iterator[None]:
+    # The relay gets an event loop (thread) of its own: behind the HTTP server's callbacks
+    # its publishing waited for every busy request, which lengthened commit-to-topic latency.
+    relay = threading.Thread(target=asyncio.run, args=(registry.relay.run(),), name="relay")
+    relay.start()
+    try:
+        yield
+    finally:
+        registry.relay.stop()
+        relay.join()
 
 
 async def serve(registry: Registry) -> None:
@@ -48,15 +89,8 @@ async def serve(registry: Registry) -> None:
         log_level=settings.log_level.lower(),
         access_log=False,
     )
-    # The relay gets an event loop (thread) of its own: behind the HTTP server's callbacks
-    # its publishing waited for every busy request, which lengthened commit-to-topic latency.
-    relay = threading.Thread(target=asyncio.run, args=(registry.relay.run(),), name="relay")
-    relay.start()
-    try:
+    with relay_thread(registry):
         await uvicorn.Server(config).serve()
-    finally:
-        registry.relay.stop()
-        await asyncio.to_thread(relay.join)
 
 
 def _summary(registry: Registry) -> str:

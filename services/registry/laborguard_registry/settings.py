@@ -27,6 +27,8 @@ class RegistrySettings(BaseSettings):
     )
     host: str = Field("127.0.0.1", validation_alias=_env("host"))
     port: int = Field(8080, ge=0, le=65535, validation_alias=_env("port"))
+    # API worker processes; above 1 the relay runs in the parent and polls for commits.
+    api_workers: int = Field(1, ge=1, le=64, validation_alias=_env("api_workers"))
     # Token accepted as an admin so a fresh install can create the first tokens; empty = none.
     admin_token: str = Field("", validation_alias=_env("admin_token"))
     # Topic the relay publishes to; only tests and benchmarks change it.
