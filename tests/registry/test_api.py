@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,11 +14,14 @@ from sqlalchemy.exc import DBAPIError
 from laborguard_contracts.codec import dumps
 from laborguard_contracts.seed import load_seed
 from laborguard_registry.app import Registry
+from laborguard_registry.errors import StaleVersionError
 from laborguard_registry.tables import api_tokens, order_versions, outbox
+from laborguard_registry.tokens import Principal, Role
 
 pytestmark = pytest.mark.integration
 
 ORDER = "wro-2019-hetian-taida-apparel"
+OFFICER = Principal("officer-test", Role.OFFICER)
 
 
 @pytest.fixture
@@ -235,3 +239,36 @@ def test_operations_endpoints_answer(seeded: Registry, client: TestClient) -> No
     exposition = client.get("/metrics").text
     assert 'registry_orders{kind="entity_list",status="in_force"} 70.0' in exposition
     assert "registry_http_requests_total{" in exposition
+
+
+def test_as_of_without_a_utc_offset_gets_422(
+    seeded: Registry, client: TestClient, officer: Headers
+) -> None:
+    params = {"at": "2024-03-01", "known_at": "2024-03-01T00:00:00"}
+    response = client.get("/as-of", params=params, headers=officer)
+    assert response.status_code == 422 and response.json()["field"] == "query.known_at"
+
+
+def test_concurrent_writes_against_one_version_let_exactly_one_through(seeded: Registry) -> None:
+    def revoke_v1(_: int) -> str:
+        try:
+            seeded.service.revoke(OFFICER, ORDER, 1, date(2024, 3, 1), None, "", "race")
+        except StaleVersionError:
+            return "stale"
+        return "ok"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = sorted(pool.map(revoke_v1, range(4)))
+    assert outcomes == ["ok", "stale", "stale", "stale"]
+    assert seeded.store.current(ORDER).version == 2
+
+
+def test_internal_failure_gets_500_without_a_stack_trace(
+    seeded: Registry, client: TestClient, officer: Headers
+) -> None:
+    with seeded.engine.begin() as connection:
+        connection.execute(text("DROP TABLE order_versions"))
+    response = client.get(f"/orders/{ORDER}", headers=officer)
+    assert response.status_code == 500
+    assert response.json()["error"] == "internal"
+    assert "Traceback" not in response.text and "order_versions" not in response.text

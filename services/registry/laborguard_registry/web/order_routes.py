@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from pydantic import AwareDatetime
 
 from laborguard_contracts import Order, OrderKind
 from laborguard_contracts.codec import encode
@@ -48,7 +49,8 @@ def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
         _caller: Caller,
         at: date,
         known_at: Annotated[
-            datetime | None, Query(description="use the versions recorded by this moment")
+            AwareDatetime | None,
+            Query(description="use the versions recorded by this moment (with a UTC offset)"),
         ] = None,
     ) -> list[OrderState]:
         return service.as_of(at, known_at)
