@@ -15,6 +15,7 @@ from laborguard_contracts.codec import dumps
 from laborguard_contracts.seed import load_seed
 from laborguard_registry.app import Registry
 from laborguard_registry.errors import StaleVersionError
+from laborguard_registry.orders import OrderStatus, status_at
 from laborguard_registry.tables import api_tokens, order_versions, outbox
 from laborguard_registry.tokens import Principal, Role
 
@@ -236,8 +237,11 @@ def test_operations_endpoints_answer(seeded: Registry, client: TestClient) -> No
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").status_code == 200
     assert client.get("/openapi.json").json()["info"]["title"] == "laborguard registry"
+    today = datetime.now(UTC).date()
+    listed = [o for o in load_seed() if o.kind.value == "entity_list"]
+    in_force = sum(1 for o in listed if status_at(o, today) is OrderStatus.IN_FORCE)
     exposition = client.get("/metrics").text
-    assert 'registry_orders{kind="entity_list",status="in_force"} 70.0' in exposition
+    assert f'registry_orders{{kind="entity_list",status="in_force"}} {in_force:.1f}' in exposition
     assert "registry_http_requests_total{" in exposition
 
 
