@@ -73,6 +73,11 @@ class NameIndex:
                 if token not in self._by_token:
                     self._tokens.remove(token)
 
+    def forget(self) -> None:
+        """Drop memoised results (benchmarks measuring a cold start)."""
+        self._memo.clear()
+        self._tokens.forget()
+
     def match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:
         memo = self._memo.get(threshold)
         if memo is None or len(memo) >= _MEMO_LIMIT:

@@ -50,6 +50,9 @@ class TokenIndex:
                 if len(held) == 1:
                     self._variants[variant] = held.pop()
 
+    def forget(self) -> None:
+        self._near.clear()
+
     def near(self, token: str) -> frozenset[str]:
         """Listed tokens sharing a one-letter deletion with `token`: every token one edit away,
         and some two edits away (callers that need one edit check `within_one_edit`)."""
