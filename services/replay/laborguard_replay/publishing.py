@@ -45,10 +45,12 @@ async def _send_all(
     progress: Callable[[int], object],
 ) -> int:
     loop = asyncio.get_running_loop()
-    started = loop.time()
+    started: float | None = None
     in_flight: list[asyncio.Future[object]] = []
     published = 0
     for send in sends:
+        # The clock starts at the first send, not before the lines skipped ahead of the window.
+        started = loop.time() - send.due if started is None else started
         delay = wait_before(send.due, loop.time() - started)
         if delay > MIN_SLEEP or len(in_flight) >= settings.batch_size:
             published += await _acknowledge(in_flight, progress)
