@@ -85,3 +85,15 @@ def test_every_dashboard_query_is_valid_promql(tmp_path: Path) -> None:
     file.write_text(yaml.safe_dump({"groups": [{"name": "dashboards", "rules": rules}]}))
     result = promtool("check", "rules", str(file), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", DASHBOARD_FILES, ids=lambda p: p.name)
+def test_panels_fit_the_grid_without_overlapping(path: Path) -> None:
+    cells: dict[tuple[int, int], str] = {}
+    for panel in panels(load_dashboard(path)):
+        grid = panel["gridPos"]
+        assert grid["x"] + grid["w"] <= 24, panel["title"]
+        for x in range(grid["x"], grid["x"] + grid["w"]):
+            for y in range(grid["y"], grid["y"] + grid["h"]):
+                assert (x, y) not in cells, f"{panel['title']} overlaps {cells[(x, y)]}"
+                cells[(x, y)] = panel["title"]
