@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from laborguard_contracts import Order
@@ -145,6 +146,8 @@ async def test_changes_made_while_the_broker_is_down_arrive_in_order_after_it_re
         assert unsent(live) == 1000
         await asyncio.sleep(max(0.0, BROKER_DOWN_SECONDS - (time.monotonic() - stopped)))
         assert unsent(live) == 1000
+        assert REGISTRY.get_sample_value("registry_outbox_backlog") == 1000
+        assert (REGISTRY.get_sample_value("registry_outbox_oldest_unsent_age_seconds") or 0) > 10
         own_broker.start()  # memory-only: it comes back without the topic
         await topic_created(own_broker.bootstrap, settings.orders_topic)
         changes = committed(live) - seeded

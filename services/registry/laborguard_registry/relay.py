@@ -77,6 +77,7 @@ class Relay:
         await self._reset()
 
     async def _round(self) -> int:
+        await self._refresh_backlog()  # before connecting: the backlog matters most when down
         # Connect first even with nothing to send: that creates the topic up front.
         publisher = await self._connected()
         rows = await asyncio.to_thread(self._outbox.unsent, self._batch_size)
@@ -84,7 +85,6 @@ class Relay:
             await publisher.publish(rows)
             await asyncio.to_thread(self._outbox.mark_sent, [row.outbox_id for row in rows])
             metrics.OUTBOX_PUBLISHED.inc(len(rows))
-        await self._refresh_backlog()
         return len(rows)
 
     async def _connected(self) -> Publisher:
