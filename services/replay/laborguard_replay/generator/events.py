@@ -25,6 +25,25 @@ FORWARDERS = (
     "Apex Logistics International",
     "Damco",
 )
+# Where goods are stuffed into containers (ports of lading), by country of the manufacturer.
+LADING_PORTS = {
+    "CN": ("Shanghai", "Ningbo", "Shenzhen", "Qingdao", "Xiamen", "Tianjin", "Guangzhou"),
+    "VN": ("Ho Chi Minh City", "Hai Phong"),
+    "BD": ("Chattogram",),
+    "IN": ("Nhava Sheva", "Chennai", "Mundra"),
+    "PK": ("Karachi",),
+    "KH": ("Sihanoukville",),
+    "ID": ("Jakarta",),
+    "MY": ("Port Klang", "Penang"),
+    "TH": ("Laem Chabang",),
+    "TW": ("Kaohsiung",),
+    "KR": ("Busan",),
+    "JP": ("Yokohama", "Kobe"),
+    "IT": ("Genoa", "Naples"),
+    "ES": ("Valencia",),
+    "TR": ("Mersin", "Izmir"),
+    "DE": ("Hamburg", "Bremerhaven"),
+}
 ISF_SHARE = 0.8  # ocean shipments file an ISF before lading
 SUMMARY_SHARE = 0.3  # entry summaries that land inside the replayed feed
 
@@ -115,8 +134,20 @@ def _parties(
             {"role": "ship_to", **importer},
             {"role": "consignee", **importer},
             {"role": "consolidator", "name": rng.choice(FORWARDERS)},
+            _stuffing(rng, maker.country),
         ]
     return parties
+
+
+def _stuffing(rng: Random, country: str) -> Document:
+    """The container stuffing location: a freight station at a port of lading."""
+    city = rng.choice(LADING_PORTS.get(country, ("",))) or None
+    address = {"city": city, "country": country} if city else {"country": country}
+    return {
+        "role": "container_stuffing",
+        "name": f"{city or country} Container Freight Station",
+        "address": address,
+    }
 
 
 def render(rng: Random, seed: int, plan: Plan) -> list[Document]:
