@@ -6,9 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 
 from laborguard_registry.tables import outbox
+
+UNSENT = (
+    select(outbox.c.outbox_id, outbox.c.order_id, outbox.c.version, outbox.c.payload)
+    .where(outbox.c.sent_at.is_(None))
+    .order_by(outbox.c.outbox_id)
+    .limit(bindparam("limit"))
+)
+MARK_SENT = update(outbox).where(outbox.c.outbox_id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -30,21 +38,12 @@ class Outbox:
         self._engine = engine
 
     def unsent(self, limit: int) -> list[OutboxRow]:
-        query = (
-            select(outbox.c.outbox_id, outbox.c.order_id, outbox.c.version, outbox.c.payload)
-            .where(outbox.c.sent_at.is_(None))
-            .order_by(outbox.c.outbox_id)
-            .limit(limit)
-        )
         with self._engine.connect() as connection:
-            return [OutboxRow(*row) for row in connection.execute(query)]
+            return [OutboxRow(*row) for row in connection.execute(UNSENT, {"limit": limit})]
 
     def mark_sent(self, ids: Sequence[int]) -> None:
-        statement = (
-            update(outbox).where(outbox.c.outbox_id.in_(ids)).values(sent_at=datetime.now(UTC))
-        )
         with self._engine.begin() as connection:
-            connection.execute(statement)
+            connection.execute(MARK_SENT, {"ids": list(ids), "sent_at": datetime.now(UTC)})
 
     def backlog(self) -> Backlog:
         query = select(func.count(), func.min(outbox.c.created_at)).where(

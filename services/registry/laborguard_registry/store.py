@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from laborguard_contracts import Order
@@ -30,6 +30,21 @@ class AuditEntry:
 class StoredVersion:
     order: Order
     committed_at: datetime
+
+
+# Built once: building a statement per call cost more CPU than executing it (~0.25 ms each).
+SELECT_CURRENT = select(orders.c.order_id, orders.c.version, orders.c.document).where(
+    orders.c.order_id == bindparam("order_id")
+)
+SELECT_ALL_CURRENT = select(orders.c.order_id, orders.c.version, orders.c.document)
+INSERT_ORDER = insert(orders)
+UPDATE_ORDER = update(orders).where(
+    orders.c.order_id == bindparam("current_id"),
+    orders.c.version == bindparam("current_version"),
+)
+INSERT_VERSION = insert(order_versions)
+INSERT_OUTBOX = insert(outbox)
+INSERT_AUDIT = insert(audit_log)
 
 
 class Decoded:
@@ -60,26 +75,21 @@ class Unit:
         self._decoded = decoded
 
     def current(self, order_id: str) -> Order:
-        query = select(orders.c.order_id, orders.c.version, orders.c.document).where(
-            orders.c.order_id == order_id
-        )
-        row = self.connection.execute(query).one_or_none()
+        row = self.connection.execute(SELECT_CURRENT, {"order_id": order_id}).one_or_none()
         if row is None:
             raise OrderNotFoundError(f"no order {order_id}", "order_id")
         return self._decoded.get(*row)
 
     def all_current(self) -> dict[str, Order]:
-        query = select(orders.c.order_id, orders.c.version, orders.c.document)
-        rows = self.connection.execute(query)
+        rows = self.connection.execute(SELECT_ALL_CURRENT)
         return {row.order_id: self._decoded.get(*row) for row in rows}
 
     def insert(self, order: Order, entry: AuditEntry) -> Order:
         stamped = _stamped(order)
         document = encode(stamped)
-        statement = insert(orders).values(_order_row(stamped, document))
         try:
             with self.connection.begin_nested():
-                self.connection.execute(statement)
+                self.connection.execute(INSERT_ORDER, _order_row(stamped, document))
         except IntegrityError as exc:
             raise OrderExistsError(f"order {order.order_id} exists", "order_id") from exc
         return self._append(stamped, document, entry)
@@ -87,12 +97,9 @@ class Unit:
     def replace(self, order: Order, entry: AuditEntry) -> Order:
         stamped = _stamped(order)
         document = encode(stamped)
-        statement = (
-            update(orders)
-            .where(orders.c.order_id == order.order_id, orders.c.version == order.version - 1)
-            .values(_order_row(stamped, document))
-        )
-        if self.connection.execute(statement).rowcount != 1:
+        where = {"current_id": order.order_id, "current_version": order.version - 1}
+        updated = self.connection.execute(UPDATE_ORDER, {**where, **_order_row(stamped, document)})
+        if updated.rowcount != 1:
             raise StaleVersionError(
                 f"order {order.order_id} changed meanwhile; reload it", "expected_version"
             )
@@ -101,11 +108,11 @@ class Unit:
     def enqueue(self, order: Order, document: bytes | None = None) -> None:
         """Queue a committed version for publishing (again, for a republish)."""
         row = _outbox_row(order, document if document is not None else encode(order))
-        self.connection.execute(insert(outbox).values(row))
+        self.connection.execute(INSERT_OUTBOX, row)
         self.wrote = True
 
     def record(self, entry: AuditEntry, order: Order | None = None) -> None:
-        self.connection.execute(insert(audit_log).values(_audit_row(entry, order)))
+        self.connection.execute(INSERT_AUDIT, _audit_row(entry, order))
 
     def _append(self, stamped: Order, document: bytes, entry: AuditEntry) -> Order:
         assert stamped.updated_at is not None
@@ -115,7 +122,7 @@ class Unit:
             "document": document,
             "committed_at": stamped.updated_at,
         }
-        self.connection.execute(insert(order_versions).values(version_row))
+        self.connection.execute(INSERT_VERSION, version_row)
         self.enqueue(stamped, document)
         self.record(entry, stamped)
         return self._decoded.put(stamped)
