@@ -2,13 +2,13 @@
 
 Records are raw bytes (no faust.Record): the one codec validates them, and a record that fails
 becomes a dead letter instead of crashing the agent (faust would drop it and stall 5 s).
-Sends are not awaited one by one: faust flushes the producer before it commits offsets, so a
-record is acknowledged only once its decision has been handed to Kafka.
+Outputs go out as one Kafka record batch per partition (outbox.py), not awaited: faust flushes
+the producer before it commits offsets, so a record is acknowledged only once its decision has
+been handed to Kafka.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -23,6 +23,7 @@ from laborguard_screener import metrics
 from laborguard_screener.deadletter import DeadLetter, SourceRecord
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.orderstate import OrderFeed
+from laborguard_screener.outbox import Outbox
 from laborguard_screener.screening import ScreeningPolicy
 from laborguard_screener.settings import ScreenerSettings
 
@@ -40,9 +41,12 @@ class ShipmentScreener:
         self.feed = feed
         self.policy = policy
         self._worker_header = [("worker", settings.worker_id.encode())]
+        self._outbox: Outbox | None = None
 
     async def process(self, stream: faust.StreamT[bytes]) -> None:
         await self.feed.ready.wait()  # no decision against incomplete order state
+        # faust's producer is started by now; its aiokafka producer takes whole batches
+        self._outbox = Outbox(cast(Any, self.app.producer)._ensure_producer())
         # take_events is on the concrete Stream only, not on faust's StreamT protocol
         batches = cast(Stream[bytes], stream).take_events(
             self.settings.batch_size, within=self.settings.batch_window_seconds
@@ -55,6 +59,7 @@ class ShipmentScreener:
         decided_at = datetime.now(UTC)
         for event in events:
             await self._screen(event.message, decided_at)
+        await self._sending().flush()
         self._observe_lag(events)
 
     async def _screen(self, message: faust.types.Message, decided_at: datetime) -> None:
@@ -89,9 +94,12 @@ class ShipmentScreener:
     async def _send(
         self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
     ) -> None:
-        # Not awaited: faust flushes the producer before every offset commit.
-        sent = await self.app.producer.send(topic, key, value, None, None, headers)
-        cast("asyncio.Future[Any]", sent).add_done_callback(_log_failed_send)
+        await self._sending().add(topic, key, value, headers)
+
+    def _sending(self) -> Outbox:
+        if self._outbox is None:
+            raise RuntimeError("screen_batch called before the order state was ready")
+        return self._outbox
 
     def _observe_lag(self, events: Sequence[faust.EventT[bytes]]) -> None:
         next_offsets = {event.message.tp: event.message.offset + 1 for event in events}
@@ -108,8 +116,3 @@ def _count(decision: Decision) -> None:
         metrics.MATCHES.labels(match.kind.value).inc()
     latency = (decision.decided_at - decision.event_time).total_seconds()
     metrics.EVENT_TO_DECISION_SECONDS.observe(latency)
-
-
-def _log_failed_send(sent: asyncio.Future[Any]) -> None:
-    if not sent.cancelled() and sent.exception() is not None:
-        log.error("a record was not delivered: %r", sent.exception())
