@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from laborguard_contracts import Decision, Outcome
-from laborguard_platform import local_prometheus
+from laborguard_platform import local_prometheus, session
 from laborguard_platform.assembly import build
 from laborguard_platform.children import Child
 from laborguard_platform.errors import ServiceExitedError, StackError
@@ -214,3 +215,23 @@ def test_the_stacks_prometheus_config_scrapes_its_ports_and_loads_the_alert_rule
     result = promtool("check", "config", str(path), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS: 2 rule files found" in result.stdout + result.stderr
+
+
+async def test_settling_gives_up_when_decisions_stop_coming() -> None:
+    stuck = Tally(shipments=5, decisions=2)
+    with pytest.raises(StackError, match=r"no progress for 0.4s: 2 of 5 replayed events"):
+        await session._settle(stuck, published=5, stall_seconds=0.4)
+
+
+async def test_settling_waits_as_long_as_decisions_keep_coming() -> None:
+    tally = Tally(shipments=6)
+
+    async def decide_slowly() -> None:
+        for _ in range(6):
+            await asyncio.sleep(0.25)
+            tally.decisions += 1
+
+    deciding = asyncio.create_task(decide_slowly())
+    await session._settle(tally, published=6, stall_seconds=0.6)  # 1.5 s in all
+    await deciding
+    assert tally.settled == 6

@@ -90,18 +90,21 @@ async def _replay(stack: Stack, tally: Tally, out: TextIO) -> None:
         print("\n" + summary(tally), file=out, flush=True)
 
 
-async def _settle(tally: Tally, published: int, seconds: float) -> None:
-    """Waits until every published event is seen and decided or dead-lettered."""
-    try:
-        async with asyncio.timeout(seconds):
-            # the watch task updates the counts; polling them keeps Tally free of asyncio
-            while tally.shipments < published or tally.settled < tally.shipments:  # noqa: ASYNC110
-                await asyncio.sleep(0.2)
-    except TimeoutError:
-        raise StackError(
-            f"after {seconds:.0f}s only {tally.settled:,} of {published:,} replayed events were "
-            "decided or dead-lettered"
-        ) from None
+async def _settle(tally: Tally, published: int, stall_seconds: float) -> None:
+    """Waits until every published event is seen and decided or dead-lettered; StackError when
+    nothing moves for `stall_seconds` (a replay of any size may take long while it progresses)."""
+    loop = asyncio.get_running_loop()
+    seen, moved = (-1, -1), loop.time()
+    # the watch task updates the counts; polling them keeps Tally free of asyncio
+    while tally.shipments < published or tally.settled < tally.shipments:
+        if (tally.shipments, tally.settled) != seen:
+            seen, moved = (tally.shipments, tally.settled), loop.time()
+        elif loop.time() - moved > stall_seconds:
+            raise StackError(
+                f"no progress for {stall_seconds:g}s: {tally.settled:,} of {published:,} "
+                "replayed events decided or dead-lettered; see the screener logs"
+            )
+        await asyncio.sleep(0.2)
 
 
 async def _until_stopped(work: Awaitable[None], stack: Stack, stopping: asyncio.Event) -> bool:

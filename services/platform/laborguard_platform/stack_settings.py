@@ -56,8 +56,8 @@ class StackSettings(BaseSettings):
     run_dir: Path = Path("var/stack")
     # How long the services may take to report ready.
     ready_timeout_seconds: float = Field(120.0, gt=0)
-    # How long --exit-after-replay waits for the last decisions after the replay ended.
-    settle_timeout_seconds: float = Field(120.0, gt=0)
+    # After the replay, how long the decision count may stand still before the stack gives up.
+    settle_timeout_seconds: float = Field(60.0, gt=0)
 
     @property
     def embedded_broker(self) -> bool:
