@@ -102,7 +102,8 @@ def test_command_writes_summary_flips_chart_and_page(
     assert summary["flips"]["by_order"][CANDIDATE_ID]["RELEASE->DETAIN"] == summary["flipped"]
     assert min(summary["flips"]["by_month"]) == "2020-09"
     assert (tmp_path / "flips.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "data:image/png;base64," in (tmp_path / "flips.html").read_text()
+    page = (tmp_path / "flips.html").read_text()
+    assert "data:image/png;base64," in page and "Events that flip" in page
     rows = (tmp_path / "flips.jsonl").read_bytes().splitlines()
     assert len(rows) == summary["flipped"]
     assert "flip" in capsys.readouterr().out

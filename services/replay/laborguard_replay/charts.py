@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,57 @@ def _section(title: str, key: str, counts: Mapping[str, Mapping[str, int]]) -> s
     )
 
 
-def flips_html(summary: Mapping[str, Any], png: Path, title: str, path: Path) -> None:
+# Flipped events listed on the page (all of them are in flips.jsonl).
+LISTED_FLIPS = 500
+
+
+def _flip_table(rows: Sequence[Mapping[str, Any]]) -> str:
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "event",
+            "shipment",
+            "month",
+            "port",
+            "HTS chapters",
+            "outcome",
+            "orders added",
+            "orders removed",
+        )
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(cell))}</td>"
+            for cell in (
+                row["event_id"],
+                row["shipment_id"],
+                row["month"],
+                row["port"],
+                " ".join(row["hts_chapters"]),
+                f"{row['before']} -> {row['after']}",
+                " ".join(row["orders_added"]),
+                " ".join(row["orders_removed"]),
+            )
+        )
+        + "</tr>"
+        for row in rows[:LISTED_FLIPS]
+    )
+    more = (
+        f"<p>... and {len(rows) - LISTED_FLIPS} more in flips.jsonl</p>"
+        if len(rows) > LISTED_FLIPS
+        else ""
+    )
+    return f"<h2>Events that flip</h2><table><tr>{head}</tr>{body}</table>{more}"
+
+
+def flips_html(
+    summary: Mapping[str, Any],
+    rows: Sequence[Mapping[str, Any]],
+    png: Path,
+    title: str,
+    path: Path,
+) -> None:
     image = base64.b64encode(png.read_bytes()).decode()
     flips = summary["flips"]
     body = (
@@ -59,6 +109,7 @@ def flips_html(summary: Mapping[str, Any], png: Path, title: str, path: Path) ->
         + _section("By order added or dropped", "order", flips["by_order"])
         + _section("By port", "port", flips["by_port"])
         + _section("By month", "month", flips["by_month"])
+        + _flip_table(rows)
     )
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"

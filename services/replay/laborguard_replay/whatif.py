@@ -23,6 +23,7 @@ from laborguard_contracts.seed import load_seed
 from laborguard_replay import charts, history
 from laborguard_replay.candidates import read_orders
 from laborguard_replay.cli import run
+from laborguard_replay.diffing import Change
 from laborguard_replay.offline import Paired
 from laborguard_replay.pacing import Window, moment
 from laborguard_replay.report import diff_document, render_diff
@@ -35,6 +36,15 @@ def _windowed(events: Iterator[ShipmentEvent], window: Window) -> Iterator[Shipm
     return (event for event in events if window.contains(event.event_time))
 
 
+def flip_row(result: WhatIf, change: Change) -> dict[str, Any]:
+    where = result.attributes[change.event_id]
+    return change.document() | {
+        "month": where.month,
+        "port": where.port,
+        "hts_chapters": list(where.chapters),
+    }
+
+
 def write_outputs(result: WhatIf, title: str, out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {
@@ -45,19 +55,12 @@ def write_outputs(result: WhatIf, title: str, out: Path) -> dict[str, Any]:
     }
     summary |= diff_document(result.diff, result.attributes)
     (out / "summary.json").write_text(pretty(summary), encoding="utf-8")
-    with open(out / "flips.jsonl", "wb") as flips:
-        for change in result.diff.flips:
-            where = result.attributes[change.event_id]
-            row = change.document() | {
-                "month": where.month,
-                "port": where.port,
-                "hts_chapters": list(where.chapters),
-            }
-            flips.write(dumps(row) + b"\n")
+    rows = [flip_row(result, change) for change in result.diff.flips]
+    (out / "flips.jsonl").write_bytes(b"".join(dumps(row) + b"\n" for row in rows))
     by_month: dict[str, dict[str, int]] = summary["flips"]["by_month"]
     axis = {month: by_month.get(month, {}) for month in sorted(result.months | by_month.keys())}
     charts.flips_png(axis, title, out / "flips.png")
-    charts.flips_html(summary, out / "flips.png", title, out / "flips.html")
+    charts.flips_html(summary, rows, out / "flips.png", title, out / "flips.html")
     return summary
 
 
