@@ -1,0 +1,465 @@
+"""Screener stream benchmark: the faust worker against a plain aiokafka loop, scale-out, latency.
+
+    .venv/bin/python bench/screener_bench.py [--shipments 20000] [--rates 1000,5000]
+
+Order state: the seed plus 10,000 synthetic listed entities (bench/screening_synthetic.py);
+shipments: three lines and eight party names each, 1% of names listed. Every figure comes from
+one run on one embedded broker (restarted between the throughput and the latency parts, since it
+never frees memory). The machine is shared: the load average is printed next to the figures, and
+throughput is also given per CPU-second of the process doing the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from prometheus_client.parser import text_string_to_metric_families
+
+from laborguard_contracts import Order, ShipmentEvent
+from laborguard_contracts.codec import decode, encode
+from laborguard_contracts.seed import load_seed
+from laborguard_platform.embedded_broker import EmbeddedBroker, free_port
+from laborguard_platform.topics import TopicSpec, ensure_topics
+from laborguard_screener.deadletter import DeadLetter
+from laborguard_screener.intake import take_in
+from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.screening import DEFAULT_POLICY
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screening_synthetic import Synthetic, listed_names
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENER = ROOT / ".venv" / "bin" / "laborguard-screener"
+WORKDIR = ROOT / "var" / "screener-bench"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Topics:
+    orders: str
+    shipments: str
+    decisions: str
+    dead_letters: str
+
+    @classmethod
+    def named(cls, prefix: str) -> Topics:
+        return cls(
+            f"{prefix}-orders", f"{prefix}-shipments", f"{prefix}-decisions", f"{prefix}-dlq"
+        )
+
+    async def create(self, bootstrap: str) -> None:
+        await ensure_topics(
+            bootstrap,
+            (
+                TopicSpec(self.orders, 1, {"cleanup.policy": "compact"}),
+                TopicSpec(self.shipments, 4),
+                TopicSpec(self.decisions, 4),
+                TopicSpec(self.dead_letters, 1),
+            ),
+        )
+
+
+def orders() -> list[Order]:
+    return [*load_seed(), *Synthetic(seed=11).orders(10_000)]
+
+
+def shipments(count: int, listed: list[str], seed: int = 23) -> list[ShipmentEvent]:
+    return Synthetic(seed=seed).shipments(count, listed)
+
+
+async def produce(bootstrap: str, topic: str, records: Iterable[tuple[bytes, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=256 * 1024)
+    await producer.start()
+    try:
+        sent = [await producer.send(topic, value, key=key) for key, value in records]
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+# ----------------------------------------------------------------- the plain aiokafka loop
+
+
+async def plain_loop(bootstrap: str, topics: Topics, count: int) -> dict[str, float]:
+    """The same decode-screen-encode (`take_in`) with aiokafka alone: the reference to beat."""
+    book = await _read_book(bootstrap, topics.orders)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        fetch_max_wait_ms=10,
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=256 * 1024)
+    await consumer.start()
+    await producer.start()
+    try:
+        partitions = [TopicPartition(topics.shipments, p) for p in range(4)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        done, started, cpu = 0, 0.0, 0.0
+        while done < count:
+            for records in (await consumer.getmany(timeout_ms=100)).values():
+                if not started:
+                    started, cpu = time.perf_counter(), time.process_time()
+                for record in records:
+                    outcome = take_in(record.value, book, DEFAULT_POLICY, datetime.now(UTC))
+                    if not isinstance(outcome, DeadLetter):
+                        await producer.send(topics.decisions, outcome.value, key=record.key)
+                done += len(records)
+        await producer.flush()
+        return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
+    finally:
+        await producer.stop()
+        await consumer.stop()
+
+
+async def _read_book(bootstrap: str, topic: str) -> OrderBook:
+    book = OrderBook()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        fetch_max_wait_ms=10,
+    )
+    await consumer.start()
+    try:
+        tp = TopicPartition(topic, 0)
+        consumer.assign([tp])
+        await consumer.seek_to_beginning(tp)
+        while consumer.highwater(tp) is None or await consumer.position(tp) < consumer.highwater(
+            tp
+        ):
+            for records in (await consumer.getmany(timeout_ms=100)).values():
+                for record in records:
+                    book.apply(decode(Order, record.value))
+    finally:
+        await consumer.stop()
+    return book
+
+
+# ----------------------------------------------------------------- faust workers
+
+
+class Worker:
+    def __init__(self, bootstrap: str, topics: Topics, group: str, worker_id: str) -> None:
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "LABORGUARD_KAFKA_BOOTSTRAP": bootstrap,
+            "LABORGUARD_SCREENER_WEB_PORT": str(self.port),
+            "LABORGUARD_SCREENER_GROUP_ID": group,
+            "LABORGUARD_SCREENER_WORKER_ID": worker_id,
+            "LABORGUARD_SCREENER_DATA_DIR": str(WORKDIR / "data"),
+            "LABORGUARD_SCREENER_ORDERS_TOPIC": topics.orders,
+            "LABORGUARD_SCREENER_SHIPMENTS_TOPIC": topics.shipments,
+            "LABORGUARD_SCREENER_DECISIONS_TOPIC": topics.decisions,
+            "LABORGUARD_SCREENER_DEAD_LETTER_TOPIC": topics.dead_letters,
+        }
+        WORKDIR.mkdir(parents=True, exist_ok=True)
+        with (WORKDIR / f"{worker_id}.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(SCREENER)], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def metrics(self) -> dict[str, float]:
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=5) as r:
+            text = r.read().decode()
+        return {
+            sample.name + _labels(sample.labels): sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+        }
+
+    def consumed(self) -> float:
+        try:
+            return self.metrics().get("screener_events_consumed_total", 0.0)
+        except OSError:
+            return 0.0
+
+    def wait_ready(self, timeout: float = 180.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.metrics().get("screener_ready") == 1.0:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        raise TimeoutError("worker not ready")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _labels(labels: dict[str, str]) -> str:
+    return "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}" if labels else ""
+
+
+def faust_throughput(bootstrap: str, topics: Topics, workers: int, count: int) -> dict[str, float]:
+    """Workers of a fresh group chew through `count` shipments already on the topic."""
+    group = f"bench-{time.time_ns()}"
+    running = [Worker(bootstrap, topics, group, f"w{n}") for n in range(workers)]
+    try:
+        samples: list[tuple[float, float, float]] = []  # (time, consumed, cpu)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            consumed = sum(worker.consumed() for worker in running)
+            cpu = sum(cpu_seconds(worker.process.pid) for worker in running)
+            samples.append((time.perf_counter(), consumed, cpu))
+            if consumed >= count:
+                break
+            time.sleep(0.1)
+        first = next(i for i, s in enumerate(samples) if s[1] > 0)
+        (t0, n0, c0), (t1, n1, c1) = samples[max(first - 1, 0)], samples[-1]
+        return {"seconds": t1 - t0, "events": n1 - n0, "cpu": c1 - c0}
+    finally:
+        for worker in running:
+            worker.stop()
+
+
+# ----------------------------------------------------------------- latency
+
+
+async def latency(
+    bootstrap: str, topics: Topics, events: list[ShipmentEvent], rate: int, seconds: float
+) -> list[float]:
+    """Produces at `rate`/s with event_time = now; returns produce-to-readable delays (s)."""
+    sent_at: dict[bytes, float] = {}
+    arrived: dict[bytes, float] = {}
+    consumer = AIOKafkaConsumer(
+        topics.decisions,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="latest",
+        fetch_max_wait_ms=5,
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=1)
+    await consumer.start()
+    await producer.start()
+    stop = asyncio.Event()
+
+    async def follow() -> None:
+        while not stop.is_set():
+            for records in (await consumer.getmany(timeout_ms=50)).values():
+                now = time.perf_counter()
+                for record in records:
+                    arrived.setdefault(record.key, now)
+
+    following = asyncio.create_task(follow())
+    await asyncio.sleep(1.0)  # the consumer's first fetch positions it at the end
+    try:
+        total = int(rate * seconds)
+        per_tick, started = max(1, int(rate * 0.01)), time.perf_counter()
+        for n in range(0, total, per_tick):
+            for event in events[n % len(events) : n % len(events) + per_tick]:
+                now_event = event.model_copy(
+                    update={
+                        "event_time": datetime.now(UTC),
+                        "shipment_id": f"L{rate}-{n}-{event.shipment_id}",
+                    }
+                )
+                key = now_event.shipment_id.encode()
+                sent_at[key] = time.perf_counter()
+                await producer.send(topics.shipments, encode(now_event), key=key)
+            await asyncio.sleep(max(0.0, started + (n + per_tick) / rate - time.perf_counter()))
+        deadline = time.perf_counter() + 30
+        # polling what the worker writes; no event to wait on
+        while len(arrived) < len(sent_at) and time.perf_counter() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await following
+        await producer.stop()
+        await consumer.stop()
+    missing = len(sent_at) - len(arrived)
+    if missing:
+        print(f"    ({missing} of {len(sent_at)} decisions not read within 30 s)")
+    return [arrived[key] - sent_at[key] for key in sent_at if key in arrived]
+
+
+async def order_updates(bootstrap: str, topic: str, base: list[Order], count: int) -> None:
+    """Order updates stamped as committed now, 20 a second (a busy registry)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=0)
+    await producer.start()
+    try:
+        for order in base[:count]:
+            update = order.model_copy(
+                update={"version": order.version + 1, "updated_at": datetime.now(UTC)}
+            )
+            await producer.send(topic, encode(update), key=order.order_id.encode())
+            await asyncio.sleep(0.05)
+    finally:
+        await producer.stop()
+
+
+def histogram_quantile(metrics: dict[str, float], name: str, q: float) -> float:
+    buckets = sorted(
+        (float(key.split('le="')[1].split('"')[0]), value)
+        for key, value in metrics.items()
+        if key.startswith(f"{name}_bucket")
+    )
+    total = buckets[-1][1]
+    previous_bound, previous_count = 0.0, 0.0
+    for bound, cumulative in buckets:
+        if cumulative >= q * total:
+            if bound == float("inf"):
+                return previous_bound
+            share = (q * total - previous_count) / max(cumulative - previous_count, 1e-9)
+            return previous_bound + (bound - previous_bound) * share
+        previous_bound, previous_count = bound, cumulative
+    return float("nan")
+
+
+def quantile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run(count: int, rates: list[int]) -> None:
+    print(f"screener bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load()}")
+    book_orders = orders()
+    listed = listed_names(book_orders[94:])
+    raw = [(e.shipment_id.encode(), encode(e)) for e in shipments(count, listed)]
+    keyed_orders = [(o.order_id.encode(), encode(o)) for o in book_orders]
+    size = statistics.mean(len(value) for _, value in raw)
+    print(f"  {len(book_orders):,} orders; {count:,} shipments of {size:.0f} bytes")
+
+    broker = EmbeddedBroker()
+    broker.start()
+    try:
+        topics = Topics.named("thru")
+        asyncio.run(topics.create(broker.bootstrap))
+        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+        asyncio.run(produce(broker.bootstrap, topics.shipments, raw))
+        plain = _plain_in_subprocess(broker.bootstrap, topics, count)
+        one = faust_throughput(broker.bootstrap, topics, 1, count)
+        two = faust_throughput(broker.bootstrap, topics, 2, count)
+    finally:
+        broker.stop()
+    _report_throughput(plain, one, two)
+    print(f"  load average after throughput: {load()}")
+
+    broker = EmbeddedBroker()
+    broker.start()
+    try:
+        topics = Topics.named("lat")
+        asyncio.run(topics.create(broker.bootstrap))
+        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+        worker = Worker(broker.bootstrap, topics, "latency", "lat")
+        try:
+            worker.wait_ready()
+            time.sleep(3)  # group join
+            events = shipments(5000, listed, seed=31)
+            for rate in rates:
+                delays = asyncio.run(
+                    _latency_with_updates(broker.bootstrap, topics, events, rate, book_orders)
+                )
+                p50, p99 = quantile(delays, 0.5) * 1000, quantile(delays, 0.99) * 1000
+                print(
+                    f"  e2e latency at {rate:>5,}/s offered for 10 s: p50 {p50:6.1f} ms"
+                    f"  p99 {p99:7.1f} ms  ({len(delays):,} decisions)"
+                )
+            metrics = worker.metrics()
+            p99 = histogram_quantile(metrics, "screener_order_apply_seconds", 0.99)
+            p50 = histogram_quantile(metrics, "screener_order_apply_seconds", 0.5)
+            applied = metrics.get("screener_order_apply_seconds_count", 0)
+            print(
+                f"  order commit (updated_at) -> applied, {applied:.0f} updates during the"
+                f" latency runs: p50 ~{p50 * 1000:.0f} ms, p99 ~{p99 * 1000:.0f} ms"
+                " (interpolated in histogram buckets)"
+            )
+        finally:
+            worker.stop()
+    finally:
+        broker.stop()
+    print(f"  load average at end: {load()}")
+
+
+async def _latency_with_updates(
+    bootstrap: str, topics: Topics, events: list[ShipmentEvent], rate: int, base: list[Order]
+) -> list[float]:
+    updating = asyncio.create_task(
+        order_updates(bootstrap, topics.orders, base[94 + rate % 7 :], 100)
+    )
+    delays = await latency(bootstrap, topics, events, rate, 10.0)
+    await updating
+    return delays
+
+
+def _plain_in_subprocess(bootstrap: str, topics: Topics, count: int) -> dict[str, float]:
+    args = [
+        sys.executable,
+        __file__,
+        "--plain",
+        bootstrap,
+        topics.orders,
+        topics.shipments,
+        str(count),
+    ]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip().split()
+    return {"seconds": float(out[0]), "cpu": float(out[1]), "events": float(count)}
+
+
+def _report_throughput(
+    plain: dict[str, float], one: dict[str, float], two: dict[str, float]
+) -> None:
+    def rate(run: dict[str, float]) -> float:
+        return run["events"] / run["seconds"]
+
+    def per_cpu(run: dict[str, float]) -> float:
+        return run["events"] / run["cpu"]
+
+    for label, run in (
+        ("plain aiokafka loop, 1 process", plain),
+        ("faust worker, 1 process", one),
+        ("faust workers, 2 processes", two),
+    ):
+        print(f"  {label:32} {rate(run):8,.0f} shipments/s ({per_cpu(run):,.0f} per CPU-s)")
+    print(
+        f"  ratio faust/plain: {rate(one) / rate(plain):.2f} wall,"
+        f" {per_cpu(one) / per_cpu(plain):.2f} per CPU-s;"
+        f" 2 workers / 1: {rate(two) / rate(one):.2f}x"
+    )
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--plain"]:
+        bootstrap, orders_topic, shipments_topic, count = sys.argv[2:6]
+        topics = Topics(orders_topic, shipments_topic, "plain-decisions", "plain-dlq")
+        result = asyncio.run(plain_loop(bootstrap, topics, int(count)))
+        print(result["seconds"], result["cpu"])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shipments", type=int, default=20_000)
+    parser.add_argument("--rates", default="1000,5000")
+    options = parser.parse_args()
+    run(options.shipments, [int(r) for r in options.rates.split(",")])
+
+
+if __name__ == "__main__":
+    main()
