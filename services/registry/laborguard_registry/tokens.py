@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from laborguard_registry.errors import (
@@ -24,6 +24,9 @@ from laborguard_registry.store import AuditEntry, OrderStore
 from laborguard_registry.tables import api_tokens
 
 BOOTSTRAP_ADMIN = "bootstrap-admin"
+ACTIVE_TOKEN = select(api_tokens.c.name, api_tokens.c.role).where(
+    api_tokens.c.token_hash == bindparam("token_hash"), api_tokens.c.revoked_at.is_(None)
+)
 
 
 class Role(StrEnum):
@@ -74,11 +77,8 @@ class TokenBook:
         hashed = digest(token)
         if self._admin_digest and hmac.compare_digest(hashed, self._admin_digest):
             return Principal(BOOTSTRAP_ADMIN, Role.ADMIN)
-        query = select(api_tokens.c.name, api_tokens.c.role).where(
-            api_tokens.c.token_hash == hashed, api_tokens.c.revoked_at.is_(None)
-        )
         with self._engine.connect() as connection:
-            row = connection.execute(query).one_or_none()
+            row = connection.execute(ACTIVE_TOKEN, {"token_hash": hashed}).one_or_none()
         if row is None:
             raise AuthenticationError("unknown or revoked API token")
         return Principal(row.name, Role(row.role))
