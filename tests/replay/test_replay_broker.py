@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -119,11 +120,11 @@ def _decision(n: int) -> Decision:
     )
 
 
-async def _publish_decisions(bootstrap: str, topic: str) -> None:
+async def _publish_decisions(bootstrap: str, topic: str, numbers: range = range(30)) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()
     try:
-        for n in range(30):
+        for n in numbers:
             await producer.send(topic, encode(_decision(n)), key=f"S{n}".encode())
         await producer.send_and_wait(topic, b"not a decision", key=b"bad")
     finally:
@@ -153,3 +154,25 @@ def test_collect_stops_at_the_count_asked_for(
         result = asyncio.run(collect(settings, sink, count=12, idle_seconds=5.0))
     assert (result.written, result.idle_stop) == (12, False)
     assert len((tmp_path / "run.jsonl").read_bytes().splitlines()) == 12
+
+
+async def _collect_latest_while_publishing(bootstrap: str, topic: str, sink: BinaryIO) -> int:
+    settings = ReplaySettings(kafka_bootstrap=bootstrap, decisions_topic=topic)
+    task = asyncio.create_task(
+        collect(settings, sink, count=7, idle_seconds=10.0, from_start=False)
+    )
+    await asyncio.sleep(2.0)  # the consumer has found the end of the topic
+    await _publish_decisions(bootstrap, topic, range(100, 107))
+    return (await asyncio.wait_for(task, 30)).written
+
+
+def test_collect_latest_takes_only_decisions_published_after_it_started(
+    bootstrap: str, unique_name: str, tmp_path: Path
+) -> None:
+    asyncio.run(_publish_decisions(bootstrap, unique_name, range(5)))
+    out = tmp_path / "run.jsonl"
+    with open(out, "wb") as sink:
+        written = asyncio.run(_collect_latest_while_publishing(bootstrap, unique_name, sink))
+    assert written == 7
+    ids = sorted(r.message.shipment_id for r in history.read(out, Decision))
+    assert ids == sorted(f"S{n}" for n in range(100, 107))

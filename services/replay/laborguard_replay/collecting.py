@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -22,12 +23,12 @@ class Collected:
     idle_stop: bool  # True when the topic went quiet before `count` decisions arrived
 
 
-def consumer_for(settings: ReplaySettings) -> AIOKafkaConsumer:
+def consumer_for(settings: ReplaySettings, *, from_start: bool = True) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         settings.decisions_topic,
         bootstrap_servers=settings.kafka_bootstrap,
-        group_id=None,  # reads the whole topic, commits nothing, disturbs no consumer group
-        auto_offset_reset="earliest",
+        group_id=None,  # reads the topic, commits nothing, disturbs no consumer group
+        auto_offset_reset="earliest" if from_start else "latest",
         enable_auto_commit=False,
         fetch_max_wait_ms=100,
     )
@@ -48,10 +49,17 @@ async def collect(
     *,
     count: int | None,
     idle_seconds: float,
+    from_start: bool = True,
     progress: Callable[[int], object] = lambda n: None,
 ) -> Collected:
-    """Writes decisions (their original bytes, one a line) until `count` or the topic idles."""
-    consumer = consumer_for(settings)
+    """Writes decisions (their original bytes, one a line) until `count` or the topic idles.
+
+    from_start=False takes only decisions published after the consumer starts (a run's own,
+    when collect starts before the replay): it starts near the end of the topic and skips
+    records older than its start, since this broker's end offsets can point into the last batch.
+    """
+    consumer = consumer_for(settings, from_start=from_start)
+    not_before = 0 if from_start else int(time.time() * 1000)
     written = invalid = 0
     loop = asyncio.get_running_loop()
     try:
@@ -66,6 +74,8 @@ async def collect(
                 for message in messages:
                     if count is not None and written >= count:
                         break
+                    if message.timestamp < not_before:
+                        continue
                     where = f"{partition.topic}[{partition.partition}]@{message.offset}"
                     if not _valid(message.value, where):
                         invalid += 1

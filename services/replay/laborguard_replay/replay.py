@@ -118,6 +118,11 @@ def _collect_parser() -> argparse.ArgumentParser:
         default=10.0,
         help="stop after this many seconds without a decision (default 10)",
     )
+    parser.add_argument(
+        "--latest",
+        action="store_true",
+        help="only decisions published from now on (start collect before the replay)",
+    )
     parser.add_argument("--bootstrap", help="overrides LABORGUARD_KAFKA_BOOTSTRAP")
     parser.add_argument("--decisions-topic", help="overrides LABORGUARD_DECISIONS_TOPIC")
     parser.add_argument("--quiet", action="store_true")
@@ -157,7 +162,12 @@ def _collect(argv: list[str]) -> None:
     ):
         result: Collected = asyncio.run(
             collect(
-                _settings(args), out, count=args.count, idle_seconds=args.idle, progress=bar.update
+                _settings(args),
+                out,
+                count=args.count,
+                idle_seconds=args.idle,
+                from_start=not args.latest,
+                progress=bar.update,
             )
         )
     why = "topic idle" if result.idle_stop else "count reached"
