@@ -101,14 +101,16 @@ def wait_http_ok(url: str, timeout: float) -> None:
         time.sleep(0.2)
 
 
-def processes_mentioning(text: str) -> list[int]:
-    """Pids of live processes whose command line or environment contains `text`."""
+def processes_mentioning(text: str, *, environment: bool = True) -> list[int]:
+    """Pids of live processes whose command line (or environment) contains `text`."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            blob = (proc / "cmdline").read_bytes() + (proc / "environ").read_bytes()
+            blob = (proc / "cmdline").read_bytes()
+            if environment:
+                blob += (proc / "environ").read_bytes()
             state = (proc / "stat").read_text().split(") ", 1)[1][0]
         except OSError:
             continue

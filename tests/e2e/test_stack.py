@@ -6,6 +6,7 @@ The tests of this module share one running stack and run in file order: the last
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
 import socket
@@ -212,4 +213,16 @@ def test_an_unreachable_kafka_is_one_clear_error_and_nothing_is_left_running(
         under_test.running.output
     )
     assert "Traceback" not in under_test.running.output
+    assert processes_mentioning(str(tmp_path)) == []
+
+
+def test_a_broker_that_dies_ends_the_run_with_its_log_and_nothing_left_running(
+    tmp_path: Path,
+) -> None:
+    under_test = start_stack(tmp_path, "--no-replay", workers=1)
+    under_test.running.wait_for("laborguard is running", timeout=120)
+    (broker,) = processes_mentioning(f"tcp://{under_test.bootstrap}", environment=False)
+    os.kill(broker, signal.SIGKILL)
+    assert under_test.running.wait_exit(60) == 1
+    assert "laborguard-stack: broker exited with status -9" in under_test.running.output
     assert processes_mentioning(str(tmp_path)) == []

@@ -12,7 +12,8 @@ from pathlib import Path
 from aiokafka.errors import KafkaError
 
 from laborguard_platform import local_prometheus
-from laborguard_platform.embedded_broker import EmbeddedBroker
+from laborguard_platform.broker_process import broker_child, start_broker
+from laborguard_platform.children import Child
 from laborguard_platform.endpoints import Endpoint
 from laborguard_platform.errors import StackError
 from laborguard_platform.ports import claim
@@ -24,7 +25,7 @@ from laborguard_platform.topics import ensure_topics
 @dataclass
 class Stack:
     settings: StackSettings
-    broker: EmbeddedBroker | None
+    broker: Endpoint | None  # the embedded broker; None with an external Kafka
     bootstrap: str
     registry: Endpoint
     screeners: list[Endpoint]
@@ -42,10 +43,16 @@ class Stack:
         monitors = [self.prometheus] if self.prometheus else []
         return [self.registry, *self.screeners, *monitors]
 
+    @property
+    def children(self) -> list[Child]:
+        """Every process the stack runs and must keep alive, the broker included."""
+        broker = [self.broker.child] if self.broker else []
+        return broker + [endpoint.child for endpoint in self.services]
+
     def start(self) -> None:
         """Broker, topics, then the services; every child is started before any thread."""
         if self.broker is not None:
-            self.broker.start()
+            start_broker(self.broker.child, self.broker.port)
         try:
             asyncio.run(ensure_topics(self.bootstrap))
         except (KafkaError, OSError) as exc:
@@ -63,7 +70,7 @@ class Stack:
         for endpoint in self.services:
             endpoint.child.stop(max(0.1, deadline - time.monotonic()))
         if self.broker is not None:
-            self.broker.stop()
+            self.broker.child.stop()
 
 
 def build(settings: StackSettings) -> Stack:
@@ -73,10 +80,9 @@ def build(settings: StackSettings) -> Stack:
     broker = None
     bootstrap = settings.kafka_bootstrap
     if settings.embedded_broker:
-        broker = EmbeddedBroker(
-            port=claim(settings.broker_port, "embedded broker"), log_path=run_dir / "broker.log"
-        )
-        bootstrap = broker.bootstrap
+        port = claim(settings.broker_port, "embedded broker")
+        broker = Endpoint(broker_child(port, run_dir), port)
+        bootstrap = f"127.0.0.1:{port}"
         _fresh_database(settings)
     token = os.environ.get("LABORGUARD_REGISTRY_ADMIN_TOKEN") or secrets.token_urlsafe(24)
     registry = registry_endpoint(

@@ -115,8 +115,8 @@ async def _until_stopped(work: Awaitable[None], stack: Stack, stopping: asyncio.
     try:
         while not task.done() and not stopper.done():
             await asyncio.wait({task, stopper}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
-            for endpoint in stack.services:
-                check_alive(endpoint.child)
+            for child in stack.children:
+                check_alive(child)
         if not task.done():
             return False
         task.result()
