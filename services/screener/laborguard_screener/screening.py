@@ -24,8 +24,10 @@ from laborguard_contracts import (
 from laborguard_screener.matching import NameHit
 from laborguard_screener.names import name_key
 from laborguard_screener.orderbook import BookedOrder, OrderBook
+from laborguard_screener.regions import address_signals
 from laborguard_screener.subjects import (
     LocatedSignal,
+    Matcher,
     Subject,
     line_hits,
     line_signals,
@@ -79,16 +81,21 @@ def _find(event: ShipmentEvent, book: OrderBook, on: date, policy: ScreeningPoli
     shared = shipment_hits(event, match)
     shared_signals = shipment_signals(event)
     for index, line in enumerate(event.lines):
+        if not (shared or shared_signals or line.inputs) and _plainly_clear(line, match):
+            continue  # the common case: nothing on this line matches anything
         named = line_hits(index, line, match)
         signals = line_signals(index, line)
-        if not (shared or named or shared_signals or signals):
-            continue  # the common case: nothing on this line matches anything
         scope = _LineScope(event, line, on)
         for subject, hits in (*shared, *named):
             _keep_names(subject, hits, scope, book, found)
         for located in (*shared_signals, *signals):
             _match_region(located, scope, book, found)
     return found
+
+
+def _plainly_clear(line: ShipmentLine, match: Matcher) -> bool:
+    maker = line.manufacturer
+    return not match(maker) and not address_signals(maker.address)
 
 
 class _LineScope:
