@@ -235,3 +235,23 @@ async def test_settling_waits_as_long_as_decisions_keep_coming() -> None:
     await session._settle(tally, published=6, stall_seconds=0.6)  # 1.5 s in all
     await deciding
     assert tally.settled == 6
+
+
+def test_an_embedded_broker_run_starts_without_state_from_an_earlier_broker(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "registry.sqlite3").write_text("old")
+    (tmp_path / "registry.sqlite3-wal").write_text("old")
+    (tmp_path / "screener-1" / "tables").mkdir(parents=True)
+    (tmp_path / "registry.log").write_text("kept")
+    ports = ["--broker-port=0", "--registry-port=0", "--screener-port=0"]
+    build(settings_from(["--run-dir", str(tmp_path), *ports]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["registry.log"]
+
+
+def test_an_external_kafka_run_keeps_the_screeners_state(tmp_path: Path) -> None:
+    (tmp_path / "screener-1").mkdir()
+    options = ["--run-dir", str(tmp_path), "--kafka-bootstrap=kafka:9092"]
+    options += ["--registry-port=0", "--screener-port=0"]
+    build(settings_from(options))
+    assert (tmp_path / "screener-1").is_dir()

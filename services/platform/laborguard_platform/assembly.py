@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +84,7 @@ def build(settings: StackSettings) -> Stack:
         port = claim(settings.broker_port, "embedded broker")
         broker = Endpoint(broker_child(port, run_dir), port)
         bootstrap = f"127.0.0.1:{port}"
-        _fresh_database(settings)
+        _fresh_state(settings)
     token = os.environ.get("LABORGUARD_REGISTRY_ADMIN_TOKEN") or secrets.token_urlsafe(24)
     registry = registry_endpoint(
         settings, bootstrap, claim(settings.registry_port, "registry"), token
@@ -93,8 +94,12 @@ def build(settings: StackSettings) -> Stack:
     return Stack(settings, broker, bootstrap, registry, screeners, token, prometheus)
 
 
-def _fresh_database(settings: StackSettings) -> None:
-    """A new broker holds no orders: the registry starts empty and publishes its seed again."""
+def _fresh_state(settings: StackSettings) -> None:
+    """A new embedded broker holds nothing: state derived from an earlier one is stale. The
+    registry starts from an empty SQLite file (and seeds it), the screeners without local state."""
     if not settings.registry_database_url:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{settings.sqlite_path}{suffix}").unlink(missing_ok=True)
+    for state in settings.run_dir.glob("screener-*"):
+        if state.is_dir():
+            shutil.rmtree(state)
