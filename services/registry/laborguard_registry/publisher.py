@@ -7,6 +7,7 @@ earlier one; a resend after a lost ack only duplicates, which versions make harm
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -48,7 +49,12 @@ class KafkaPublisher:
             max_batch_size=1024 * 1024,
             linger_ms=0,
         )
-        await asyncio.wait_for(producer.start(), ADMIN_TIMEOUT_SECONDS)
+        try:
+            await asyncio.wait_for(producer.start(), ADMIN_TIMEOUT_SECONDS)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await producer.stop()  # a half-started producer keeps connections and tasks
+            raise
         self._producer = producer
 
     async def publish(self, rows: Sequence[OutboxRow]) -> None:
