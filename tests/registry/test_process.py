@@ -123,3 +123,16 @@ def test_sigkill_during_relay_loses_no_committed_change(
             assert len(expected) == 394
     finally:
         engine.dispose()
+
+
+def test_seed_command_imports_the_bundled_orders_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'seeded.sqlite3'}"
+    env = {**os.environ, "LABORGUARD_REGISTRY_DATABASE_URL": url}
+    for _ in range(2):
+        subprocess.run([str(COMMAND), "--seed"], env=env, check=True, timeout=60)
+    engine = create_engine(url)
+    try:
+        assert outbox_progress(engine) == (0, 94)  # the second run queued nothing more
+        assert len(committed(engine)) == 94
+    finally:
+        engine.dispose()
