@@ -13,6 +13,7 @@ from laborguard_contracts.seed import load_seed
 from laborguard_screener.batch import main
 
 from .builders import shipment
+from .evalset import eval_orders, load_cases
 
 pytestmark = pytest.mark.unit
 
@@ -94,3 +95,15 @@ def test_bad_order_file_is_reported_with_its_position(
 def test_missing_input_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path / "nope.jsonl")]) == 1
     assert "cannot open" in capsys.readouterr().err
+
+
+def test_decides_the_labelled_evaluation_set_as_labelled(tmp_path: Path) -> None:
+    cases = load_cases()
+    shipments = write_lines(tmp_path / "eval.jsonl", [encode(case.event) for case in cases])
+    orders = tmp_path / "orders.jsonl"
+    orders.write_bytes(b"\n".join(encode(order) for order in eval_orders()))
+    out = tmp_path / "decisions.jsonl"
+    assert main([str(shipments), "--orders", str(orders), "--out", str(out)]) == 0
+    decided = [loads(line) for line in out.read_bytes().splitlines()]
+    got = [(d["outcome"], {m["order_id"] for m in d.get("matches", [])}) for d in decided]
+    assert got == [(case.expected_outcome, set(case.expected_orders)) for case in cases]
