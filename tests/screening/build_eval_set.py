@@ -470,7 +470,7 @@ def mids(b: Builder) -> None:
     def maker(name: str, mid: str) -> Json:
         return {"name": name, "mid": mid, "address": {"country": "CN"}}
 
-    cases = (
+    cases: tuple[tuple[str, Json, str, date, set[str]], ...] = (
         (
             "taida",
             maker("HT Apparel Works", "CNHETTAI8HOT"),
@@ -569,7 +569,7 @@ XJ_MAKERS = (
     "Goldstream Components Co.",
     "Redhill Home Textile Co., Ltd.",
 )
-REGION_TIMES = (
+REGION_TIMES: tuple[tuple[str, date, str, set[str]], ...] = (
     ("uflpa-cotton", date(2023, 5, 10), "6109100012", {UFLPA_REGION, COTTON_REGION}),
     ("uflpa-electronics", date(2023, 5, 10), "8471300100", {UFLPA_REGION}),
     ("cotton-order-only", date(2021, 8, 2), "6205200020", {COTTON_REGION}),

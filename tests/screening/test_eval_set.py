@@ -29,7 +29,7 @@ def test_evaluation_set_is_large_and_balanced() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[case.case for case in CASES])
 def test_labelled_case(case: LabelledCase, book: OrderBook) -> None:
     decision = screen(case.event, book, decided_at=DECIDED_AT)
-    matched = {match.order_id for match in decision.matches}
+    matched = frozenset(match.order_id for match in decision.matches)
     rules = {e.rule.value for match in decision.matches for e in match.evidence}
     assert (decision.outcome.value, matched) == (case.expected_outcome, case.expected_orders)
     assert case.expected_rules <= rules

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -76,7 +77,7 @@ def test_incremental_updates_decide_like_a_book_built_from_the_final_state() -> 
         final[original.order_id] = renamed
     rebuilt = OrderBook.of(final.values())
     assert streamed.version == rebuilt.version
-    makers = [
+    makers: list[str | dict[str, Any]] = [
         "Renamed Quillmore 4 Works Co.",
         "Renamed Quilmore 4 Works Co.",
         "Hetian Taida",
