@@ -155,3 +155,18 @@ def test_duplicate_event_yields_identical_decision() -> None:
 def test_region_orders_are_not_matched_by_their_entity_names() -> None:
     assert decide("Xinjiang Uyghur Autonomous Region (XUAR)").outcome == "RELEASE"
     assert decide({"name": "Acme", "address": {"region": "CN-XJ"}}).outcome == "DETAIN"
+
+
+@pytest.mark.parametrize(
+    ("filed", "outcome"),
+    [
+        ("Nanjing Chenxuann Food Co., Ltd.", "DETAIN"),  # typo, same city
+        ("Tianjin Chenxuan Food Co., Ltd.", "RELEASE"),  # same words, another city
+        ("Nanjing Chenxuan Food Trading Import Export Co.", "RELEASE"),  # too far from the name
+    ],
+)
+def test_similar_names_in_different_cities_are_different_companies(
+    filed: str, outcome: str
+) -> None:
+    book = OrderBook.of([order(entities=({"name": "Nanjing Chenxuan Food Co., Ltd."},))])
+    assert decide(filed, book=book).outcome == outcome

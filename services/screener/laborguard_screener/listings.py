@@ -22,6 +22,7 @@ class Listing:
     key: str  # normalised form the index is keyed on
     distinctive: tuple[str, ...] = ()
     sorted_key: str = ""  # tokens in sorted order, for order-insensitive similarity
+    places: tuple[str, ...] = ()  # cities and provinces in the name
 
 
 def listings_of(order: Order) -> tuple[Listing, ...]:
@@ -45,7 +46,8 @@ def _name_listing(order_id: str, rule: MatchRule, listed: str) -> Listing:
         return _native_listing(order_id, listed)
     key = name_key(listed)
     sorted_key = " ".join(sorted(key.text.split()))
-    return Listing(order_id, rule, listed, key.text, tuple(sorted(key.distinctive())), sorted_key)
+    distinctive = tuple(sorted(key.distinctive()))
+    return Listing(order_id, rule, listed, key.text, distinctive, sorted_key, tuple(key.places()))
 
 
 def _native_listing(order_id: str, listed: str) -> Listing:

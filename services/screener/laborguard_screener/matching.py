@@ -129,8 +129,10 @@ class NameIndex:
             limit=None,
         )
         observed = key.distinctive() if similar else frozenset()
+        places = key.places() if similar else frozenset()
         for _, score, i in similar:
-            if _tokens_correspond(observed, candidates[i]):
+            listing = candidates[i]
+            if _tokens_correspond(observed, listing) and _places_agree(places, listing.places):
                 hit = NameHit(candidates[i], MatchRule.FUZZY_NAME, field, value, round(score, 1))
                 hits.append(hit)
         return hits
@@ -151,6 +153,11 @@ class NameIndex:
                 tables.append((self._native_grams, listing.key[:2]))
             return tables
         return [(self._exact, listing.key)]
+
+
+def _places_agree(observed: frozenset[str], listed: tuple[str, ...]) -> bool:
+    """Similar names in two different cities are two companies (a missing city is no conflict)."""
+    return not (observed and listed) or not observed.isdisjoint(listed)
 
 
 def _tokens_correspond(observed: frozenset[str], listing: Listing) -> bool:

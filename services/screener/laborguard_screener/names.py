@@ -16,6 +16,7 @@ from laborguard_screener.tokenindex import TokenIndex, within_one_edit
 from laborguard_screener.vocabulary import (
     GENERIC_WORDS,
     LEGAL_FORM_WORDS,
+    LOCATING_PLACES,
     NATIVE_LEGAL_SUFFIXES,
     ROMANISATIONS,
     SYNONYMS,
@@ -48,6 +49,10 @@ class NameKey:
     def distinctive(self) -> frozenset[str]:
         """Tokens that may carry a match."""
         return frozenset(token for token in self.lookup if is_distinctive(token))
+
+    def places(self) -> frozenset[str]:
+        """Cities and provinces in the name ("Tianjin", "Hotan"), which tell companies apart."""
+        return frozenset(token for token in self.text.split() if token in LOCATING_PLACES)
 
 
 def canonical_tokens(name: str) -> tuple[str, ...]:

@@ -120,21 +120,29 @@ XUAR_NATIVE_PLACES = (
     "克孜勒苏",
 )
 
-# Other places: they locate a company but do not identify it.
-OTHER_PLACES = _words(
+# Chinese provinces and cities outside Xinjiang: they locate a company but do not identify it.
+CHINESE_PLACES = _words(
     """
-    china chinese prc hong kong hk macau taiwan beijing shanghai tianjin chongqing hebei shanxi
-    liaoning jilin heilongjiang jiangsu zhejiang anhui fujian jiangxi shandong henan hubei hunan
-    guangdong guangxi hainan sichuan guizhou yunnan tibet shaanxi gansu qinghai ningxia inner
-    mongolia shenzhen guangzhou dongguan foshan hangzhou ningbo suzhou wuxi nanjing qingdao
-    xiamen dalian wuhan chengdu hefei zhengzhou changsha jinan shijiazhuang baoding tangshan
-    nantong jiaxing baotou heze hengshui binzhou rizhao nangong xinye huangmei
-    asia pacific america american usa us united states europe european global international
-    world vietnam viet nam thailand malaysia malaysian indonesia india bangladesh cambodia
-    pakistan turkey mexico congo democratic republic eastern western northern southern east
-    west north south central new
+    hong kong hk macau taiwan beijing shanghai tianjin chongqing hebei shanxi liaoning jilin
+    heilongjiang jiangsu zhejiang anhui fujian jiangxi shandong henan hubei hunan guangdong
+    guangxi hainan sichuan guizhou yunnan tibet shaanxi gansu qinghai ningxia inner mongolia
+    shenzhen guangzhou dongguan foshan hangzhou ningbo suzhou wuxi nanjing qingdao xiamen dalian
+    wuhan chengdu hefei zhengzhou changsha jinan shijiazhuang baoding tangshan nantong jiaxing
+    baotou heze hengshui binzhou rizhao nangong xinye huangmei
     """
 )
+# Countries and words of wide geography: generic in names, but too broad to tell companies apart.
+WIDE_PLACES = _words(
+    """
+    china chinese prc asia pacific america american usa us united states europe european global
+    international world vietnam viet nam thailand malaysia malaysian indonesia india bangladesh
+    cambodia pakistan turkey mexico congo democratic republic eastern western northern southern
+    east west north south central new
+    """
+)
+OTHER_PLACES = CHINESE_PLACES | WIDE_PLACES
+# Places that pin a company down: two similar names in different cities are different companies.
+LOCATING_PLACES = (XUAR_PLACES | CHINESE_PLACES) - {"xinjiang", "xuar", "uyghur", "uygur"}
 
 # Words that describe a trade, a product or a corporate shape: never distinctive.
 TRADE_WORDS = _words(
