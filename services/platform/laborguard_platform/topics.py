@@ -32,8 +32,9 @@ async def ensure_topics(
 ) -> None:
     """Create the topics that are missing; existing ones are left as they are."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
     try:
+        # inside the try: a start that cannot reach the broker still closes the client
+        await admin.start()
         existing = set(await admin.list_topics())
         missing = [
             NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.configs)
