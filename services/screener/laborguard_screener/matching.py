@@ -139,9 +139,10 @@ class NameIndex:
 
     def _candidates(self, key: NameKey) -> set[Listing]:
         found: set[Listing] = set()
+        by_token = self._by_token
         for token in key.lookup:
             for listed in self._tokens.near(token):
-                found.update(self._by_token.get(listed, ()))
+                found.update(by_token.get(listed, ()))
         return found
 
     def _tables_of(self, listing: Listing) -> list[tuple[_Table, str]]:

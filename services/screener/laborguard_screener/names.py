@@ -63,12 +63,15 @@ def canonical_tokens(name: str) -> tuple[str, ...]:
     if "(" in text or " and " in text:
         text = _ANNOTATIONS.sub(" ", text)
     words = _NON_WORD.sub(" ", text.replace("&", " and ")).split()
-    return tuple(_CANONICAL.get(word, word) for word in words if word not in LEGAL_FORM_WORDS)
+    canonical = _CANONICAL.get
+    return tuple([canonical(word, word) for word in words if word not in LEGAL_FORM_WORDS])
 
 
 def name_key(name: str) -> NameKey:
     tokens = canonical_tokens(name)
-    return NameKey(" ".join(tokens), frozenset(t for t in tokens if not _plainly_generic(t)))
+    # _plainly_generic, inlined: this runs for every new name screened.
+    lookup = [t for t in tokens if t not in GENERIC_WORDS and len(t) > 2 and not t.isdigit()]
+    return NameKey(" ".join(tokens), frozenset(lookup))
 
 
 def _plainly_generic(token: str) -> bool:
