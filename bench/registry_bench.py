@@ -29,7 +29,7 @@ import psycopg
 from aiokafka import AIOKafkaConsumer
 
 from laborguard_contracts import Order
-from laborguard_contracts.codec import decode
+from laborguard_contracts.codec import decode, dumps
 from laborguard_contracts.seed import load_seed
 from laborguard_platform.embedded_broker import free_port, running_broker
 
@@ -52,25 +52,63 @@ def officer_token(base: str) -> str:
     return token
 
 
+def amend_request(host: str, token: str, order_id: str, version: int, number: int) -> bytes:
+    body = dumps({
+        "expected_version": version,
+        "effective": TODAY,
+        "changes": {"notes": f"bench revision {number}"},
+        "reason": "benchmark",
+    })  # fmt: skip
+    head = (
+        f"POST /orders/{order_id}/amend HTTP/1.1\r\nHost: {host}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    return status, await reader.readexactly(length)
+
+
 async def amend_orders(
-    base: str, token: str, order_ids: list[str], per_order: int, latencies: list[float]
+    port: int, token: str, order_ids: list[str], per_order: int, latencies: list[float]
 ) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+    """One keep-alive connection, raw HTTP/1.1: the client must not starve the server."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    host = f"127.0.0.1:{port}"
+    try:
         for order_id in order_ids:
-            version = 1
             for number in range(per_order):
-                body = {
-                    "expected_version": version,
-                    "effective": TODAY,
-                    "changes": {"notes": f"bench revision {number}"},
-                    "reason": "benchmark",
-                }
                 started = time.perf_counter()
-                response = await client.post(f"/orders/{order_id}/amend", json=body)
+                writer.write(amend_request(host, token, order_id, number + 1, number))
+                status, body = await read_response(reader)
                 latencies.append(time.perf_counter() - started)
-                response.raise_for_status()
-                version = response.json()["version"]
+                if status != 200:
+                    raise SystemExit(f"amend {order_id} v{number + 1}: {status} {body[:300]!r}")
+    finally:
+        writer.close()
+
+
+def client_process(
+    port: int, token: str, slices: list[list[str]], per_order: int, results: Connection
+) -> None:
+    """The HTTP clients of one process; sends back latencies and the process's CPU seconds."""
+    latencies: list[float] = []
+
+    async def write_all() -> None:
+        await asyncio.gather(
+            *(amend_orders(port, token, ids, per_order, latencies) for ids in slices)
+        )
+
+    asyncio.run(write_all())
+    results.send((latencies, time.process_time()))
 
 
 def consume_process(bootstrap: str, expected: int, results: Connection, ready: EventType) -> None:
@@ -119,35 +157,46 @@ def cpu_seconds(pid: int) -> float:
     return own + sum(cpu_seconds(child) for child in children)
 
 
-def drive(base: str, bootstrap: str, changes: int, concurrency: int, pid: int) -> dict[str, float]:
+def drive(
+    base: str, bootstrap: str, changes: int, concurrency: int, clients: int, pid: int
+) -> dict[str, float]:
     orders = [order.order_id for order in load_seed()]
     writers = min(concurrency, len(orders))
     per_order = max(1, changes // len(orders))
     total = per_order * len(orders)
-    http: list[float] = []
     receiving, sending = Pipe(duplex=False)
     ready = Event()
     reader = Process(target=consume_process, args=(bootstrap, total, sending, ready))
     reader.start()
     ready.wait(60)
-    cpu_before = cpu_seconds(pid)
-    client_cpu_before = time.process_time()
-    started = time.time()
-    slices = [orders[i::writers] for i in range(writers)]
     token = officer_token(base)
-
-    async def write_all() -> None:
-        await asyncio.gather(*(amend_orders(base, token, ids, per_order, http) for ids in slices))
-
-    asyncio.run(write_all())
+    port = int(base.rsplit(":", 1)[1])
+    slices = [orders[i::writers] for i in range(writers)]
+    pipes = [Pipe(duplex=False) for _ in range(clients)]
+    writers_of = [
+        Process(target=client_process, args=(port, token, slices[i::clients], per_order, pipe[1]))
+        for i, pipe in enumerate(pipes)
+    ]
+    cpu_before = cpu_seconds(pid)
+    started = time.time()
+    for process in writers_of:
+        process.start()
+    http: list[float] = []
+    client_cpu = 0.0
+    for receiving_end, _ in pipes:
+        latencies, cpu = receiving_end.recv()
+        http.extend(latencies)
+        client_cpu += cpu
     api_done = time.time()
-    client_cpu = time.process_time() - client_cpu_before
+    for process in writers_of:
+        process.join()
     lags, last_read = receiving.recv()
     reader.join()
     registry_cpu = cpu_seconds(pid) - cpu_before
     return {
         "changes": total,
         "concurrency": writers,
+        "client_processes": clients,
         "api_changes_per_s": total / (api_done - started),
         "api_to_topic_changes_per_s": total / (last_read - started),
         "http_p50_ms": percentile(http, 0.50) * 1000,
@@ -178,6 +227,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1, help="API worker processes")
+    parser.add_argument("--clients", type=int, default=1, help="HTTP client processes")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     database = f"bench{uuid.uuid4().hex[:8]}"
@@ -205,7 +255,12 @@ def main() -> None:
                 base = f"http://127.0.0.1:{port}"
                 wait_healthy(base)
                 figures = drive(
-                    base, broker.bootstrap, args.changes, args.concurrency, registry.pid
+                    base,
+                    broker.bootstrap,
+                    args.changes,
+                    args.concurrency,
+                    args.clients,
+                    registry.pid,
                 )
             finally:
                 registry.send_signal(signal.SIGTERM)

@@ -57,7 +57,7 @@ def build(settings: RegistrySettings, publisher: Callable[[], Publisher] | None 
     )
     store = OrderStore(engine, on_commit=relay.wake)
     service = RegistryService(store)
-    tokens = TokenBook(engine, store, settings.admin_token)
+    tokens = TokenBook(engine, store, settings.admin_token, settings.token_cache_seconds)
     app = _app(settings, engine, store, service, tokens, relay)
     return Registry(settings, engine, store, service, tokens, relay, app)
 

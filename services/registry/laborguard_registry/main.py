@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+import uvloop
 from fastapi import FastAPI
 
 from laborguard_registry.app import Registry, build
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> None:
         if settings.api_workers > 1:
             serve_workers(registry)
         else:
-            asyncio.run(serve(registry))
+            with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                runner.run(serve(registry))
     finally:
         registry.close()
 
@@ -62,6 +64,8 @@ def serve_workers(registry: Registry) -> None:
             workers=settings.api_workers,
             host=settings.host,
             port=settings.port,
+            http="httptools",
+            loop="uvloop",
             log_level=settings.log_level.lower(),
             access_log=False,
         )
@@ -86,6 +90,7 @@ async def serve(registry: Registry) -> None:
         registry.app,
         host=settings.host,
         port=settings.port,
+        http="httptools",
         log_level=settings.log_level.lower(),
         access_log=False,
     )

@@ -163,8 +163,7 @@ class RegistryService:
         return [state_at(order, at) for order in sorted(held, key=lambda o: o.order_id)]
 
     def _change(self, order_id: str, entry: AuditEntry, decide: Callable[[Order], Order]) -> Order:
-        with self._store.unit() as unit:
-            return unit.replace(decide(unit.current(order_id)), entry)
+        return self._store.change(order_id, decide, entry)
 
 
 def _entry(by: Principal, action: str, reason: str, detail: Mapping[str, Any]) -> AuditEntry:

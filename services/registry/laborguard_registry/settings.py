@@ -51,6 +51,11 @@ class RegistrySettings(BaseSettings):
     max_request_bytes: int = Field(
         5 * 1024 * 1024, ge=1024, validation_alias=_env("max_request_bytes")
     )
+    # A token found in the database is trusted this long without asking again (0: never);
+    # a revocation reaches other API worker processes within this delay.
+    token_cache_seconds: float = Field(
+        5.0, ge=0, le=300, validation_alias=_env("token_cache_seconds")
+    )
     # Import the bundled seed of 94 orders when the database holds no order yet.
     seed_on_start: bool = Field(False, validation_alias=_env("seed_on_start"))
     log_level: str = Field("info", validation_alias=_env("log_level"))

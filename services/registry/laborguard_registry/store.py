@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from laborguard_contracts import Order
 from laborguard_contracts.codec import decode, dumps, encode
+from laborguard_registry import pg_writes
 from laborguard_registry.errors import OrderExistsError, OrderNotFoundError, StaleVersionError
 from laborguard_registry.tables import audit_log, order_versions, orders, outbox
 
@@ -133,6 +134,27 @@ class OrderStore:
         self._engine = engine
         self._on_commit = on_commit
         self._decoded = Decoded()
+        self._postgresql = engine.dialect.name == "postgresql"
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    def change(self, order_id: str, decide: Callable[[Order], Order], entry: AuditEntry) -> Order:
+        """The next version of one order, decided from the current one, stored and queued."""
+        if not self._postgresql:
+            with self.unit() as unit:
+                return unit.replace(decide(unit.current(order_id)), entry)
+        with self._autocommit.connect() as connection:
+            raw = connection.connection.driver_connection
+            found = pg_writes.current(raw, order_id)
+            if found is None:
+                raise OrderNotFoundError(f"no order {order_id}", "order_id")
+            stamped = _stamped(decide(self._decoded.get(order_id, *found)))
+            document = encode(stamped)
+            if not pg_writes.change(raw, _change_row(stamped, document, entry)):
+                raise StaleVersionError(
+                    f"order {order_id} changed meanwhile; reload it", "expected_version"
+                )
+        self._on_commit()
+        return self._decoded.put(stamped)
 
     @contextmanager
     def unit(self) -> Iterator[Unit]:
@@ -189,6 +211,21 @@ def _order_row(order: Order, document: bytes) -> dict[str, Any]:
         "kind": order.kind.value,
         "document": document,
         "updated_at": order.updated_at,
+    }
+
+
+def _change_row(order: Order, document: bytes, entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "order_id": order.order_id,
+        "previous": order.version - 1,
+        "version": order.version,
+        "kind": order.kind.value,
+        "document": document,
+        "at": order.updated_at,
+        "actor": entry.actor,
+        "action": entry.action,
+        "reason": entry.reason,
+        "detail": dumps(dict(entry.detail)).decode(),
     }
 
 

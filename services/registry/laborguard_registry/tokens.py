@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -24,6 +25,7 @@ from laborguard_registry.store import AuditEntry, OrderStore
 from laborguard_registry.tables import api_tokens
 
 BOOTSTRAP_ADMIN = "bootstrap-admin"
+MAX_CACHED = 10_000
 ACTIVE_TOKEN = select(api_tokens.c.name, api_tokens.c.role).where(
     api_tokens.c.token_hash == bindparam("token_hash"), api_tokens.c.revoked_at.is_(None)
 )
@@ -66,22 +68,46 @@ def digest(token: str) -> str:
 
 
 class TokenBook:
-    def __init__(self, engine: Engine, store: OrderStore, admin_token: str = "") -> None:
+    """Resolves tokens to principals. A token found in the database is remembered for
+    `cache_seconds` (0: never): a revocation reaches this process at once, other API worker
+    processes within that delay."""
+
+    def __init__(
+        self, engine: Engine, store: OrderStore, admin_token: str = "", cache_seconds: float = 0.0
+    ) -> None:
         self._engine = engine
         self._store = store
         self._admin_digest = digest(admin_token) if admin_token else None
+        self._cache_seconds = cache_seconds
+        self._known: dict[str, tuple[Principal, float]] = {}
+
+    def cached(self, token: str | None) -> Principal | None:
+        """The principal if it is known without asking the database, else None."""
+        if not token:
+            return None
+        hashed = digest(token)
+        if self._admin_digest and hmac.compare_digest(hashed, self._admin_digest):
+            return Principal(BOOTSTRAP_ADMIN, Role.ADMIN)
+        known = self._known.get(hashed)
+        return known[0] if known is not None and known[1] > time.monotonic() else None
 
     def authenticate(self, token: str | None) -> Principal:
         if not token:
             raise AuthenticationError("an API token is required (Authorization: Bearer <token>)")
+        known = self.cached(token)
+        if known is not None:
+            return known
         hashed = digest(token)
-        if self._admin_digest and hmac.compare_digest(hashed, self._admin_digest):
-            return Principal(BOOTSTRAP_ADMIN, Role.ADMIN)
         with self._engine.connect() as connection:
             row = connection.execute(ACTIVE_TOKEN, {"token_hash": hashed}).one_or_none()
         if row is None:
             raise AuthenticationError("unknown or revoked API token")
-        return Principal(row.name, Role(row.role))
+        principal = Principal(row.name, Role(row.role))
+        if self._cache_seconds > 0:
+            if len(self._known) >= MAX_CACHED:
+                self._known.clear()
+            self._known[hashed] = (principal, time.monotonic() + self._cache_seconds)
+        return principal
 
     def issue(self, by: Principal, name: str, role: Role, reason: str) -> str:
         by.require(Role.ADMIN)
@@ -112,6 +138,7 @@ class TokenBook:
         with self._store.unit() as unit:
             if unit.connection.execute(statement).rowcount != 1:
                 raise TokenNotFoundError(f"no active token named {name}", "name")
+            self._known.clear()
             unit.record(AuditEntry(by.name, "token_revoked", reason, {"name": name}))
 
     def list(self) -> list[TokenInfo]:

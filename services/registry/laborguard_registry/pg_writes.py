@@ -1,0 +1,43 @@
+"""A change to one order on PostgreSQL in two round trips: read the current version, then ONE
+statement that updates the order (only if still at the version read) and inserts its version,
+outbox and audit rows. A single statement is atomic on its own, so it runs in autocommit: no
+BEGIN/COMMIT round trips. Straight through psycopg: SQLAlchemy's execution path cost more CPU
+than the statements themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CURRENT = "SELECT version, document FROM orders WHERE order_id = %(order_id)s"
+
+CHANGE = """
+WITH changed AS (
+    UPDATE orders
+    SET version = %(version)s, kind = %(kind)s, document = %(document)s, updated_at = %(at)s
+    WHERE order_id = %(order_id)s AND version = %(previous)s
+    RETURNING order_id
+), versioned AS (
+    INSERT INTO order_versions (order_id, version, document, committed_at)
+    SELECT order_id, %(version)s, %(document)s, %(at)s FROM changed
+), queued AS (
+    INSERT INTO outbox (order_id, version, payload, created_at)
+    SELECT order_id, %(version)s, %(document)s, %(at)s FROM changed
+), audited AS (
+    INSERT INTO audit_log (at, actor, action, order_id, version, reason, detail)
+    SELECT %(at)s, %(actor)s, %(action)s, order_id, %(version)s, %(reason)s, %(detail)s
+    FROM changed
+)
+SELECT count(*) FROM changed
+"""
+
+
+def current(raw: Any, order_id: str) -> tuple[int, bytes] | None:
+    """(version, document) of the stored order, or None."""
+    row = raw.execute(CURRENT, {"order_id": order_id}).fetchone()
+    return None if row is None else (int(row[0]), bytes(row[1]))
+
+
+def change(raw: Any, row: dict[str, Any]) -> bool:
+    """Write the next version; False when the order is no longer at `previous` (stale)."""
+    (count,) = raw.execute(CHANGE, row).fetchone()
+    return bool(count)
