@@ -92,3 +92,11 @@ def test_incremental_updates_decide_like_a_book_built_from_the_final_state() -> 
         assert screen(event, streamed, decided_at=DECIDED_AT) == screen(
             event, rebuilt, decided_at=DECIDED_AT
         )
+
+
+def test_empty_book_releases_everything_with_the_empty_digest() -> None:
+    decision = screen(
+        shipment("Hetian Taida Apparel Co., Ltd."), OrderBook(), decided_at=DECIDED_AT
+    )
+    assert (decision.outcome, decision.orders_in_state) == ("RELEASE", 0)
+    assert decision.order_state_version == "0" * 16
