@@ -1,10 +1,11 @@
 """Matching one filed party against every listed name, alias, native name and MID.
 
 Look-ups go through indexes (exact keys, MIDs, native-name bigrams, distinctive tokens), so the
-cost of a party does not grow with the number of listed entities. A fuzzy match needs all three:
+cost of a party does not grow with the number of listed entities. A fuzzy match needs all of:
 the listed name has a distinctive token; every distinctive token on either side has a partner on
-the other (equal, or one edit away); and the similarity reaches the policy's threshold. Generic
-words ("Xinjiang", "Cotton", "Group") therefore never carry a match on their own.
+the other (equal, or one edit away); the names name no different cities; and the similarity
+reaches the policy's threshold. Generic words ("Xinjiang", "Cotton", "Group") therefore never
+carry a match on their own.
 """
 
 from __future__ import annotations
