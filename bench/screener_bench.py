@@ -1,6 +1,6 @@
 """Screener stream benchmark: the faust worker against a plain aiokafka loop, scale-out, latency.
 
-    .venv/bin/python bench/screener_bench.py [--shipments 20000] [--rates 1000,5000]
+    .venv/bin/python bench/screener_bench.py [--shipments 10000] [--rates 200,1000,5000]
 
 Order state: the seed plus 10,000 synthetic listed entities (bench/screening_synthetic.py);
 shipments: three lines and eight party names each, 1% of names listed. Every figure comes from
@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -70,8 +70,8 @@ class Topics:
         )
 
 
-def orders() -> list[Order]:
-    return [*load_seed(), *Synthetic(seed=11).orders(10_000)]
+def orders(synthetic: int = 10_000) -> list[Order]:
+    return [*load_seed(), *Synthetic(seed=11).orders(synthetic)]
 
 
 def shipments(count: int, listed: list[str], seed: int = 23) -> list[ShipmentEvent]:
@@ -99,6 +99,7 @@ def cpu_seconds(pid: int) -> float:
 async def plain_loop(bootstrap: str, topics: Topics, count: int) -> dict[str, float]:
     """The same decode-screen-encode (`take_in`) with aiokafka alone: the reference to beat."""
     book = await _read_book(bootstrap, topics.orders)
+    print("ready", flush=True)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=None,
@@ -217,26 +218,39 @@ def _labels(labels: dict[str, str]) -> str:
     return "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}" if labels else ""
 
 
-def faust_throughput(bootstrap: str, topics: Topics, workers: int, count: int) -> dict[str, float]:
-    """Workers of a fresh group chew through `count` shipments already on the topic."""
+def faust_throughput(
+    bootstrap: str, orders_topic: str, raw: list[tuple[bytes, bytes]], workers: int
+) -> dict[str, float]:
+    """Ready, settled workers of a fresh group; then the shipments arrive and are timed."""
+    topics = Topics.named(f"thru{workers}-{time.time_ns()}")
+    topics = Topics(orders_topic, topics.shipments, topics.decisions, topics.dead_letters)
+    asyncio.run(topics.create(bootstrap))
     group = f"bench-{time.time_ns()}"
     running = [Worker(bootstrap, topics, group, f"w{n}") for n in range(workers)]
     try:
-        samples: list[tuple[float, float, float]] = []  # (time, consumed, cpu)
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            consumed = sum(worker.consumed() for worker in running)
-            cpu = sum(cpu_seconds(worker.process.pid) for worker in running)
-            samples.append((time.perf_counter(), consumed, cpu))
-            if consumed >= count:
-                break
-            time.sleep(0.1)
-        first = next(i for i, s in enumerate(samples) if s[1] > 0)
-        (t0, n0, c0), (t1, n1, c1) = samples[max(first - 1, 0)], samples[-1]
-        return {"seconds": t1 - t0, "events": n1 - n0, "cpu": c1 - c0}
+        for worker in running:
+            worker.wait_ready()
+        time.sleep(8)  # every worker joined and holds its partitions (6 s session timeout)
+        asyncio.run(produce(bootstrap, topics.shipments, raw))
+        return _time_consumption(running, len(raw))
     finally:
         for worker in running:
             worker.stop()
+
+
+def _time_consumption(running: list[Worker], count: int) -> dict[str, float]:
+    samples: list[tuple[float, float, float]] = []  # (time, consumed, cpu)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        consumed = sum(worker.consumed() for worker in running)
+        cpu = sum(cpu_seconds(worker.process.pid) for worker in running)
+        samples.append((time.perf_counter(), consumed, cpu))
+        if consumed >= count:
+            break
+        time.sleep(0.1)
+    first = next(i for i, sample in enumerate(samples) if sample[1] > 0)
+    (t0, n0, c0), (t1, n1, c1) = samples[max(first - 1, 0)], samples[-1]
+    return {"seconds": t1 - t0, "events": n1 - n0, "cpu": c1 - c0}
 
 
 # ----------------------------------------------------------------- latency
@@ -246,6 +260,8 @@ async def latency(
     bootstrap: str, topics: Topics, events: list[ShipmentEvent], rate: int, seconds: float
 ) -> list[float]:
     """Produces at `rate`/s with event_time = now; returns produce-to-readable delays (s)."""
+    total = int(rate * seconds)
+    planned = _stamped(events, total, rate)
     sent_at: dict[bytes, float] = {}
     arrived: dict[bytes, float] = {}
     consumer = AIOKafkaConsumer(
@@ -265,24 +281,17 @@ async def latency(
             for records in (await consumer.getmany(timeout_ms=50)).values():
                 now = time.perf_counter()
                 for record in records:
-                    arrived.setdefault(record.key, now)
+                    if record.key in sent_at:  # not a late decision of an earlier run
+                        arrived.setdefault(record.key, now)
 
     following = asyncio.create_task(follow())
     await asyncio.sleep(1.0)  # the consumer's first fetch positions it at the end
     try:
-        total = int(rate * seconds)
         per_tick, started = max(1, int(rate * 0.01)), time.perf_counter()
         for n in range(0, total, per_tick):
-            for event in events[n % len(events) : n % len(events) + per_tick]:
-                now_event = event.model_copy(
-                    update={
-                        "event_time": datetime.now(UTC),
-                        "shipment_id": f"L{rate}-{n}-{event.shipment_id}",
-                    }
-                )
-                key = now_event.shipment_id.encode()
+            for key, value in planned[n : n + per_tick]:
                 sent_at[key] = time.perf_counter()
-                await producer.send(topics.shipments, encode(now_event), key=key)
+                await producer.send(topics.shipments, value, key=key)
             await asyncio.sleep(max(0.0, started + (n + per_tick) / rate - time.perf_counter()))
         deadline = time.perf_counter() + 30
         # polling what the worker writes; no event to wait on
@@ -297,6 +306,21 @@ async def latency(
     if missing:
         print(f"    ({missing} of {len(sent_at)} decisions not read within 30 s)")
     return [arrived[key] - sent_at[key] for key in sent_at if key in arrived]
+
+
+def _stamped(events: list[ShipmentEvent], total: int, rate: int) -> list[tuple[bytes, bytes]]:
+    """Unique shipment ids; event times at the planned send times (encoded before timing)."""
+    start = datetime.now(UTC) + timedelta(seconds=total / 20_000 + 1.5)  # after encoding
+    stamped = []
+    for n in range(total):
+        event = events[n % len(events)].model_copy(
+            update={
+                "event_time": start + timedelta(seconds=n / rate),
+                "shipment_id": f"L{rate}-{n}",
+            }
+        )
+        stamped.append((event.shipment_id.encode(), encode(event)))
+    return stamped
 
 
 async def order_updates(bootstrap: str, topic: str, base: list[Order], count: int) -> None:
@@ -340,15 +364,25 @@ def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def run(count: int, rates: list[int]) -> None:
+def run(count: int, rates: list[int], parts: set[str], synthetic: int) -> None:
     print(f"screener bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load()}")
-    book_orders = orders()
-    listed = listed_names(book_orders[94:])
+    book_orders = orders(synthetic)
+    listed = listed_names(book_orders[94:]) or ["Hetian Taida Apparel Co., Ltd."]
     raw = [(e.shipment_id.encode(), encode(e)) for e in shipments(count, listed)]
     keyed_orders = [(o.order_id.encode(), encode(o)) for o in book_orders]
     size = statistics.mean(len(value) for _, value in raw)
     print(f"  {len(book_orders):,} orders; {count:,} shipments of {size:.0f} bytes")
 
+    if "throughput" in parts:
+        throughput(count, raw, keyed_orders)
+    if "latency" in parts:
+        latencies(rates, keyed_orders, book_orders, listed)
+    print(f"  load average at end: {load()}")
+
+
+def throughput(
+    count: int, raw: list[tuple[bytes, bytes]], keyed_orders: list[tuple[bytes, bytes]]
+) -> None:
     broker = EmbeddedBroker()
     broker.start()
     try:
@@ -357,13 +391,21 @@ def run(count: int, rates: list[int]) -> None:
         asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
         asyncio.run(produce(broker.bootstrap, topics.shipments, raw))
         plain = _plain_in_subprocess(broker.bootstrap, topics, count)
-        one = faust_throughput(broker.bootstrap, topics, 1, count)
-        two = faust_throughput(broker.bootstrap, topics, 2, count)
+        one = faust_throughput(broker.bootstrap, topics.orders, raw, 1)
+        two = faust_throughput(broker.bootstrap, topics.orders, raw, 2)
     finally:
         broker.stop()
     _report_throughput(plain, one, two)
     print(f"  load average after throughput: {load()}")
 
+
+def latencies(
+    rates: list[int],
+    keyed_orders: list[tuple[bytes, bytes]],
+    book_orders: list[Order],
+    listed: list[str],
+) -> None:
+    plain_latencies(rates, keyed_orders, listed)
     broker = EmbeddedBroker()
     broker.start()
     try:
@@ -373,7 +415,7 @@ def run(count: int, rates: list[int]) -> None:
         worker = Worker(broker.bootstrap, topics, "latency", "lat")
         try:
             worker.wait_ready()
-            time.sleep(3)  # group join
+            time.sleep(8)  # the group join completes (6 s session timeout)
             events = shipments(5000, listed, seed=31)
             for rate in rates:
                 delays = asyncio.run(
@@ -397,15 +439,43 @@ def run(count: int, rates: list[int]) -> None:
             worker.stop()
     finally:
         broker.stop()
-    print(f"  load average at end: {load()}")
+
+
+def plain_latencies(
+    rates: list[int], keyed_orders: list[tuple[bytes, bytes]], listed: list[str]
+) -> None:
+    """The control: the plain aiokafka loop, same broker kind, same offered loads."""
+    broker = EmbeddedBroker()
+    broker.start()
+    try:
+        topics = Topics.named("latplain")
+        asyncio.run(topics.create(broker.bootstrap))
+        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+        total = str(sum(rate * 10 for rate in rates))
+        args = [sys.executable, __file__, "--plain", broker.bootstrap, topics.orders]
+        args += [topics.shipments, total, topics.decisions]
+        plain = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        try:
+            assert plain.stdout is not None and plain.stdout.readline().strip() == "ready"
+            events = shipments(5000, listed, seed=31)
+            for rate in rates:
+                delays = asyncio.run(latency(broker.bootstrap, topics, events, rate, 10.0))
+                p50, p99 = quantile(delays, 0.5) * 1000, quantile(delays, 0.99) * 1000
+                print(
+                    f"  plain loop e2e latency at {rate:>5,}/s: p50 {p50:6.1f} ms"
+                    f"  p99 {p99:7.1f} ms  ({len(delays):,} decisions)"
+                )
+        finally:
+            plain.kill()
+            plain.wait()
+    finally:
+        broker.stop()
 
 
 async def _latency_with_updates(
     bootstrap: str, topics: Topics, events: list[ShipmentEvent], rate: int, base: list[Order]
 ) -> list[float]:
-    updating = asyncio.create_task(
-        order_updates(bootstrap, topics.orders, base[94 + rate % 7 :], 100)
-    )
+    updating = asyncio.create_task(order_updates(bootstrap, topics.orders, base[rate % 7 :], 100))
     delays = await latency(bootstrap, topics, events, rate, 10.0)
     await updating
     return delays
@@ -422,7 +492,7 @@ def _plain_in_subprocess(bootstrap: str, topics: Topics, count: int) -> dict[str
         str(count),
     ]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip().split()
-    return {"seconds": float(out[0]), "cpu": float(out[1]), "events": float(count)}
+    return {"seconds": float(out[-2]), "cpu": float(out[-1]), "events": float(count)}
 
 
 def _report_throughput(
@@ -449,16 +519,19 @@ def _report_throughput(
 
 def main() -> None:
     if sys.argv[1:2] == ["--plain"]:
-        bootstrap, orders_topic, shipments_topic, count = sys.argv[2:6]
-        topics = Topics(orders_topic, shipments_topic, "plain-decisions", "plain-dlq")
+        bootstrap, orders_topic, shipments_topic, count, *decisions = sys.argv[2:]
+        topics = Topics(orders_topic, shipments_topic, *(decisions or ["plain-decisions"]), "-")
         result = asyncio.run(plain_loop(bootstrap, topics, int(count)))
         print(result["seconds"], result["cpu"])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shipments", type=int, default=20_000)
-    parser.add_argument("--rates", default="1000,5000")
+    parser.add_argument("--shipments", type=int, default=10_000)
+    parser.add_argument("--rates", default="200,1000,5000")
+    parser.add_argument("--parts", default="throughput,latency")
+    parser.add_argument("--synthetic", type=int, default=10_000, help="synthetic listed entities")
     options = parser.parse_args()
-    run(options.shipments, [int(r) for r in options.rates.split(",")])
+    rates = [int(rate) for rate in options.rates.split(",")]
+    run(options.shipments, rates, set(options.parts.split(",")), options.synthetic)
 
 
 if __name__ == "__main__":
