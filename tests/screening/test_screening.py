@@ -170,3 +170,14 @@ def test_similar_names_in_different_cities_are_different_companies(
 ) -> None:
     book = OrderBook.of([order(entities=({"name": "Nanjing Chenxuan Food Co., Ltd."},))])
     assert decide(filed, book=book).outcome == outcome
+
+
+def test_mid_city_part_supports_a_region_match_found_another_way() -> None:
+    maker = {"name": "Acme Knitting", "mid": "CNACMKNI12HOT", "address": {"postal_code": "848000"}}
+    decision = decide(maker)
+    (match,) = [m for m in decision.matches if m.order_id == UFLPA]
+    subjects = {e.subject: e.rule for e in match.evidence}
+    assert subjects == {
+        "lines[0].manufacturer.address.postal_code": "postal_code",
+        "lines[0].manufacturer.mid": "place_name",
+    }

@@ -16,6 +16,14 @@ from laborguard_screener.names import canonical_tokens
 from laborguard_screener.vocabulary import XUAR_NATIVE_PLACES, XUAR_PLACES
 
 XUAR = "CN-XJ"
+# City part of a MID (first three letters of the city, after the street number) for Xinjiang's
+# main cities. Weak: SHI is also Shijiazhuang, CHA Changsha, YIN Yinchuan; it only ever supports a
+# region match found another way.
+XUAR_MID_CITIES = frozenset(
+    {"URU", "WUL", "HOT", "HET", "KAS", "AKS", "TUR", "KOR", "HAM", "KAR", "ART", "SHI", "CHA"}
+    | {"YIN", "LUO", "LOP", "ATU", "KUQ", "BOR", "ALT", "TAC"}
+)
+_MID_CITY = re.compile(r"^CN[A-Z]{1,6}\d{1,4}([A-Z]{3})$")
 # Chinese postal codes are six digits; the first two name the province: 83 and 84 are Xinjiang.
 _XUAR_POSTAL_CODE = re.compile(r"^8[34]\d{4}$")
 
@@ -72,6 +80,15 @@ def _place_signal(field: str, value: str | None) -> tuple[RegionSignal, ...]:
         return ()
     matched = f"{XUAR} place {place}"
     return (RegionSignal(XUAR, MatchRule.PLACE_NAME, field, value or "", matched),)
+
+
+def mid_city_signal(mid: str | None) -> RegionSignal | None:
+    """Supporting evidence only: a Chinese MID whose city part is a Xinjiang city."""
+    found = _MID_CITY.match(mid or "")
+    if found is None or found.group(1) not in XUAR_MID_CITIES:
+        return None
+    matched = f"{XUAR} MID city part {found.group(1)} (supporting only)"
+    return RegionSignal(XUAR, MatchRule.PLACE_NAME, "mid", mid or "", matched)
 
 
 def xuar_place(text: str) -> str | None:

@@ -24,7 +24,7 @@ from laborguard_contracts import (
 from laborguard_screener.matching import NameHit
 from laborguard_screener.names import name_key
 from laborguard_screener.orderbook import BookedOrder, OrderBook
-from laborguard_screener.regions import address_signals
+from laborguard_screener.regions import address_signals, mid_city_signal
 from laborguard_screener.subjects import (
     LocatedSignal,
     Matcher,
@@ -88,8 +88,11 @@ def _find(event: ShipmentEvent, book: OrderBook, on: date, policy: ScreeningPoli
         scope = _LineScope(event, line, on)
         for subject, hits in (*shared, *named):
             _keep_names(subject, hits, scope, book, found)
+        regional: set[str] = set()
         for located in (*shared_signals, *signals):
-            _match_region(located, scope, book, found)
+            regional |= _match_region(located, scope, book, found)
+        if regional:
+            _support_with_mid(index, scope, regional, book, found)
     return found
 
 
@@ -153,11 +156,14 @@ def _keep_names(
 
 def _match_region(
     located: LocatedSignal, scope: _LineScope, book: OrderBook, found: _Found
-) -> None:
+) -> set[str]:
+    """Region orders the signal brings to the line (their ids)."""
     signal = located.signal
+    reached = set()
     for order_id in book.region_orders(signal.region):
         if not scope.reaches(book.booked(order_id), located.input_hts):
             continue
+        reached.add(order_id)
         evidence = Evidence(
             line_number=scope.line.line_number,
             rule=signal.rule,
@@ -166,6 +172,26 @@ def _match_region(
             matched=signal.matched,
         )
         _keep(found, order_id, evidence)
+    return reached
+
+
+def _support_with_mid(
+    index: int, scope: _LineScope, order_ids: set[str], book: OrderBook, found: _Found
+) -> None:
+    """The manufacturer's MID city part, added to region matches already made on the line."""
+    signal = mid_city_signal(scope.line.manufacturer.mid)
+    if signal is None:
+        return
+    evidence = Evidence(
+        line_number=scope.line.line_number,
+        rule=signal.rule,
+        subject=f"lines[{index}].manufacturer.mid",
+        observed=signal.observed,
+        matched=signal.matched,
+    )
+    for order_id in order_ids:
+        if book.booked(order_id).order.region == signal.region:
+            _keep(found, order_id, evidence)
 
 
 # When one field matches an order twice (a name that is also an alias), the stronger rule stays.
