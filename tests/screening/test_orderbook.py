@@ -100,3 +100,15 @@ def test_empty_book_releases_everything_with_the_empty_digest() -> None:
     )
     assert (decision.outcome, decision.orders_in_state) == ("RELEASE", 0)
     assert decision.order_state_version == "0" * 16
+
+
+def test_name_memo_keeps_recent_names_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    from laborguard_screener import matching
+
+    monkeypatch.setattr(matching, "_MEMO_LIMIT", 4)
+    book = OrderBook.of([order(entities=({"name": "Quillmore Widget Co."},))])
+    outcomes = [
+        screen(shipment(name), book, decided_at=DECIDED_AT).outcome
+        for name in ["Quillmore Widget Co.", "A Co", "B Co", "C Co", "D Co", "Quillmore Widget Co."]
+    ]
+    assert outcomes == ["DETAIN", *["RELEASE"] * 4, "DETAIN"]

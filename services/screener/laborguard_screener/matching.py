@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -81,12 +83,14 @@ class NameIndex:
 
     def match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:
         memo = self._memo.get(threshold)
-        if memo is None or len(memo) >= _MEMO_LIMIT:
+        if memo is None:
             memo = self._memo[threshold] = {}
         native_name, mid = party.native_name, party.mid
         key = party.name if native_name is None and mid is None else (party.name, native_name, mid)
         hits = memo.get(key)
         if hits is None:
+            if len(memo) >= _MEMO_LIMIT:
+                _forget_oldest_half(memo)
             hits = memo[key] = self._match(party, threshold)
         return hits
 
@@ -169,6 +173,12 @@ def _tokens_correspond(observed: frozenset[str], listing: Listing) -> bool:
     return all(any(within_one_edit(o, t) for t in listed) for o in observed) and all(
         any(within_one_edit(t, o) for o in observed) for t in listed
     )
+
+
+def _forget_oldest_half(memo: dict[Any, Any]) -> None:
+    """Dicts keep insertion order: the first half are the names screened longest ago."""
+    for key in list(islice(memo, len(memo) // 2)):
+        del memo[key]
 
 
 def _put(table: _Table, key: str, listing: Listing) -> None:
