@@ -102,7 +102,7 @@ def test_empty_book_releases_everything_with_the_empty_digest() -> None:
     assert decision.order_state_version == "0" * 16
 
 
-def test_name_memo_keeps_recent_names_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_decisions_stay_correct_when_the_name_memo_evicts(monkeypatch: pytest.MonkeyPatch) -> None:
     from laborguard_screener import matching
 
     monkeypatch.setattr(matching, "_MEMO_LIMIT", 4)
