@@ -97,11 +97,22 @@ def _aware(text: str) -> datetime:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="screen", description=__doc__.split("\n\n")[0])
     parser.add_argument("shipments", type=Path, help="shipment events, JSONL (.gz accepted)")
-    parser.add_argument("--orders", type=Path, default=SEED_PATH, help="JSON or JSONL orders")
+    parser.add_argument(
+        "--orders", type=Path, default=SEED_PATH, help="JSON or JSONL orders (default: the seed)"
+    )
     parser.add_argument("--as-of", type=_aware, help="decide as of this time (default: event time)")
     parser.add_argument("--out", default="-", help="decisions JSONL (default: stdout)")
     parser.add_argument("--keep-going", action="store_true", help="reject bad lines and go on")
-    parser.add_argument("--rejects", type=Path, default=Path("rejects.jsonl"))
-    parser.add_argument("--threshold", type=float, default=ScreeningPolicy().fuzzy_threshold)
-    parser.add_argument("--decided-at", type=_aware, help="stamp decisions with this time")
+    parser.add_argument(
+        "--rejects", type=Path, default=Path("rejects.jsonl"), help="where --keep-going writes"
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=ScreeningPolicy().fuzzy_threshold,
+        help="fuzzy name similarity threshold, 0-100 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--decided-at", type=_aware, help="stamp decisions with this time (default: now)"
+    )
     return parser
