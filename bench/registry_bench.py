@@ -52,15 +52,26 @@ def officer_token(base: str) -> str:
     return token
 
 
-def amend_request(host: str, token: str, order_id: str, version: int, number: int) -> bytes:
-    body = dumps({
+def amendment(version: int) -> dict[str, object]:
+    return {
         "expected_version": version,
         "effective": TODAY,
-        "changes": {"notes": f"bench revision {number}"},
-        "reason": "benchmark",
-    })  # fmt: skip
+        "changes": {"notes": f"bench revision {version}"},
+    }
+
+
+def amend_request(host: str, token: str, order_id: str, first: int, count: int) -> bytes:
+    """One amendment (count 0: POST /orders/{id}/amend), or `count` consecutive versions of the
+    order in one bulk request (POST /orders/amendments)."""
+    if count == 0:
+        path = f"/orders/{order_id}/amend"
+        body = dumps({**amendment(first), "reason": "benchmark"})
+    else:
+        path = "/orders/amendments"
+        items = [{**amendment(v), "order_id": order_id} for v in range(first, first + count)]
+        body = dumps({"amendments": items, "reason": "benchmark"})
     head = (
-        f"POST /orders/{order_id}/amend HTTP/1.1\r\nHost: {host}\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\n"
         f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
     )
@@ -78,33 +89,34 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 
 async def amend_orders(
-    port: int, token: str, order_ids: list[str], per_order: int, latencies: list[float]
+    port: int, token: str, order_ids: list[str], per_order: int, batch: int, latencies: list[float]
 ) -> None:
     """One keep-alive connection, raw HTTP/1.1: the client must not starve the server."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     host = f"127.0.0.1:{port}"
     try:
         for order_id in order_ids:
-            for number in range(per_order):
+            for first in range(1, per_order + 1, max(batch, 1)):
+                count = min(batch, per_order + 1 - first)
                 started = time.perf_counter()
-                writer.write(amend_request(host, token, order_id, number + 1, number))
+                writer.write(amend_request(host, token, order_id, first, count))
                 status, body = await read_response(reader)
                 latencies.append(time.perf_counter() - started)
                 if status != 200:
-                    raise SystemExit(f"amend {order_id} v{number + 1}: {status} {body[:300]!r}")
+                    raise SystemExit(f"amend {order_id} v{first}: {status} {body[:300]!r}")
     finally:
         writer.close()
 
 
 def client_process(
-    port: int, token: str, slices: list[list[str]], per_order: int, results: Connection
+    port: int, token: str, slices: list[list[str]], per_order: int, batch: int, results: Connection
 ) -> None:
     """The HTTP clients of one process; sends back latencies and the process's CPU seconds."""
     latencies: list[float] = []
 
     async def write_all() -> None:
         await asyncio.gather(
-            *(amend_orders(port, token, ids, per_order, latencies) for ids in slices)
+            *(amend_orders(port, token, ids, per_order, batch, latencies) for ids in slices)
         )
 
     asyncio.run(write_all())
@@ -158,7 +170,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def drive(
-    base: str, bootstrap: str, changes: int, concurrency: int, clients: int, pid: int
+    base: str, bootstrap: str, changes: int, concurrency: int, clients: int, batch: int, pid: int
 ) -> dict[str, float]:
     orders = [order.order_id for order in load_seed()]
     writers = min(concurrency, len(orders))
@@ -174,7 +186,9 @@ def drive(
     slices = [orders[i::writers] for i in range(writers)]
     pipes = [Pipe(duplex=False) for _ in range(clients)]
     writers_of = [
-        Process(target=client_process, args=(port, token, slices[i::clients], per_order, pipe[1]))
+        Process(
+            target=client_process, args=(port, token, slices[i::clients], per_order, batch, pipe[1])
+        )
         for i, pipe in enumerate(pipes)
     ]
     cpu_before = cpu_seconds(pid)
@@ -197,8 +211,10 @@ def drive(
         "changes": total,
         "concurrency": writers,
         "client_processes": clients,
+        "amendments_per_request": max(batch, 1),
         "api_changes_per_s": total / (api_done - started),
         "api_to_topic_changes_per_s": total / (last_read - started),
+        "http_requests": len(http),
         "http_p50_ms": percentile(http, 0.50) * 1000,
         "http_p99_ms": percentile(http, 0.99) * 1000,
         "commit_to_topic_p50_ms": percentile(lags, 0.50) * 1000,
@@ -228,6 +244,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1, help="API worker processes")
     parser.add_argument("--clients", type=int, default=1, help="HTTP client processes")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=0,
+        help="0: one amendment per request (the single-change figure); N: bulk requests of N",
+    )
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     database = f"bench{uuid.uuid4().hex[:8]}"
@@ -260,6 +282,7 @@ def main() -> None:
                     args.changes,
                     args.concurrency,
                     args.clients,
+                    args.batch,
                     registry.pid,
                 )
             finally:
@@ -268,9 +291,10 @@ def main() -> None:
     finally:
         with psycopg.connect(args.postgres, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
         f"registry bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (PostgreSQL, embedded broker, "
-        f"{args.workers} API worker(s))"
+        f"{args.workers} API worker(s)); load average after the run {load}"
     )
     for name, value in figures.items():
         print(f"  {name:28s} {value:10.1f}")

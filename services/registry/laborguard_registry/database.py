@@ -17,8 +17,10 @@ def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # No pre-ping: it costs a round trip per checkout; a dropped connection fails one
-        # request and SQLAlchemy then discards the whole pool.
-        return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+        # request and SQLAlchemy then discards the whole pool. Enough pooled connections for
+        # the request threads: an overflow connection is closed on return, and opening one
+        # (a PostgreSQL backend process) costs far more than the change it carries.
+        return create_engine(url, pool_size=24, max_overflow=16, pool_recycle=1800)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})

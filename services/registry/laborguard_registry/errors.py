@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class RegistryError(Exception):
     """Base of every error the registry raises on purpose; `field` names the culprit if any."""
@@ -54,3 +57,15 @@ class TokenExistsError(RegistryError):
 
 class RequestTooLargeError(RegistryError):
     pass
+
+
+@contextmanager
+def located(prefix: str) -> Iterator[None]:
+    """Registry errors raised inside name their field under `prefix` (an item of a bulk request:
+    `amendments.3` + `expected_version`)."""
+    try:
+        yield
+    except RegistryError as exc:
+        exc.field = f"{prefix}.{exc.field}" if exc.field else prefix
+        exc.message = f"{prefix}: {exc.message}"
+        raise

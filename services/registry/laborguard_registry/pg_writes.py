@@ -31,6 +31,26 @@ SELECT count(*) FROM changed
 """
 
 
+CURRENT_MANY = "SELECT order_id, version, document FROM orders WHERE order_id = ANY(%(ids)s)"
+
+
+def current_many(raw: Any, order_ids: list[str]) -> dict[str, tuple[int, bytes]]:
+    rows = raw.execute(CURRENT_MANY, {"ids": order_ids}).fetchall()
+    return {row[0]: (int(row[1]), bytes(row[2])) for row in rows}
+
+
+def change_many(raw: Any, rows: list[dict[str, Any]]) -> list[bool]:
+    """Each next version in turn (one pipeline); False where an order was no longer at
+    `previous`."""
+    with raw.cursor() as cursor:
+        cursor.executemany(CHANGE, rows, returning=True)
+        changed = []
+        while True:
+            changed.append(bool(cursor.fetchone()[0]))
+            if not cursor.nextset():
+                return changed
+
+
 def current(raw: Any, order_id: str) -> tuple[int, bytes] | None:
     """(version, document) of the stored order, or None."""
     row = raw.execute(CURRENT, {"order_id": order_id}).fetchone()

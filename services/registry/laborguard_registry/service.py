@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from laborguard_contracts import Order
 from laborguard_registry import orders
 from laborguard_registry.errors import InvalidChangeError
 from laborguard_registry.imports import plan_import
-from laborguard_registry.store import AuditEntry, OrderStore
+from laborguard_registry.store import AuditEntry, Change, OrderStore
 from laborguard_registry.tokens import Principal, Role
 from laborguard_registry.views import (
     OrderHistory,
@@ -30,6 +31,17 @@ class ImportResult(BaseModel):
     created: tuple[str, ...]
     amended: tuple[str, ...]
     unchanged: int
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """One amendment of a bulk change."""
+
+    order_id: str
+    expected_version: int
+    effective: date
+    changes: Mapping[str, Any]
+    note: str = ""
 
 
 class RegistryService:
@@ -51,13 +63,25 @@ class RegistryService:
         note: str,
         reason: str,
     ) -> Order:
-        detail = {"changes": sorted(changes), "effective": effective.isoformat(), "note": note}
+        detail = _amend_detail(Amendment(order_id, expected_version, effective, changes, note))
         entry = _entry(by, "order_amended", reason, detail)
         return self._change(
             order_id,
             entry,
             lambda order: orders.amend(order, changes, expected_version, effective, note),
         )
+
+    def amend_many(
+        self, by: Principal, amendments: Sequence[Amendment], reason: str
+    ) -> list[Order]:
+        """Many amendments in one transaction, each its own version, audit and outbox row.
+        All or none: the first failing one names its position (`amendments.3.expected_version`)."""
+        entry = _entry(by, "order_amended", reason, {})
+        return self._store.change_many([
+            Change(a.order_id, _amending(a), replace(entry, detail=_amend_detail(a)),
+                   f"amendments.{position}")
+            for position, a in enumerate(amendments)
+        ])  # fmt: skip
 
     def revoke(
         self,
@@ -164,6 +188,24 @@ class RegistryService:
 
     def _change(self, order_id: str, entry: AuditEntry, decide: Callable[[Order], Order]) -> Order:
         return self._store.change(order_id, decide, entry)
+
+
+def _amend_detail(amendment: Amendment) -> dict[str, Any]:
+    return {
+        "changes": sorted(amendment.changes),
+        "effective": amendment.effective.isoformat(),
+        "note": amendment.note,
+    }
+
+
+def _amending(amendment: Amendment) -> Callable[[Order], Order]:
+    def decide(order: Order) -> Order:
+        return orders.amend(
+            order, amendment.changes, amendment.expected_version, amendment.effective,
+            amendment.note,
+        )  # fmt: skip
+
+    return decide
 
 
 def _entry(by: Principal, action: str, reason: str, detail: Mapping[str, Any]) -> AuditEntry:

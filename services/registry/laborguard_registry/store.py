@@ -15,7 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from laborguard_contracts import Order
 from laborguard_contracts.codec import decode, dumps, encode
 from laborguard_registry import pg_writes
-from laborguard_registry.errors import OrderExistsError, OrderNotFoundError, StaleVersionError
+from laborguard_registry.errors import (
+    OrderExistsError,
+    OrderNotFoundError,
+    StaleVersionError,
+    located,
+)
 from laborguard_registry.tables import audit_log, order_versions, orders, outbox
 
 
@@ -25,6 +30,17 @@ class AuditEntry:
     action: str
     reason: str
     detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The next version of one order, decided from its current one (an item of a bulk change;
+    `label` prefixes the field its errors name)."""
+
+    order_id: str
+    decide: Callable[[Order], Order]
+    entry: AuditEntry
+    label: str
 
 
 @dataclass(frozen=True)
@@ -164,6 +180,36 @@ class OrderStore:
         if unit.wrote:
             self._on_commit()
 
+    def change_many(self, changes: list[Change]) -> list[Order]:
+        """Every change in turn, in ONE transaction: all or none."""
+        if not self._postgresql:
+            with self.unit() as unit:
+                return [_change_in(unit, change) for change in changes]
+        with self._engine.begin() as connection:
+            raw = connection.connection.driver_connection
+            found = pg_writes.current_many(raw, sorted({c.order_id for c in changes}))
+            held = {order_id: self._decoded.get(order_id, *row) for order_id, row in found.items()}
+            decided = []
+            for change in changes:
+                with located(change.label):
+                    if change.order_id not in held:
+                        raise OrderNotFoundError(f"no order {change.order_id}", "order_id")
+                    stamped = _stamped(change.decide(held[change.order_id]))
+                held[change.order_id] = stamped
+                decided.append((stamped, encode(stamped), change))
+            rows = [_change_row(order, document, c.entry) for order, document, c in decided]
+            for changed, (_, _, change) in zip(
+                pg_writes.change_many(raw, rows), decided, strict=True
+            ):
+                if not changed:
+                    with located(change.label):
+                        raise StaleVersionError(
+                            f"order {change.order_id} changed meanwhile; reload it",
+                            "expected_version",
+                        )
+        self._on_commit()
+        return [self._decoded.put(order) for order, _, _ in decided]
+
     def current(self, order_id: str) -> Order:
         with self._engine.connect() as connection:
             return Unit(connection, self._decoded).current(order_id)
@@ -198,6 +244,11 @@ class OrderStore:
         with self._engine.connect() as connection:
             latest = {row.order_id: row.document for row in connection.execute(query)}
         return [decode(Order, document) for document in latest.values()]
+
+
+def _change_in(unit: Unit, change: Change) -> Order:
+    with located(change.label):
+        return unit.replace(change.decide(unit.current(change.order_id)), change.entry)
 
 
 def _stamped(order: Order) -> Order:

@@ -11,12 +11,14 @@ from pydantic import AwareDatetime
 from laborguard_contracts import Order, OrderKind
 from laborguard_contracts.codec import encode
 from laborguard_registry.orders import OrderStatus
-from laborguard_registry.service import RegistryService
+from laborguard_registry.service import Amendment, RegistryService
 from laborguard_registry.tokens import TokenBook
 from laborguard_registry.views import OrderHistory, OrderQuery, OrderState
 from laborguard_registry.web.auth import Caller
 from laborguard_registry.web.bodies import (
+    Amended,
     AmendOrder,
+    AmendOrders,
     CreateOrder,
     Escalated,
     EscalateOrder,
@@ -69,6 +71,14 @@ def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
             caller, order_id, body.expected_version, body.changes, body.effective, body.note,
             body.reason,
         ))  # fmt: skip
+
+    @router.post("/orders/amendments")
+    def amend_orders(caller: Caller, body: AmendOrders) -> list[Amended]:
+        """Many amendments in ONE transaction (all or none), each its own version, audit row and
+        topic message."""
+        amendments = [Amendment(**dict(item)) for item in body.amendments]
+        done = service.amend_many(caller, amendments, body.reason)
+        return [Amended(order_id=order.order_id, version=order.version) for order in done]
 
     @router.post("/orders/{order_id}/revoke", response_model=Order)
     def revoke_order(caller: Caller, order_id: str, body: RevokeOrder) -> Response:
