@@ -55,9 +55,10 @@ class NameIndex:
         self._tokens = TokenIndex()
         # Memoised results per threshold, keyed by the name alone when nothing else is filed.
         self._memo: dict[float, dict[str | tuple[str, str | None, str | None], _Hits]] = {}
+        self._near_memo: dict[str, tuple[Listing, ...]] = {}
 
     def add(self, listings: Iterable[Listing]) -> None:
-        self._memo.clear()
+        self.forget()
         for listing in listings:
             for table, key in self._tables_of(listing):
                 _put(table, key, listing)
@@ -67,7 +68,7 @@ class NameIndex:
                 _put(self._by_token, token, listing)
 
     def remove(self, listings: Iterable[Listing]) -> None:
-        self._memo.clear()
+        self.forget()
         for listing in listings:
             for table, key in self._tables_of(listing):
                 _discard(table, key, listing)
@@ -77,8 +78,9 @@ class NameIndex:
                     self._tokens.remove(token)
 
     def forget(self) -> None:
-        """Drop memoised results (benchmarks measuring a cold start)."""
+        """Drop memoised results: on every change, and for benchmarks of a cold start."""
         self._memo.clear()
+        self._near_memo.clear()
         self._tokens.forget()
 
     def match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:
@@ -144,11 +146,21 @@ class NameIndex:
 
     def _candidates(self, key: NameKey) -> set[Listing]:
         found: set[Listing] = set()
-        by_token = self._by_token
         for token in key.lookup:
-            for listed in self._tokens.near(token):
-                found.update(by_token.get(listed, ()))
+            found.update(self._listings_near(token))
         return found
+
+    def _listings_near(self, token: str) -> tuple[Listing, ...]:
+        """Listings with a distinctive token equal or close to `token` (memoised)."""
+        listings = self._near_memo.get(token)
+        if listings is None:
+            if len(self._near_memo) >= _MEMO_LIMIT:
+                _forget_oldest_half(self._near_memo)
+            by_token = self._by_token
+            near = self._tokens.near(token)
+            listings = tuple(listing for t in near for listing in by_token.get(t, ()))
+            self._near_memo[token] = listings
+        return listings
 
     def _tables_of(self, listing: Listing) -> list[tuple[_Table, str]]:
         if listing.rule is MatchRule.MID:
