@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from laborguard_registry.app import Registry
-from laborguard_registry.errors import AuthenticationError
+from laborguard_registry.errors import AuthenticationError, StaleVersionError
 from laborguard_registry.tables import api_tokens, audit_log, order_versions, outbox
-from laborguard_registry.tokens import TokenBook
+from laborguard_registry.tokens import Principal, Role, TokenBook
 
 from .conftest import Issue
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.integration
 WRO = "wro-2019-hetian-taida-apparel"
 OTHER = "wro-2020-hetian-haolin-hair"
 Headers = dict[str, str]
+OFFICER = Principal("officer-test", Role.OFFICER)
 
 
 @pytest.fixture
@@ -118,3 +120,29 @@ def test_an_unknown_order_in_a_bulk_request_gets_404_naming_its_position(
     assert response.status_code == 404
     assert response.json()["field"] == "amendments.1.order_id"
     assert seeded.store.current(WRO).version == 1
+
+
+def test_concurrent_async_changes_against_one_version_let_exactly_one_through(
+    seeded: Registry,
+) -> None:
+    service = seeded.service
+    audited = rows(seeded, audit_log)
+
+    async def revoke_v1() -> str:
+        change = service.revocation(OFFICER, WRO, 1, date(2024, 3, 1), None, "", "race")
+        try:
+            await service.apply(change)
+        except StaleVersionError as exc:
+            assert exc.field == "expected_version"
+            return "stale"
+        return "ok"
+
+    async def race() -> list[str]:
+        try:
+            return sorted(await asyncio.gather(*(revoke_v1() for _ in range(4))))
+        finally:
+            await seeded.store.aclose()
+
+    assert asyncio.run(race()) == ["ok", "stale", "stale", "stale"]
+    assert seeded.store.current(WRO).version == 2
+    assert rows(seeded, audit_log) == audited + 1

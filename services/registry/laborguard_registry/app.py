@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -11,6 +12,7 @@ from sqlalchemy import Engine
 from laborguard_contracts.seed import load_seed
 from laborguard_registry.database import create_db_engine, migrate, ping
 from laborguard_registry.outbox import Outbox
+from laborguard_registry.pg_pool import AsyncPool
 from laborguard_registry.publisher import KafkaPublisher, Publisher
 from laborguard_registry.relay import Relay
 from laborguard_registry.service import ImportResult, RegistryService
@@ -24,6 +26,7 @@ from laborguard_registry.web.ops_routes import ops_routes
 from laborguard_registry.web.order_routes import order_routes
 
 SEEDER = Principal("seed-import", Role.OFFICER)
+ASYNC_CONNECTIONS = 16  # for changes on the event loop; the engine's pool serves the rest
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,12 @@ def build(settings: RegistrySettings, publisher: Callable[[], Publisher] | None 
         max_backoff_seconds=settings.relay_max_backoff_seconds,
         linger_seconds=settings.relay_linger_seconds,
     )
-    store = OrderStore(engine, on_commit=relay.wake)
+    pool = (
+        AsyncPool(settings.database_url, ASYNC_CONNECTIONS)
+        if engine.dialect.name == "postgresql"
+        else None
+    )
+    store = OrderStore(engine, on_commit=relay.wake, pool=pool)
     service = RegistryService(store)
     tokens = TokenBook(engine, store, settings.admin_token, settings.token_cache_seconds)
     app = _app(settings, engine, store, service, tokens, relay)
@@ -70,7 +78,13 @@ def _app(
     tokens: TokenBook,
     relay: Relay,
 ) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await store.aclose()  # the async connections belong to this loop
+
     app = FastAPI(
+        lifespan=lifespan,
         title="laborguard registry",
         summary="Forced-labour import orders: versioned, audited, published to Kafka",
         version="1",

@@ -61,3 +61,15 @@ def change(raw: Any, row: dict[str, Any]) -> bool:
     """Write the next version; False when the order is no longer at `previous` (stale)."""
     (count,) = raw.execute(CHANGE, row).fetchone()
     return bool(count)
+
+
+async def current_async(connection: Any, order_id: str) -> tuple[int, bytes] | None:
+    cursor = await connection.execute(CURRENT, {"order_id": order_id})
+    row = await cursor.fetchone()
+    return None if row is None else (int(row[0]), bytes(row[1]))
+
+
+async def change_async(connection: Any, row: dict[str, Any]) -> bool:
+    cursor = await connection.execute(CHANGE, row)
+    (count,) = await cursor.fetchone()
+    return bool(count)

@@ -53,22 +53,70 @@ class RegistryService:
         with self._store.unit() as unit:
             return unit.insert(orders.create(draft), entry)
 
+    # Each change to one order comes in two forms: `amend(...)` stores it (blocking), and
+    # `amendment(...)` checks the caller and returns the Change for `await apply(change)`.
     def amend(
-        self,
-        by: Principal,
-        order_id: str,
-        expected_version: int,
-        changes: Mapping[str, Any],
-        effective: date,
-        note: str,
-        reason: str,
-    ) -> Order:
-        detail = _amend_detail(Amendment(order_id, expected_version, effective, changes, note))
-        entry = _entry(by, "order_amended", reason, detail)
-        return self._change(
+        self, by: Principal, order_id: str, expected_version: int, changes: Mapping[str, Any],
+        effective: date, note: str, reason: str,
+    ) -> Order:  # fmt: skip
+        return self._store.change(
+            self.amendment(by, order_id, expected_version, changes, effective, note, reason)
+        )
+
+    def revoke(
+        self, by: Principal, order_id: str, expected_version: int, effective: date,
+        produced_after: date | None, note: str, reason: str,
+    ) -> Order:  # fmt: skip
+        return self._store.change(
+            self.revocation(by, order_id, expected_version, effective, produced_after, note, reason)
+        )
+
+    async def apply(self, change: Change) -> Order:
+        """Store a change without blocking the event loop."""
+        return await self._store.change_async(change)
+
+    def amendment(
+        self, by: Principal, order_id: str, expected_version: int, changes: Mapping[str, Any],
+        effective: date, note: str, reason: str,
+    ) -> Change:  # fmt: skip
+        amendment = Amendment(order_id, expected_version, effective, changes, note)
+        entry = _entry(by, "order_amended", reason, _amend_detail(amendment))
+        return Change(order_id, _amending(amendment), entry)
+
+    def revocation(
+        self, by: Principal, order_id: str, expected_version: int, effective: date,
+        produced_after: date | None, note: str, reason: str,
+    ) -> Change:  # fmt: skip
+        detail = {"effective": effective.isoformat(), "note": note}
+        entry = _entry(by, "order_revoked", reason, detail)
+        return Change(
             order_id,
+            lambda order: orders.revoke(order, expected_version, effective, produced_after, note),
             entry,
-            lambda order: orders.amend(order, changes, expected_version, effective, note),
+        )
+
+    def exemption_grant(
+        self, by: Principal, order_id: str, expected_version: int, party: str, effective: date,
+        note: str, reason: str,
+    ) -> Change:  # fmt: skip
+        detail = {"party": party, "effective": effective.isoformat(), "note": note}
+        entry = _entry(by, "exemption_granted", reason, detail)
+        return Change(
+            order_id,
+            lambda order: orders.grant_exemption(order, expected_version, party, effective, note),
+            entry,
+        )
+
+    def exemption_end(
+        self, by: Principal, order_id: str, expected_version: int, party: str, effective: date,
+        note: str, reason: str,
+    ) -> Change:  # fmt: skip
+        detail = {"party": party, "effective": effective.isoformat(), "note": note}
+        entry = _entry(by, "exemption_ended", reason, detail)
+        return Change(
+            order_id,
+            lambda order: orders.end_exemption(order, expected_version, party, effective, note),
+            entry,
         )
 
     def amend_many(
@@ -82,48 +130,6 @@ class RegistryService:
                    f"amendments.{position}")
             for position, a in enumerate(amendments)
         ])  # fmt: skip
-
-    def revoke(
-        self,
-        by: Principal,
-        order_id: str,
-        expected_version: int,
-        effective: date,
-        produced_after: date | None,
-        note: str,
-        reason: str,
-    ) -> Order:
-        detail = {"effective": effective.isoformat(), "note": note}
-        entry = _entry(by, "order_revoked", reason, detail)
-        return self._change(
-            order_id,
-            entry,
-            lambda order: orders.revoke(order, expected_version, effective, produced_after, note),
-        )
-
-    def grant_exemption(
-        self, by: Principal, order_id: str, expected_version: int, party: str, effective: date,
-        note: str, reason: str,
-    ) -> Order:  # fmt: skip
-        detail = {"party": party, "effective": effective.isoformat(), "note": note}
-        entry = _entry(by, "exemption_granted", reason, detail)
-        return self._change(
-            order_id,
-            entry,
-            lambda order: orders.grant_exemption(order, expected_version, party, effective, note),
-        )
-
-    def end_exemption(
-        self, by: Principal, order_id: str, expected_version: int, party: str, effective: date,
-        note: str, reason: str,
-    ) -> Order:  # fmt: skip
-        detail = {"party": party, "effective": effective.isoformat(), "note": note}
-        entry = _entry(by, "exemption_ended", reason, detail)
-        return self._change(
-            order_id,
-            entry,
-            lambda order: orders.end_exemption(order, expected_version, party, effective, note),
-        )
 
     def escalate(
         self, by: Principal, order_id: str, expected_version: int, finding_id: str,
@@ -185,9 +191,6 @@ class RegistryService:
             else self._store.known_at(known_at)
         )
         return [state_at(order, at) for order in sorted(held, key=lambda o: o.order_id)]
-
-    def _change(self, order_id: str, entry: AuditEntry, decide: Callable[[Order], Order]) -> Order:
-        return self._store.change(order_id, decide, entry)
 
 
 def _amend_detail(amendment: Amendment) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +22,7 @@ from laborguard_registry.errors import (
     StaleVersionError,
     located,
 )
+from laborguard_registry.pg_pool import AsyncPool
 from laborguard_registry.tables import audit_log, order_versions, orders, outbox
 
 
@@ -40,7 +42,7 @@ class Change:
     order_id: str
     decide: Callable[[Order], Order]
     entry: AuditEntry
-    label: str
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,31 +148,55 @@ class Unit:
 
 
 class OrderStore:
-    def __init__(self, engine: Engine, on_commit: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        on_commit: Callable[[], None] = lambda: None,
+        pool: AsyncPool | None = None,
+    ) -> None:
         self._engine = engine
+        self._pool = pool
         self._on_commit = on_commit
         self._decoded = Decoded()
         self._postgresql = engine.dialect.name == "postgresql"
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
-    def change(self, order_id: str, decide: Callable[[Order], Order], entry: AuditEntry) -> Order:
+    def change(self, change: Change) -> Order:
         """The next version of one order, decided from the current one, stored and queued."""
         if not self._postgresql:
             with self.unit() as unit:
-                return unit.replace(decide(unit.current(order_id)), entry)
+                return _change_in(unit, change)
         with self._autocommit.connect() as connection:
             raw = connection.connection.driver_connection
-            found = pg_writes.current(raw, order_id)
-            if found is None:
-                raise OrderNotFoundError(f"no order {order_id}", "order_id")
-            stamped = _stamped(decide(self._decoded.get(order_id, *found)))
-            document = encode(stamped)
-            if not pg_writes.change(raw, _change_row(stamped, document, entry)):
-                raise StaleVersionError(
-                    f"order {order_id} changed meanwhile; reload it", "expected_version"
-                )
+            stamped, row = self._next(change, pg_writes.current(raw, change.order_id))
+            if not pg_writes.change(raw, row):
+                raise _stale(change.order_id)
         self._on_commit()
         return self._decoded.put(stamped)
+
+    async def change_async(self, change: Change) -> Order:
+        """`change` without blocking the event loop: asynchronous on PostgreSQL, else a thread."""
+        if self._pool is None:
+            return await to_thread.run_sync(self.change, change)
+        async with self._pool.connection() as connection:
+            found = await pg_writes.current_async(connection, change.order_id)
+            stamped, row = self._next(change, found)
+            if not await pg_writes.change_async(connection, row):
+                raise _stale(change.order_id)
+        self._on_commit()
+        return self._decoded.put(stamped)
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+
+    def _next(
+        self, change: Change, found: tuple[int, bytes] | None
+    ) -> tuple[Order, dict[str, Any]]:
+        if found is None:
+            raise OrderNotFoundError(f"no order {change.order_id}", "order_id")
+        stamped = _stamped(change.decide(self._decoded.get(change.order_id, *found)))
+        return stamped, _change_row(stamped, encode(stamped), change.entry)
 
     @contextmanager
     def unit(self) -> Iterator[Unit]:
@@ -203,10 +229,7 @@ class OrderStore:
             ):
                 if not changed:
                     with located(change.label):
-                        raise StaleVersionError(
-                            f"order {change.order_id} changed meanwhile; reload it",
-                            "expected_version",
-                        )
+                        raise _stale(change.order_id)
         self._on_commit()
         return [self._decoded.put(order) for order, _, _ in decided]
 
@@ -246,7 +269,13 @@ class OrderStore:
         return [decode(Order, document) for document in latest.values()]
 
 
+def _stale(order_id: str) -> StaleVersionError:
+    return StaleVersionError(f"order {order_id} changed meanwhile; reload it", "expected_version")
+
+
 def _change_in(unit: Unit, change: Change) -> Order:
+    if not change.label:
+        return unit.replace(change.decide(unit.current(change.order_id)), change.entry)
     with located(change.label):
         return unit.replace(change.decide(unit.current(change.order_id)), change.entry)
 

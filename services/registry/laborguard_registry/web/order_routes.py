@@ -65,12 +65,13 @@ def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
     def create_order(caller: Caller, body: CreateOrder) -> Response:
         return order_response(service.create(caller, body.order, body.reason), 201)
 
+    # Changes to one order are async: checked here, stored without a thread hop (PostgreSQL).
     @router.post("/orders/{order_id}/amend", response_model=Order)
-    def amend_order(caller: Caller, order_id: str, body: AmendOrder) -> Response:
-        return order_response(service.amend(
+    async def amend_order(caller: Caller, order_id: str, body: AmendOrder) -> Response:
+        return order_response(await service.apply(service.amendment(
             caller, order_id, body.expected_version, body.changes, body.effective, body.note,
             body.reason,
-        ))  # fmt: skip
+        )))  # fmt: skip
 
     @router.post("/orders/amendments")
     def amend_orders(caller: Caller, body: AmendOrders) -> list[Amended]:
@@ -81,25 +82,25 @@ def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
         return [Amended(order_id=order.order_id, version=order.version) for order in done]
 
     @router.post("/orders/{order_id}/revoke", response_model=Order)
-    def revoke_order(caller: Caller, order_id: str, body: RevokeOrder) -> Response:
-        return order_response(service.revoke(
+    async def revoke_order(caller: Caller, order_id: str, body: RevokeOrder) -> Response:
+        return order_response(await service.apply(service.revocation(
             caller, order_id, body.expected_version, body.effective, body.produced_after,
             body.note, body.reason,
-        ))  # fmt: skip
+        )))  # fmt: skip
 
     @router.post("/orders/{order_id}/exemptions", response_model=Order)
-    def grant_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Response:
-        return order_response(service.grant_exemption(
+    async def grant_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Response:
+        return order_response(await service.apply(service.exemption_grant(
             caller, order_id, body.expected_version, body.party, body.effective, body.note,
             body.reason,
-        ))  # fmt: skip
+        )))  # fmt: skip
 
     @router.post("/orders/{order_id}/exemptions/end", response_model=Order)
-    def end_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Response:
-        return order_response(service.end_exemption(
+    async def end_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Response:
+        return order_response(await service.apply(service.exemption_end(
             caller, order_id, body.expected_version, body.party, body.effective, body.note,
             body.reason,
-        ))  # fmt: skip
+        )))  # fmt: skip
 
     @router.post("/orders/{order_id}/escalate", status_code=status.HTTP_201_CREATED)
     def escalate_order(caller: Caller, order_id: str, body: EscalateOrder) -> Escalated:
