@@ -195,7 +195,9 @@ def _event(field: str, **values: Any) -> TimelineEvent:
 def _next_version(
     order: Order, changes: dict[str, Any], event: TimelineEvent | None, prefix: str = ""
 ) -> Order:
-    document = {**order.model_dump(), **changes}
+    # The order's own field values, not a dump: validation then checks the changed fields and
+    # the whole-order rules, and takes the unchanged nested models as they are (already valid).
+    document = {**dict(order), **changes}
     timeline = order.timeline if event is None else _with_event(order.timeline, event)
     document.update(version=order.version + 1, updated_at=None, timeline=timeline)
     return _validated(document, prefix)
