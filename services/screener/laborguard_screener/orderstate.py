@@ -28,6 +28,7 @@ from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.settings import ScreenerSettings
 
 log = logging.getLogger(__name__)
+_YOUNG_COLLECTION_THRESHOLD = 10_000  # allocations (net) between young collections
 
 # The orders-in-force gauge walks the whole book (tens of ms for 10,000 orders, on the loop that
 # screens shipments): recount after a change at most this often, and at least once a minute
@@ -137,9 +138,7 @@ class OrderFeed:
 
     def _open_gate(self) -> None:
         log.info("order state complete: %d orders, version %s", len(self.book), self.book.version)
-        # The book is millions of long-lived objects; a full collection scanning them stalls the
-        # stream. Frozen objects are skipped by the collector (orders applied later are not).
-        gc.freeze()
+        settle_memory()
         metrics.ORDER_STATE_ORDERS.set(len(self.book))
         metrics.READY.set(1)
         self.ready.set()
@@ -151,3 +150,17 @@ class OrderFeed:
         if self.ready.is_set() and due:
             self._in_force_refreshed, self._changed = now, False
             metrics.ORDERS_IN_FORCE.set(self.book.in_force_count(datetime.now(UTC)))
+
+
+def settle_memory() -> None:
+    """Once the book is built: keep the collector off the long-lived objects, collect rarely.
+
+    The book is millions of long-lived objects; a full collection scanning them stalls the stream,
+    and frozen objects are skipped by the collector (orders applied later are not). Screening a
+    shipment allocates a few hundred short-lived objects, nearly all freed by reference counting:
+    at the default threshold (700) the young generation was collected every few shipments, and
+    the collector took 12-43 us per shipment (measured with the seed + 10,000 synthetic entities);
+    at 10,000 it took ~3 us.
+    """
+    gc.freeze()
+    gc.set_threshold(_YOUNG_COLLECTION_THRESHOLD, 20, 100)

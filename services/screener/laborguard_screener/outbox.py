@@ -28,10 +28,14 @@ class Outbox:
         self._partitions: dict[str, list[int]] = {}
         self._pending: dict[tuple[str, int], list[Record]] = {}
 
-    async def add(
-        self, topic: str, key: bytes | None, value: bytes | None, headers: Headers
-    ) -> None:
-        partitions = self._partitions.get(topic) or await self._load_partitions(topic)
+    async def know_partitions(self, *topics: str) -> None:
+        """Looks up the topics' partitions once, so that `add` needs no await."""
+        for topic in topics:
+            if topic not in self._partitions:
+                self._partitions[topic] = sorted(await self._producer.partitions_for(topic))
+
+    def add(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers) -> None:
+        partitions = self._partitions[topic]  # KeyError: know_partitions was not awaited
         partition = _partition_for(key, partitions, partitions)
         self._pending.setdefault((topic, partition), []).append((key, value, headers))
 
@@ -50,10 +54,6 @@ class Outbox:
     async def _submit(self, batch: Any, topic: str, partition: int) -> None:
         sent = await self._producer.send_batch(batch, topic, partition=partition)
         sent.add_done_callback(_log_failed_send)
-
-    async def _load_partitions(self, topic: str) -> list[int]:
-        self._partitions[topic] = sorted(await self._producer.partitions_for(topic))
-        return self._partitions[topic]
 
 
 def _log_failed_send(sent: asyncio.Future[Any]) -> None:

@@ -18,7 +18,7 @@ from typing import Any, cast
 import faust
 from faust.streams import Stream
 
-from laborguard_contracts import Decision, Outcome
+from laborguard_contracts import Decision, OrderKind, Outcome
 from laborguard_screener import metrics
 from laborguard_screener.deadletter import DeadLetter, SourceRecord
 from laborguard_screener.intake import Screened, take_in
@@ -30,6 +30,7 @@ from laborguard_screener.settings import ScreenerSettings
 log = logging.getLogger(__name__)
 
 _DECIDED = {outcome: metrics.DECISIONS.labels(outcome.value) for outcome in Outcome}
+_MATCHED = {kind: metrics.MATCHES.labels(kind.value) for kind in OrderKind}
 
 
 class ShipmentScreener:
@@ -56,45 +57,40 @@ class ShipmentScreener:
 
     async def screen_batch(self, events: Sequence[faust.EventT[bytes]]) -> None:
         metrics.EVENTS_CONSUMED.inc(len(events))
+        outbox = self._sending()
+        await outbox.know_partitions(self.settings.decisions_topic, self.settings.dead_letter_topic)
         decided_at = datetime.now(UTC)
+        # No await per event: the batch is decided against one book, and faust's per-await
+        # scheduling is not paid per event.
         for event in events:
-            await self._screen(event.message, decided_at)
-        await self._sending().flush()
+            self._screen(event.message, decided_at, outbox)
+        await outbox.flush()
         self._observe_lag(events)
 
-    async def _screen(self, message: faust.types.Message, decided_at: datetime) -> None:
+    def _screen(self, message: faust.types.Message, decided_at: datetime, outbox: Outbox) -> None:
         started = time.perf_counter()
         outcome = take_in(message.value, self.feed.book, self.policy, decided_at)
         metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
         source = SourceRecord(message.topic, message.partition, message.offset)
         if isinstance(outcome, Screened):
-            await self._emit(outcome, source)
+            decision = outcome.decision
+            # The source headers tie a decision to the exact record it decided (audit, replays).
+            headers = source.headers() + self._worker_header
+            key = decision.shipment_id.encode()
+            outbox.add(self.settings.decisions_topic, key, outcome.value, headers)
+            _count(decision)
         else:
-            await self._dead_letter(message, outcome, source)
+            self._dead_letter(message, outcome, source, outbox)
 
-    async def _emit(self, screened: Screened, source: SourceRecord) -> None:
-        decision = screened.decision
-        # The source headers tie a decision to the exact record it decided (audit, replays).
-        headers = source.headers() + self._worker_header
-        await self._send(
-            self.settings.decisions_topic, decision.shipment_id.encode(), screened.value, headers
-        )
-        _count(decision)
-
-    async def _dead_letter(
-        self, message: faust.types.Message, dead: DeadLetter, source: SourceRecord
+    def _dead_letter(
+        self, message: faust.types.Message, dead: DeadLetter, source: SourceRecord, outbox: Outbox
     ) -> None:
         log.warning(
             "dead-lettering %s/%d@%d: %s", source.topic, source.partition, source.offset, dead.error
         )
         headers = dead.headers(source) + self._worker_header
-        await self._send(self.settings.dead_letter_topic, message.key, message.value, headers)
+        outbox.add(self.settings.dead_letter_topic, message.key, message.value, headers)
         metrics.DEAD_LETTERS.labels(dead.reason.value).inc()
-
-    async def _send(
-        self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
-    ) -> None:
-        await self._sending().add(topic, key, value, headers)
 
     def _sending(self) -> Outbox:
         if self._outbox is None:
@@ -113,6 +109,6 @@ class ShipmentScreener:
 def _count(decision: Decision) -> None:
     _DECIDED[decision.outcome].inc()
     for match in decision.matches:
-        metrics.MATCHES.labels(match.kind.value).inc()
+        _MATCHED[match.kind].inc()
     latency = (decision.decided_at - decision.event_time).total_seconds()
     metrics.EVENT_TO_DECISION_SECONDS.observe(latency)
