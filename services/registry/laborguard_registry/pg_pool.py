@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from psycopg import AsyncConnection
+from psycopg.pq import TransactionStatus
 from sqlalchemy.engine import make_url
 
 
@@ -28,10 +29,11 @@ class AsyncPool:
             try:
                 yield connection
             finally:
-                if connection.closed or connection.broken:
-                    await connection.close()
-                else:
+                # Not idle: broken, or a query cut short (a cancelled request): never reuse it.
+                if connection.info.transaction_status is TransactionStatus.IDLE:
                     self._idle.append(connection)
+                else:
+                    await connection.close()
 
     async def close(self) -> None:
         idle, self._idle = self._idle, []
