@@ -366,7 +366,7 @@ def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def run(count: int, rates: list[int], parts: set[str], synthetic: int) -> None:
+def run(count: int, rates: list[int], parts: set[str], synthetic: int, updates: int) -> None:
     print(f"screener bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load()}")
     book_orders = orders(synthetic)
     listed = listed_names(book_orders[94:]) or ["Hetian Taida Apparel Co., Ltd."]
@@ -380,7 +380,7 @@ def run(count: int, rates: list[int], parts: set[str], synthetic: int) -> None:
     if "throughput" in parts:
         throughput(count, raw, keyed_orders)
     if "latency" in parts:
-        latencies(rates, keyed_orders, book_orders, listed)
+        latencies(rates, keyed_orders, book_orders, listed, updates)
     print(f"  load average at end: {load()}")
 
 
@@ -426,6 +426,7 @@ def latencies(
     keyed_orders: list[tuple[bytes, bytes]],
     book_orders: list[Order],
     listed: list[str],
+    updates: int,
 ) -> None:
     plain_latencies(rates, keyed_orders, listed)
     broker = EmbeddedBroker()
@@ -441,7 +442,9 @@ def latencies(
             events = shipments(5000, listed, seed=31)
             for rate in rates:
                 delays = asyncio.run(
-                    _latency_with_updates(broker.bootstrap, topics, events, rate, book_orders)
+                    _latency_with_updates(
+                        broker.bootstrap, topics, events, rate, book_orders, updates
+                    )
                 )
                 p50, p99 = quantile(delays, 0.5) * 1000, quantile(delays, 0.99) * 1000
                 print(
@@ -449,9 +452,11 @@ def latencies(
                     f"  p99 {p99:7.1f} ms  ({len(delays):,} decisions)"
                 )
             metrics = worker.metrics()
+            applied = metrics.get("screener_order_apply_seconds_count", 0)
+            if not applied:
+                return
             p99 = histogram_quantile(metrics, "screener_order_apply_seconds", 0.99)
             p50 = histogram_quantile(metrics, "screener_order_apply_seconds", 0.5)
-            applied = metrics.get("screener_order_apply_seconds_count", 0)
             print(
                 f"  order commit (updated_at) -> applied, {applied:.0f} updates during the"
                 f" latency runs: p50 ~{p50 * 1000:.0f} ms, p99 ~{p99 * 1000:.0f} ms"
@@ -495,9 +500,16 @@ def plain_latencies(
 
 
 async def _latency_with_updates(
-    bootstrap: str, topics: Topics, events: list[ShipmentEvent], rate: int, base: list[Order]
+    bootstrap: str,
+    topics: Topics,
+    events: list[ShipmentEvent],
+    rate: int,
+    base: list[Order],
+    updates: int,
 ) -> list[float]:
-    updating = asyncio.create_task(order_updates(bootstrap, topics.orders, base[rate % 7 :], 100))
+    updating = asyncio.create_task(
+        order_updates(bootstrap, topics.orders, base[rate % 7 :], updates)
+    )
     delays = await latency(bootstrap, topics, events, rate, 10.0)
     await updating
     return delays
@@ -551,9 +563,21 @@ def main() -> None:
     parser.add_argument("--rates", default="200,1000,5000")
     parser.add_argument("--parts", default="engine,throughput,latency")
     parser.add_argument("--synthetic", type=int, default=10_000, help="synthetic listed entities")
+    parser.add_argument(
+        "--order-updates",
+        type=int,
+        default=100,
+        help="order updates at 20/s during each latency run (each one empties the name memo)",
+    )
     options = parser.parse_args()
     rates = [int(rate) for rate in options.rates.split(",")]
-    run(options.shipments, rates, set(options.parts.split(",")), options.synthetic)
+    run(
+        options.shipments,
+        rates,
+        set(options.parts.split(",")),
+        options.synthetic,
+        options.order_updates,
+    )
 
 
 if __name__ == "__main__":
