@@ -1,7 +1,7 @@
 """Wire contracts: one frozen pydantic model per message, shared by producers and consumers."""
 
 from laborguard_contracts.decision import Decision, Evidence, MatchRule, OrderMatch, Outcome
-from laborguard_contracts.errors import ContractError
+from laborguard_contracts.errors import ContractError, MalformedJsonError
 from laborguard_contracts.order import (
     CoveredEntity,
     LegalAction,
@@ -28,6 +28,7 @@ __all__ = [
     "Decision",
     "Evidence",
     "LegalAction",
+    "MalformedJsonError",
     "MatchRule",
     "Order",
     "OrderKind",

@@ -18,3 +18,7 @@ class ContractError(ValueError):
         more = exc.error_count() - 1
         reason = first["msg"] + (f" (and {more} more error(s))" if more else "")
         return cls(field, reason)
+
+
+class MalformedJsonError(ContractError):
+    """The bytes are not JSON at all (as opposed to JSON that breaks the contract)."""

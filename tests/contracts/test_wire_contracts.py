@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from laborguard_contracts import ContractError, Order, ShipmentEvent
+from laborguard_contracts import ContractError, MalformedJsonError, Order, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.export import PUBLISHED, SCHEMA_DIR, schema_text
 from laborguard_contracts.seed import load_seed
@@ -63,15 +63,22 @@ def test_invalid_shipment_error_names_the_field(patch: dict[str, object], field:
 
 
 def test_bad_hts_code_is_named_with_its_path() -> None:
-    line = {**SHIPMENT["lines"][0], "hts_code": "61A9"}  # type: ignore[dict-item]
+    lines: list[dict[str, object]] = SHIPMENT["lines"]  # type: ignore[assignment]
+    line = {**lines[0], "hts_code": "61A9"}
     with pytest.raises(ContractError) as caught:
         decode(ShipmentEvent, encode_raw({**SHIPMENT, "lines": [line]}))
     assert caught.value.field == "lines.0.hts_code"
 
 
-def test_non_json_bytes_are_a_contract_error() -> None:
-    with pytest.raises(ContractError, match="not valid JSON"):
+def test_non_json_bytes_are_a_malformed_json_error() -> None:
+    with pytest.raises(MalformedJsonError, match="not valid JSON"):
         decode(ShipmentEvent, b"\xff\x00not json")
+
+
+def test_json_that_is_not_an_object_is_a_contract_error_not_malformed_json() -> None:
+    with pytest.raises(ContractError, match="expected a JSON object") as caught:
+        decode(ShipmentEvent, b"[1, 2]")
+    assert not isinstance(caught.value, MalformedJsonError)
 
 
 def test_seed_holds_the_94_reference_orders_with_sources() -> None:

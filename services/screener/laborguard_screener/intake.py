@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from laborguard_contracts import ContractError, Decision, ShipmentEvent
+from laborguard_contracts import ContractError, Decision, MalformedJsonError, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
 from laborguard_screener.deadletter import DeadLetter, DeadLetterReason
 from laborguard_screener.orderbook import OrderBook
@@ -36,7 +35,6 @@ def take_in(
 
 
 def _rejection_reason(exc: ContractError) -> DeadLetterReason:
-    # orjson's JSONDecodeError subclasses the stdlib's; the codec chains it as the cause.
-    if isinstance(exc.__cause__, json.JSONDecodeError):
+    if isinstance(exc, MalformedJsonError):
         return DeadLetterReason.INVALID_JSON
     return DeadLetterReason.INVALID_CONTRACT
