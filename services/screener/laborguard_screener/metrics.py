@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from laborguard_contracts import OrderKind, Outcome
+from laborguard_screener.deadletter import DeadLetterReason
+
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 _PROCESSING_BUCKETS = (1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 1e-2, 0.1)
 
@@ -35,3 +38,17 @@ CONSUMER_LAG = Gauge(
     "screener_consumer_lag", "Records behind the high watermark", ["topic", "partition"]
 )
 READY = Gauge("screener_ready", "1 once the order state is complete, else 0")
+
+
+def _initialise_known_labels() -> None:
+    """Every label value we know exists from the start at 0, so rate() sees the first increment
+    and dashboards show 0 rather than "No data"."""
+    for outcome in Outcome:
+        DECISIONS.labels(outcome=outcome.value)
+    for kind in OrderKind:
+        MATCHES.labels(order_kind=kind.value)
+    for reason in DeadLetterReason:
+        DEAD_LETTERS.labels(reason=reason.value)
+
+
+_initialise_known_labels()
