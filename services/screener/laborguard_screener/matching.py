@@ -6,14 +6,18 @@ the listed name has a distinctive token; every distinctive token on either side 
 the other (equal, or one edit away); the names name no different cities; and the similarity
 reaches the policy's threshold. Generic words ("Xinjiang", "Cotton", "Group") therefore never
 carry a match on their own.
+
+Results are memoised per filed party, and an order update drops only the results it could
+change: each memoised result records the index keys it read (exact key, MID, native key and
+bigrams, query tokens; a token's candidate list records the token's deletion variants), and
+adding or removing a listing evicts the results that read one of the listing's keys. A listing
+can only enter or leave a result through a key both share, so results never depend on the memo.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
-from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -26,13 +30,17 @@ from laborguard_screener.names import (
     native_key,
     normalise_mid,
 )
-from laborguard_screener.tokenindex import TokenIndex, within_one_edit
+from laborguard_screener.tokenindex import TokenIndex, deletion_variants, within_one_edit
 
 # Listed native names this long also match inside a longer filed name (a subordinate unit).
 NATIVE_SUBSTRING_MIN = 6
 _MEMO_LIMIT = 200_000
+# Reader records kept before everything is dropped (stale ones pile up under order churn).
+_READS_PER_ENTRY = 16
 _Table = dict[str, tuple[Listing, ...]]
 _Hits = tuple["NameHit", ...]
+_PartyKey = str | tuple[str, str | None, str | None]
+_IndexKey = tuple[str, str]  # (table, key): "exact", "mid", "native", "gram" or "token"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,66 +60,114 @@ class NameIndex:
         self._native: _Table = {}
         self._native_grams: _Table = {}
         self._mids: _Table = {}
+        self._tables = {
+            "exact": self._exact,
+            "native": self._native,
+            "gram": self._native_grams,
+            "mid": self._mids,
+        }
         self._tokens = TokenIndex()
         # Memoised results per threshold, keyed by the name alone when nothing else is filed.
-        self._memo: dict[float, dict[str | tuple[str, str | None, str | None], _Hits]] = {}
+        self._memo: dict[float, dict[_PartyKey, _Hits]] = {}
         self._near_memo: dict[str, tuple[Listing, ...]] = {}
+        # Who read what: index key -> memoised results; deletion variant -> memoised tokens.
+        self._readers: dict[_IndexKey, set[tuple[float, _PartyKey]]] = {}
+        self._near_readers: dict[str, set[str]] = {}
+        self._reads = 0
 
     def add(self, listings: Iterable[Listing]) -> None:
-        self.forget()
+        listings = tuple(listings)
+        self._invalidate(listings)
         for listing in listings:
-            for table, key in self._tables_of(listing):
-                _put(table, key, listing)
+            for table, key in self._keys_of(listing):
+                _put(self._tables[table], key, listing)
             for token in listing.distinctive:
                 if token not in self._by_token:
                     self._tokens.add(token)
                 _put(self._by_token, token, listing)
 
     def remove(self, listings: Iterable[Listing]) -> None:
-        self.forget()
+        listings = tuple(listings)
+        self._invalidate(listings)
         for listing in listings:
-            for table, key in self._tables_of(listing):
-                _discard(table, key, listing)
+            for table, key in self._keys_of(listing):
+                _discard(self._tables[table], key, listing)
             for token in listing.distinctive:
                 _discard(self._by_token, token, listing)
                 if token not in self._by_token:
                     self._tokens.remove(token)
 
     def forget(self) -> None:
-        """Drop memoised results: on every change, and for benchmarks of a cold start."""
+        """Drop every memoised result: when the memo is full, and for benchmarks of a cold start."""
         self._memo.clear()
         self._near_memo.clear()
+        self._readers.clear()
+        self._near_readers.clear()
+        self._reads = 0
         self._tokens.forget()
 
     def match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:
         memo = self._memo.get(threshold)
-        if memo is None:
-            memo = self._memo[threshold] = {}
         native_name, mid = party.native_name, party.mid
         key = party.name if native_name is None and mid is None else (party.name, native_name, mid)
-        hits = memo.get(key)
+        hits = memo.get(key) if memo is not None else None
         if hits is None:
-            if len(memo) >= _MEMO_LIMIT:
-                _forget_oldest_half(memo)
-            hits = memo[key] = self._match(party, threshold)
+            # Full: start afresh (before a look-up, never halfway through one's records).
+            if max(len(memo or ()), len(self._near_memo)) >= _MEMO_LIMIT or (
+                self._reads >= _READS_PER_ENTRY * _MEMO_LIMIT
+            ):
+                self.forget()
+            read: list[_IndexKey] = []
+            hits = self._match(party, threshold, read)
+            self._memo.setdefault(threshold, {})[key] = hits
+            self._record(read, (threshold, key))
         return hits
 
-    def _match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:
+    def _record(self, read: list[_IndexKey], reader: tuple[float, _PartyKey]) -> None:
+        readers = self._readers
+        for index_key in read:
+            held = readers.get(index_key)
+            if held is None:
+                readers[index_key] = {reader}
+            else:
+                held.add(reader)
+        self._reads += len(read)
+
+    def _invalidate(self, listings: tuple[Listing, ...]) -> None:
+        """Evict the memoised results `listings` could enter or leave (before they change)."""
+        touched: list[_IndexKey] = []
+        near_readers, near_memo = self._near_readers, self._near_memo
+        for listing in listings:
+            touched.extend(self._keys_of(listing))
+            for token in listing.distinctive:
+                for variant in deletion_variants(token):
+                    for reader in near_readers.pop(variant, ()):
+                        near_memo.pop(reader, None)
+                        touched.append(("token", reader))
+        for index_key in touched:
+            for threshold, key in self._readers.pop(index_key, ()):
+                self._memo[threshold].pop(key, None)
+
+    def _match(self, party: Party, threshold: float, read: list[_IndexKey]) -> _Hits:
         hits: list[NameHit] = []
         if party.mid:
-            for listing in self._mids.get(normalise_mid(party.mid), ()):
+            mid_key = normalise_mid(party.mid)
+            read.append(("mid", mid_key))
+            for listing in self._mids.get(mid_key, ()):
                 hits.append(NameHit(listing, MatchRule.MID, "mid", party.mid))
         for field, value in (("name", party.name), ("native_name", party.native_name)):
             if not value:
                 continue
             if has_native_script(value):
-                hits.extend(self._match_native(field, value))
+                hits.extend(self._match_native(field, value, read))
             else:
-                hits.extend(self._match_latin(field, value, threshold))
+                hits.extend(self._match_latin(field, value, threshold, read))
         return tuple(hits)
 
-    def _match_native(self, field: str, value: str) -> list[NameHit]:
+    def _match_native(self, field: str, value: str, read: list[_IndexKey]) -> list[NameHit]:
         key = native_key(value)
+        read.append(("native", key))
+        read.extend(("gram", key[i : i + 2]) for i in range(len(key) - 1))
         found = set(self._native.get(key, ()))
         for i in range(len(key) - 1):
             for listing in self._native_grams.get(key[i : i + 2], ()):
@@ -119,8 +175,12 @@ class NameIndex:
                     found.add(listing)
         return [NameHit(listing, MatchRule.NATIVE_NAME, field, value) for listing in found]
 
-    def _match_latin(self, field: str, value: str, threshold: float) -> list[NameHit]:
+    def _match_latin(
+        self, field: str, value: str, threshold: float, read: list[_IndexKey]
+    ) -> list[NameHit]:
         key = name_key(value)
+        read.append(("exact", key.text))
+        read.extend(("token", token) for token in key.lookup)
         exact = self._exact.get(key.text, ())
         hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
         candidates = list(self._candidates(key).difference(exact))
@@ -154,23 +214,30 @@ class NameIndex:
         """Listings with a distinctive token equal or close to `token` (memoised)."""
         listings = self._near_memo.get(token)
         if listings is None:
-            if len(self._near_memo) >= _MEMO_LIMIT:
-                _forget_oldest_half(self._near_memo)
             by_token = self._by_token
             near = self._tokens.near(token)
             listings = tuple(listing for t in near for listing in by_token.get(t, ()))
             self._near_memo[token] = listings
+            near_readers = self._near_readers
+            for variant in deletion_variants(token):
+                held = near_readers.get(variant)
+                if held is None:
+                    near_readers[variant] = {token}
+                else:
+                    held.add(token)
         return listings
 
-    def _tables_of(self, listing: Listing) -> list[tuple[_Table, str]]:
+    @staticmethod
+    def _keys_of(listing: Listing) -> list[_IndexKey]:
+        """The (table, key) entries a listing is filed under (its tokens aside)."""
         if listing.rule is MatchRule.MID:
-            return [(self._mids, listing.key)]
+            return [("mid", listing.key)]
         if listing.rule is MatchRule.NATIVE_NAME:
-            tables = [(self._native, listing.key)]
+            keys = [("native", listing.key)]
             if len(listing.key) >= NATIVE_SUBSTRING_MIN:
-                tables.append((self._native_grams, listing.key[:2]))
-            return tables
-        return [(self._exact, listing.key)]
+                keys.append(("gram", listing.key[:2]))
+            return keys
+        return [("exact", listing.key)]
 
 
 def _places_agree(observed: frozenset[str], listed: tuple[str, ...]) -> bool:
@@ -185,12 +252,6 @@ def _tokens_correspond(observed: frozenset[str], listing: Listing) -> bool:
     return all(any(within_one_edit(o, t) for t in listed) for o in observed) and all(
         any(within_one_edit(t, o) for o in observed) for t in listed
     )
-
-
-def _forget_oldest_half(memo: dict[Any, Any]) -> None:
-    """Dicts keep insertion order: the first half are the names screened longest ago."""
-    for key in list(islice(memo, len(memo) // 2)):
-        del memo[key]
 
 
 def _put(table: _Table, key: str, listing: Listing) -> None:

@@ -30,7 +30,7 @@ class TokenIndex:
 
     def add(self, token: str) -> None:
         self._near.clear()
-        for variant in _variants(token):
+        for variant in deletion_variants(token):
             held = self._variants.get(variant)
             if held is None or held == token:
                 self._variants[variant] = token
@@ -41,7 +41,7 @@ class TokenIndex:
 
     def remove(self, token: str) -> None:
         self._near.clear()
-        for variant in _variants(token):
+        for variant in deletion_variants(token):
             held = self._variants.get(variant)
             if held == token:
                 del self._variants[variant]
@@ -66,7 +66,7 @@ class TokenIndex:
     def _find_near(self, token: str) -> frozenset[str]:
         get = self._variants.get
         found: set[str] = set()
-        for held in map(get, _variants(token)):
+        for held in map(get, deletion_variants(token)):
             if held is None:
                 continue
             if isinstance(held, str):
@@ -84,7 +84,7 @@ def within_one_edit(left: str, right: str) -> bool:
     return bool(OSA.distance(left, right, score_cutoff=1) <= 1)
 
 
-def _variants(token: str) -> list[str]:
+def deletion_variants(token: str) -> list[str]:
     """The token and its one-letter deletions (repeats harmless)."""
     if len(token) < TYPO_MIN_LENGTH:
         return [token]
