@@ -13,6 +13,9 @@ throughput  shipments per CPU-second on one core against the seed + 10,000 synth
             moved out of the cyclic GC's reach (gc.freeze) before timing
 memory      RSS growth to hold 100,000 synthetic entities (orders + indexed book)
 updates     10,000 streamed order updates applied to the 10,000-entity book
+churn       steady-state screening (as in throughput) with an order update (a synthetic order
+            renamed) applied every 100 or 20 shipments: selective memo eviction, and the former
+            behaviour (the whole memo dropped on every update) for comparison
 overmatch   share of unlisted synthetic names that fuzzy-match a listed synthetic name
 """
 
@@ -28,7 +31,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from laborguard_contracts import Decision, Party, ShipmentEvent
+from laborguard_contracts import Decision, Order, Party, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_screener.orderbook import OrderBook
@@ -142,6 +145,47 @@ def throughput(count: int = 20_000) -> None:
     _rate("decode + screen + encode, steady state", count, lambda: _full_path(raw, book))
 
 
+def churn(count: int = 10_000, every: tuple[int, ...] = (100, 20)) -> None:
+    _pin_to_one_core()
+    book, listed = synthetic_book(10_000)
+    print(f"churn: {len(book):,} orders, one core, steady-state parties, order updates interleaved")
+    stream = Synthetic(seed=23).shipments(2 * count, listed)
+    pending = iter(_renamed_orders(book, 3 * 2 * sum(count // n + 1 for n in every)))
+    gc.collect()
+    gc.freeze()
+
+    def warm_up() -> None:
+        book.names.forget()
+        _screen_all(stream[:count], book)
+
+    def interleaved(period: int, drop_all: bool) -> None:
+        for n, event in enumerate(stream[count:]):
+            if n % period == 0:
+                book.apply(next(pending))
+                if drop_all:
+                    book.names.forget()
+            screen(event, book, decided_at=DECIDED_AT)
+
+    _rate("screen, no updates", count, partial(_screen_all, stream[count:], book), warm_up)
+    for period in every:
+        for drop_all, how in ((False, "selective eviction"), (True, "whole memo dropped")):
+            label = f"updates 1/{period}, {how}"
+            _rate(label, count, partial(interleaved, period, drop_all), warm_up)
+
+
+def _renamed_orders(book: OrderBook, count: int) -> list[Order]:
+    synthetic = Synthetic(seed=41)
+    ids = [order.order_id for order in book.orders() if order.order_id.startswith("synthetic")]
+    renamed = []
+    for n in range(count):
+        order_id = ids[synthetic.rng.randrange(len(ids))]
+        held = book.get(order_id)
+        assert held is not None
+        version = held.version + n + 1  # increasing: every update applies
+        renamed.append(synthetic.order(order_id, 2).model_copy(update={"version": version}))
+    return renamed
+
+
 def _screen_into(into: list[Decision], events: list[ShipmentEvent], book: OrderBook) -> None:
     into.extend(_screen_all(events, book))
 
@@ -204,12 +248,13 @@ PARTS: dict[str, Callable[[], None]] = {
     "throughput": throughput,
     "memory": memory,
     "updates": updates,
+    "churn": churn,
     "overmatch": overmatch,
 }
 
 
 def main(argv: list[str]) -> None:
-    chosen = argv or ["quality", "overmatch", "throughput", "updates", "memory-subprocess"]
+    chosen = argv or ["quality", "overmatch", "throughput", "updates", "churn", "memory-subprocess"]
     print(
         f"screening bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}"
     )

@@ -40,7 +40,10 @@ _READS_PER_ENTRY = 16
 _Table = dict[str, tuple[Listing, ...]]
 _Hits = tuple["NameHit", ...]
 _PartyKey = str | tuple[str, str | None, str | None]
-_IndexKey = tuple[str, str]  # (table, key): "exact", "mid", "native", "gram" or "token"
+# A table's initial ("e"xact, "m"id, "n"ative, "g"ram, "t"oken) and its key, in one string:
+# the reverse maps below hold only strings, which the cyclic GC does not track or re-scan.
+_IndexKey = str
+_TABLES = {"e": "_exact", "n": "_native", "g": "_native_grams", "m": "_mids"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,27 +63,23 @@ class NameIndex:
         self._native: _Table = {}
         self._native_grams: _Table = {}
         self._mids: _Table = {}
-        self._tables = {
-            "exact": self._exact,
-            "native": self._native,
-            "gram": self._native_grams,
-            "mid": self._mids,
-        }
+        self._tables: dict[str, _Table] = {t: getattr(self, name) for t, name in _TABLES.items()}
         self._tokens = TokenIndex()
         # Memoised results per threshold, keyed by the name alone when nothing else is filed.
         self._memo: dict[float, dict[_PartyKey, _Hits]] = {}
         self._near_memo: dict[str, tuple[Listing, ...]] = {}
-        # Who read what: index key -> memoised results; deletion variant -> memoised tokens.
-        self._readers: dict[_IndexKey, set[tuple[float, _PartyKey]]] = {}
-        self._near_readers: dict[str, set[str]] = {}
+        # Who read what: index key -> memoised parties; deletion variant -> memoised tokens.
+        # Dicts with None values as sets: a dict of strings is not tracked by the cyclic GC.
+        self._readers: dict[_IndexKey, dict[_PartyKey, None]] = {}
+        self._near_readers: dict[str, dict[str, None]] = {}
         self._reads = 0
 
     def add(self, listings: Iterable[Listing]) -> None:
         listings = tuple(listings)
         self._invalidate(listings)
         for listing in listings:
-            for table, key in self._keys_of(listing):
-                _put(self._tables[table], key, listing)
+            for index_key in self._keys_of(listing):
+                _put(self._tables[index_key[0]], index_key[1:], listing)
             for token in listing.distinctive:
                 if token not in self._by_token:
                     self._tokens.add(token)
@@ -90,8 +89,8 @@ class NameIndex:
         listings = tuple(listings)
         self._invalidate(listings)
         for listing in listings:
-            for table, key in self._keys_of(listing):
-                _discard(self._tables[table], key, listing)
+            for index_key in self._keys_of(listing):
+                _discard(self._tables[index_key[0]], index_key[1:], listing)
             for token in listing.distinctive:
                 _discard(self._by_token, token, listing)
                 if token not in self._by_token:
@@ -120,17 +119,17 @@ class NameIndex:
             read: list[_IndexKey] = []
             hits = self._match(party, threshold, read)
             self._memo.setdefault(threshold, {})[key] = hits
-            self._record(read, (threshold, key))
+            self._record(read, key)
         return hits
 
-    def _record(self, read: list[_IndexKey], reader: tuple[float, _PartyKey]) -> None:
+    def _record(self, read: list[_IndexKey], reader: _PartyKey) -> None:
         readers = self._readers
         for index_key in read:
             held = readers.get(index_key)
             if held is None:
-                readers[index_key] = {reader}
+                readers[index_key] = {reader: None}
             else:
-                held.add(reader)
+                held[reader] = None
         self._reads += len(read)
 
     def _invalidate(self, listings: tuple[Listing, ...]) -> None:
@@ -143,16 +142,18 @@ class NameIndex:
                 for variant in deletion_variants(token):
                     for reader in near_readers.pop(variant, ()):
                         near_memo.pop(reader, None)
-                        touched.append(("token", reader))
+                        touched.append("t" + reader)
+        memos = self._memo.values()
         for index_key in touched:
-            for threshold, key in self._readers.pop(index_key, ()):
-                self._memo[threshold].pop(key, None)
+            for key in self._readers.pop(index_key, ()):
+                for memo in memos:  # every threshold's result for the party
+                    memo.pop(key, None)
 
     def _match(self, party: Party, threshold: float, read: list[_IndexKey]) -> _Hits:
         hits: list[NameHit] = []
         if party.mid:
             mid_key = normalise_mid(party.mid)
-            read.append(("mid", mid_key))
+            read.append("m" + mid_key)
             for listing in self._mids.get(mid_key, ()):
                 hits.append(NameHit(listing, MatchRule.MID, "mid", party.mid))
         for field, value in (("name", party.name), ("native_name", party.native_name)):
@@ -166,8 +167,8 @@ class NameIndex:
 
     def _match_native(self, field: str, value: str, read: list[_IndexKey]) -> list[NameHit]:
         key = native_key(value)
-        read.append(("native", key))
-        read.extend(("gram", key[i : i + 2]) for i in range(len(key) - 1))
+        read.append("n" + key)
+        read.extend("g" + key[i : i + 2] for i in range(len(key) - 1))
         found = set(self._native.get(key, ()))
         for i in range(len(key) - 1):
             for listing in self._native_grams.get(key[i : i + 2], ()):
@@ -179,8 +180,8 @@ class NameIndex:
         self, field: str, value: str, threshold: float, read: list[_IndexKey]
     ) -> list[NameHit]:
         key = name_key(value)
-        read.append(("exact", key.text))
-        read.extend(("token", token) for token in key.lookup)
+        read.append("e" + key.text)
+        read.extend("t" + token for token in key.lookup)
         exact = self._exact.get(key.text, ())
         hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
         candidates = list(self._candidates(key).difference(exact))
@@ -222,22 +223,22 @@ class NameIndex:
             for variant in deletion_variants(token):
                 held = near_readers.get(variant)
                 if held is None:
-                    near_readers[variant] = {token}
+                    near_readers[variant] = {token: None}
                 else:
-                    held.add(token)
+                    held[token] = None
         return listings
 
     @staticmethod
     def _keys_of(listing: Listing) -> list[_IndexKey]:
-        """The (table, key) entries a listing is filed under (its tokens aside)."""
+        """The table entries a listing is filed under (its tokens aside)."""
         if listing.rule is MatchRule.MID:
-            return [("mid", listing.key)]
+            return ["m" + listing.key]
         if listing.rule is MatchRule.NATIVE_NAME:
-            keys = [("native", listing.key)]
+            keys = ["n" + listing.key]
             if len(listing.key) >= NATIVE_SUBSTRING_MIN:
-                keys.append(("gram", listing.key[:2]))
+                keys.append("g" + listing.key[:2])
             return keys
-        return [("exact", listing.key)]
+        return ["e" + listing.key]
 
 
 def _places_agree(observed: frozenset[str], listed: tuple[str, ...]) -> bool:
