@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from laborguard_contracts import Order, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_platform.embedded_broker import EmbeddedBroker, free_port
-from laborguard_platform.topics import TopicSpec, ensure_topics
+from laborguard_platform.topics import ScreeningTopics as Topics
 from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.intake import take_in
 from laborguard_screener.orderbook import OrderBook
@@ -44,31 +43,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENER = ROOT / ".venv" / "bin" / "laborguard-screener"
 WORKDIR = ROOT / "var" / "screener-bench"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-@dataclass(frozen=True)
-class Topics:
-    orders: str
-    shipments: str
-    decisions: str
-    dead_letters: str
-
-    @classmethod
-    def named(cls, prefix: str) -> Topics:
-        return cls(
-            f"{prefix}-orders", f"{prefix}-shipments", f"{prefix}-decisions", f"{prefix}-dlq"
-        )
-
-    async def create(self, bootstrap: str) -> None:
-        await ensure_topics(
-            bootstrap,
-            (
-                TopicSpec(self.orders, 1, {"cleanup.policy": "compact"}),
-                TopicSpec(self.shipments, 4),
-                TopicSpec(self.decisions, 4),
-                TopicSpec(self.dead_letters, 1),
-            ),
-        )
 
 
 def orders(synthetic: int = 10_000) -> list[Order]:

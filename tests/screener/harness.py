@@ -11,39 +11,15 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from laborguard_platform.embedded_broker import free_port
-from laborguard_platform.topics import TopicSpec, ensure_topics
+from laborguard_platform.topics import ScreeningTopics as Topics
 
 SCREENER = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard-screener"
-
-
-@dataclass(frozen=True)
-class Topics:
-    orders: str
-    shipments: str
-    decisions: str
-    dead_letters: str
-
-    @classmethod
-    def named(cls, prefix: str) -> Topics:
-        return cls(
-            f"{prefix}-orders", f"{prefix}-shipments", f"{prefix}-decisions", f"{prefix}-dlq"
-        )
-
-    async def create(self, bootstrap: str) -> None:
-        specs = (
-            TopicSpec(self.orders, 1, {"cleanup.policy": "compact"}),
-            TopicSpec(self.shipments, 4),
-            TopicSpec(self.decisions, 4),
-            TopicSpec(self.dead_letters, 1),
-        )
-        await ensure_topics(bootstrap, specs)
 
 
 class Worker:

@@ -47,3 +47,30 @@ async def ensure_topics(
                 await admin.create_topics(missing)
     finally:
         await admin.close()
+
+
+@dataclass(frozen=True)
+class ScreeningTopics:
+    """The four topics one screening deployment uses, by name; tests and benchmarks prefix them."""
+
+    orders: str = ORDERS.name
+    shipments: str = SHIPMENTS.name
+    decisions: str = DECISIONS.name
+    dead_letters: str = SHIPMENTS_DLQ.name
+
+    @classmethod
+    def named(cls, prefix: str) -> ScreeningTopics:
+        return cls(
+            f"{prefix}-orders", f"{prefix}-shipments", f"{prefix}-decisions", f"{prefix}-dlq"
+        )
+
+    def specs(self) -> tuple[TopicSpec, ...]:
+        return (
+            TopicSpec(self.orders, ORDERS.partitions, ORDERS.configs),
+            TopicSpec(self.shipments, SHIPMENTS.partitions),
+            TopicSpec(self.decisions, DECISIONS.partitions),
+            TopicSpec(self.dead_letters, SHIPMENTS_DLQ.partitions),
+        )
+
+    async def create(self, bootstrap: str) -> None:
+        await ensure_topics(bootstrap, self.specs())

@@ -11,7 +11,7 @@ from typing import Any
 import faust
 from mode import ServiceT
 
-from laborguard_platform.topics import TopicSpec, ensure_topics
+from laborguard_platform.topics import ScreeningTopics
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.orderstate import OrderFeed
 from laborguard_screener.screening import ScreeningPolicy
@@ -29,13 +29,13 @@ class Screener:
 
     async def create_topics(self) -> None:
         settings = self.settings
-        specs = (
-            TopicSpec(settings.orders_topic, 1, {"cleanup.policy": "compact"}),
-            TopicSpec(settings.shipments_topic, 4),
-            TopicSpec(settings.decisions_topic, 4),
-            TopicSpec(settings.dead_letter_topic, 1),
+        topics = ScreeningTopics(
+            settings.orders_topic,
+            settings.shipments_topic,
+            settings.decisions_topic,
+            settings.dead_letter_topic,
         )
-        await ensure_topics(settings.kafka_bootstrap, specs)
+        await topics.create(settings.kafka_bootstrap)
 
 
 class _ScreenerApp(faust.App):
