@@ -3,11 +3,11 @@ with a generated config that scrapes the stack's ports and loads the repository'
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+from laborguard_contracts.codec import pretty
 from laborguard_platform.children import Child
 from laborguard_platform.endpoints import Endpoint
 from laborguard_platform.errors import StackError
@@ -29,7 +29,7 @@ def config(registry_port: int, screener_ports: list[int], rules_dir: Path = RULE
     }
     if rules_dir.is_dir():
         document["rule_files"] = [str(rules_dir / "*.yml")]
-    return json.dumps(document, indent=2)  # JSON is YAML: no YAML library needed at run time
+    return pretty(document)  # JSON is YAML: no YAML library needed at run time
 
 
 def command(binary: str, config_path: Path, data_dir: Path, port: int) -> list[str]:
