@@ -26,8 +26,9 @@ def start_worker(
     """Starts screener processes in one consumer group; every one is stopped after the test."""
     started: list[Worker] = []
 
-    def start(worker_id: str, **env: str) -> Worker:
-        worker = Worker(bootstrap, topics, f"{unique_name}-group", worker_id, tmp_path, **env)
+    def start(worker_id: str, command: list[str] | None = None, **env: str) -> Worker:
+        group = f"{unique_name}-group"
+        worker = Worker(bootstrap, topics, group, worker_id, tmp_path, command, **env)
         started.append(worker.start())
         return worker
 

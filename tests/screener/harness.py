@@ -26,9 +26,17 @@ class Worker:
     """One `laborguard-screener` process; its log goes to a file the test can print on failure."""
 
     def __init__(
-        self, bootstrap: str, topics: Topics, group: str, worker_id: str, workdir: Path, **env: str
+        self,
+        bootstrap: str,
+        topics: Topics,
+        group: str,
+        worker_id: str,
+        workdir: Path,
+        command: list[str] | None = None,
+        **env: str,
     ) -> None:
         self.worker_id = worker_id
+        self.command = command or [str(SCREENER)]
         self.port = free_port()
         self.log_path = workdir / f"{worker_id}.log"
         self.env = {
@@ -49,7 +57,7 @@ class Worker:
     def start(self) -> Worker:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [str(SCREENER)], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
         log.close()
         return self

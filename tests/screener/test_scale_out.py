@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -15,7 +17,7 @@ from laborguard_contracts.seed import load_seed
 from laborguard_screener.orderbook import OrderBook
 
 from .factory import entity_order, shipment, synthetic_name
-from .harness import Topics, Worker, headers, produce, read, source_of
+from .harness import Topics, Worker, headers, produce, read, read_sources, read_until, source_of
 
 pytestmark = pytest.mark.integration
 
@@ -171,3 +173,31 @@ def test_a_killed_worker_is_taken_over_within_15_s_and_every_shipment_decided_on
 
 def _owners_before(ledger: Ledger, moment: float) -> dict[int, str]:
     return {source[0]: worker for t, worker, source, _ in ledger.arrivals if t < moment}
+
+
+def test_a_worker_whose_decisions_are_not_delivered_stops_and_its_successor_decides_them(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    """A lost output batch must not let its offsets be committed: the worker stops (its
+    supervisor restarts it) and the shipments are decided from the last committed offset."""
+    asyncio.run(produce(bootstrap, topics.orders, _keyed(list(load_seed()))))
+    undelivering = [sys.executable, str(Path(__file__).with_name("undelivering_worker.py"))]
+    failing = start_worker("failing", undelivering, **{"test_fail_batch": "3"})
+    failing.wait_ready()
+    sources: list[tuple[int, int]] = []
+    for round_ in range(8):  # several fetches, so several output batches
+        numbers = range(round_ * 25, (round_ + 1) * 25)
+        records = [(f"shp-{n}".encode(), encode(shipment(n))) for n in numbers]
+        sources += asyncio.run(produce(bootstrap, topics.shipments, records))
+        time.sleep(0.3)
+    assert failing.process is not None
+    assert failing.process.wait(30) != 0, failing.log()
+    assert "batch expired (injected)" in failing.log()
+    written = asyncio.run(read_until(bootstrap, [topics.decisions], lambda _: False, 3.0))
+    lost = set(sources) - {source_of(r) for r in written}
+    assert lost, "the injected failure lost no decision: the test proves nothing"
+
+    successor = start_worker("successor")
+    successor.wait_ready()
+    decided = asyncio.run(read_sources(bootstrap, [topics.decisions], sources, within=40))
+    assert set(decided) == set(sources), successor.log()

@@ -17,7 +17,7 @@ from laborguard_screener.orderstate import OrderFeed
 from laborguard_screener.screening import ScreeningPolicy
 from laborguard_screener.settings import ScreenerSettings
 from laborguard_screener.shipments import ShipmentScreener
-from laborguard_screener.transport import transport_with_fetch_wait
+from laborguard_screener.transport import screener_transport
 from laborguard_screener.web import add_pages
 
 
@@ -57,12 +57,14 @@ class _ScreenerApp(faust.App):
 
 def build(settings: ScreenerSettings, *, book: OrderBook | None = None) -> Screener:
     app = _ScreenerApp(settings.group_id, **faust_config(settings))
-    app.transport = transport_with_fetch_wait(settings.fetch_wait_ms)(app.conf.broker_consumer, app)
     feed = app.feed = OrderFeed(settings, book if book is not None else OrderBook())
-    shipments = app.topic(settings.shipments_topic, key_serializer="raw", value_serializer="raw")
     policy = ScreeningPolicy(fuzzy_threshold=settings.fuzzy_threshold)
     screener = ShipmentScreener(app, settings, feed, policy)
-    app.agent(shipments, name="screen_shipments")(screener.process)
+    # faust subscribes the group to the topic; its consumer hands each fetched batch to the
+    # screener (transport.py) instead of an agent's per-event stream.
+    app.topics.add(app.topic(settings.shipments_topic, key_type=bytes, value_type=bytes))
+    transport = screener_transport(settings.fetch_wait_ms, settings.shipments_topic, screener.take)
+    app.transport = transport(app.conf.broker_consumer, app)
     app.task(_quieten_logging(settings.log_level))
     add_pages(app, feed, settings.worker_id)
     return Screener(settings, app, feed)

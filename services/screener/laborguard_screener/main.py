@@ -6,12 +6,16 @@ import asyncio
 from pathlib import Path
 
 import faust
+import uvloop
 
 from laborguard_screener.app import build
 from laborguard_screener.settings import ScreenerSettings
 
 
 def main() -> None:
+    # uvloop for the worker's loop and for faust's consumer thread, which makes its own loop:
+    # faust's per-batch and aiokafka's per-request work is event-loop bound.
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     settings = ScreenerSettings()
     screener = build(settings)
     Path(screener.app.conf.datadir).parent.mkdir(parents=True, exist_ok=True)

@@ -3,30 +3,47 @@
 `producer.send` per record cost about a seventh of the worker's time (faust's wrapper, then
 aiokafka's per-record partitioning and accumulator); appending to aiokafka's batch builder is a
 few microseconds. Partitioning is aiokafka's default (murmur2 of the key), as for `send`, so a
-shipment's decisions land where any other producer would put them. Delivery is not awaited: faust
-flushes the producer before every offset commit.
+shipment's decisions land where any other producer would put them.
+
+Every record carries the source it answers (a consumed message). Delivery is not awaited here:
+when the broker has acknowledged a record batch, `on_delivered` gets the sources of its records
+(the screener acks them to faust, which then may commit their offsets). When a batch fails after
+the producer's own retries, its sources are never passed on, `failure` holds the error, and the
+next `flush` or `raise_if_failed` raises it: the worker stops rather than commit past a decision
+that was not written.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 from aiokafka.partitioner import DefaultPartitioner
 
 log = logging.getLogger(__name__)
 
+Source = TypeVar("Source")
 Headers = list[tuple[str, bytes]]
-Record = tuple[bytes | None, bytes | None, Headers]  # key, value, headers
 _partition_for = DefaultPartitioner()
 
 
-class Outbox:
-    def __init__(self, producer: Any) -> None:  # a started aiokafka AIOKafkaProducer
+class DeliveryFailed(RuntimeError):
+    """A batch of output records was not delivered to Kafka."""
+
+
+class Outbox(Generic[Source]):
+    def __init__(
+        self,
+        producer: Any,  # a started aiokafka AIOKafkaProducer
+        on_delivered: Callable[[Sequence[Source]], None],
+    ) -> None:
         self._producer = producer
+        self._on_delivered = on_delivered
         self._partitions: dict[str, list[int]] = {}
-        self._pending: dict[tuple[str, int], list[Record]] = {}
+        self._pending: dict[tuple[str, int], _Pending[Source]] = {}
+        self.failure: BaseException | None = None
 
     async def know_partitions(self, *topics: str) -> None:
         """Looks up the topics' partitions once, so that `add` needs no await."""
@@ -34,28 +51,55 @@ class Outbox:
             if topic not in self._partitions:
                 self._partitions[topic] = sorted(await self._producer.partitions_for(topic))
 
-    def add(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers) -> None:
+    def add(
+        self, topic: str, key: bytes | None, value: bytes | None, headers: Headers, source: Source
+    ) -> None:
         partitions = self._partitions[topic]  # KeyError: know_partitions was not awaited
         partition = _partition_for(key, partitions, partitions)
-        self._pending.setdefault((topic, partition), []).append((key, value, headers))
+        pending = self._pending.get((topic, partition))
+        if pending is None:
+            pending = self._pending[(topic, partition)] = _Pending()
+        pending.records.append((key, value, headers))
+        pending.sources.append(source)
+
+    def raise_if_failed(self) -> None:
+        if self.failure is not None:
+            raise DeliveryFailed(f"an earlier batch was not delivered: {self.failure!r}")
 
     async def flush(self) -> None:
         """Hands every pending record to the producer (without waiting for the broker)."""
+        self.raise_if_failed()
         pending, self._pending = self._pending, {}
-        for (topic, partition), records in pending.items():
+        for (topic, partition), outputs in pending.items():
             batch = self._producer.create_batch()
-            for key, value, headers in records:
+            first = 0
+            for index, (key, value, headers) in enumerate(outputs.records):
                 if batch.append(timestamp=None, key=key, value=value, headers=headers) is None:
-                    await self._submit(batch, topic, partition)  # full: an empty one takes it
-                    batch = self._producer.create_batch()
+                    # full: submit it, and an empty one takes this record
+                    await self._submit(batch, topic, partition, outputs.sources[first:index])
+                    batch, first = self._producer.create_batch(), index
                     batch.append(timestamp=None, key=key, value=value, headers=headers)
-            await self._submit(batch, topic, partition)
+            await self._submit(batch, topic, partition, outputs.sources[first:])
 
-    async def _submit(self, batch: Any, topic: str, partition: int) -> None:
+    async def _submit(
+        self, batch: Any, topic: str, partition: int, sources: Sequence[Source]
+    ) -> None:
         sent = await self._producer.send_batch(batch, topic, partition=partition)
-        sent.add_done_callback(_log_failed_send)
+        sent.add_done_callback(lambda done: self._delivered(done, sources))
+
+    def _delivered(self, sent: asyncio.Future[Any], sources: Sequence[Source]) -> None:
+        if sent.cancelled():
+            self.failure = self.failure or DeliveryFailed("a record batch was cancelled")
+        elif (error := sent.exception()) is not None:
+            log.error("a batch of %d records was not delivered: %r", len(sources), error)
+            self.failure = self.failure or error
+        else:
+            self._on_delivered(sources)
 
 
-def _log_failed_send(sent: asyncio.Future[Any]) -> None:
-    if not sent.cancelled() and sent.exception() is not None:
-        log.error("a batch of records was not delivered: %r", sent.exception())
+class _Pending(Generic[Source]):
+    __slots__ = ("records", "sources")
+
+    def __init__(self) -> None:
+        self.records: list[tuple[bytes | None, bytes | None, Headers]] = []
+        self.sources: list[Source] = []

@@ -1,14 +1,15 @@
-"""The shipment agent's body: batches of raw records in, decisions or dead letters out, counted.
+"""The shipment screener: batches of raw records in, decisions or dead letters out, counted.
 
-Records are raw bytes (no faust.Record): the one codec validates them, and a record that fails
-becomes a dead letter instead of crashing the agent (faust would drop it and stall 5 s).
-Outputs go out as one Kafka record batch per partition (outbox.py), not awaited: faust flushes
-the producer before it commits offsets, so a record is acknowledged only once its decision has
-been handed to Kafka.
+faust's consumer hands it every fetched batch of `shipments` records (transport.py). Records are
+raw bytes (no faust.Record): the one codec validates them, and a record that fails becomes a dead
+letter instead of an exception. Outputs go out as one Kafka record batch per partition
+(outbox.py), not awaited; a record is acked to faust, and so may have its offset committed, only
+once the broker has acknowledged its decision or dead letter.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import faust
-from faust.streams import Stream
+from faust.types import Message
 
 from laborguard_contracts import Decision, OrderKind, Outcome
 from laborguard_screener import metrics
@@ -42,32 +43,37 @@ class ShipmentScreener:
         self.feed = feed
         self.policy = policy
         self._worker_header = [("worker", settings.worker_id.encode())]
-        self._outbox: Outbox | None = None
+        self._outbox: Outbox[Message] | None = None
 
-    async def process(self, stream: faust.StreamT[bytes]) -> None:
+    async def take(self, messages: Sequence[Message]) -> None:
+        """Decides a fetched batch, in chunks of `batch_size` decided against one order book.
+
+        Called after every fetch, also an empty one; raises `DeliveryFailed` once an output was not
+        delivered (faust then stops the worker)."""
+        if self._outbox is not None:
+            self._outbox.raise_if_failed()
+        if not messages:
+            return
         await self.feed.ready.wait()  # no decision against incomplete order state
-        # faust's producer is started by now; its aiokafka producer takes whole batches
-        self._outbox = Outbox(cast(Any, self.app.producer)._ensure_producer())
-        # take_events is on the concrete Stream only, not on faust's StreamT protocol
-        batches = cast(Stream[bytes], stream).take_events(
-            self.settings.batch_size, within=self.settings.batch_window_seconds
-        )
-        async for events in batches:
-            await self.screen_batch(events)
+        outbox = await self._sending()
+        size = self.settings.batch_size
+        for start in range(0, len(messages), size):
+            if start:
+                await asyncio.sleep(0)  # order updates apply between chunks
+            await self.screen_batch(messages[start : start + size], outbox)
+        self._observe_lag(messages)
 
-    async def screen_batch(self, events: Sequence[faust.EventT[bytes]]) -> None:
-        metrics.EVENTS_CONSUMED.inc(len(events))
-        outbox = self._sending()
-        await outbox.know_partitions(self.settings.decisions_topic, self.settings.dead_letter_topic)
+    async def screen_batch(self, messages: Sequence[Message], outbox: Outbox[Message]) -> None:
+        metrics.EVENTS_CONSUMED.inc(len(messages))
+        track = self.app.consumer.track_message
         decided_at = datetime.now(UTC)
-        # No await per event: the batch is decided against one book, and faust's per-await
-        # scheduling is not paid per event.
-        for event in events:
-            self._screen(event.message, decided_at, outbox)
+        # No await per record: the batch is decided against one book.
+        for message in messages:
+            track(message)  # pending until its output is delivered (faust's wait_empty, commits)
+            self._screen(message, decided_at, outbox)
         await outbox.flush()
-        self._observe_lag(events)
 
-    def _screen(self, message: faust.types.Message, decided_at: datetime, outbox: Outbox) -> None:
+    def _screen(self, message: Message, decided_at: datetime, outbox: Outbox[Message]) -> None:
         started = time.perf_counter()
         outcome = take_in(message.value, self.feed.book, self.policy, decided_at)
         metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
@@ -77,28 +83,42 @@ class ShipmentScreener:
             # The source headers tie a decision to the exact record it decided (audit, replays).
             headers = source.headers() + self._worker_header
             key = decision.shipment_id.encode()
-            outbox.add(self.settings.decisions_topic, key, outcome.value, headers)
+            outbox.add(self.settings.decisions_topic, key, outcome.value, headers, message)
             _count(decision)
         else:
             self._dead_letter(message, outcome, source, outbox)
 
     def _dead_letter(
-        self, message: faust.types.Message, dead: DeadLetter, source: SourceRecord, outbox: Outbox
+        self,
+        message: Message,
+        dead: DeadLetter,
+        source: SourceRecord,
+        outbox: Outbox[Message],
     ) -> None:
         log.warning(
             "dead-lettering %s/%d@%d: %s", source.topic, source.partition, source.offset, dead.error
         )
         headers = dead.headers(source) + self._worker_header
-        outbox.add(self.settings.dead_letter_topic, message.key, message.value, headers)
+        outbox.add(self.settings.dead_letter_topic, message.key, message.value, headers, message)
         metrics.DEAD_LETTERS.labels(dead.reason.value).inc()
 
-    def _sending(self) -> Outbox:
+    async def _sending(self) -> Outbox[Message]:
         if self._outbox is None:
-            raise RuntimeError("screen_batch called before the order state was ready")
+            # faust's producer is started by now; its aiokafka producer takes whole batches
+            producer = cast(Any, self.app.producer)._ensure_producer()
+            self._outbox = Outbox(producer, self._delivered)
+        await self._outbox.know_partitions(
+            self.settings.decisions_topic, self.settings.dead_letter_topic
+        )
         return self._outbox
 
-    def _observe_lag(self, events: Sequence[faust.EventT[bytes]]) -> None:
-        next_offsets = {event.message.tp: event.message.offset + 1 for event in events}
+    def _delivered(self, messages: Sequence[Message]) -> None:
+        ack = self.app.consumer.ack
+        for message in messages:
+            ack(message)
+
+    def _observe_lag(self, messages: Sequence[Message]) -> None:
+        next_offsets = {message.tp: message.offset + 1 for message in messages}
         for tp, next_offset in next_offsets.items():
             highwater = self.app.consumer.highwater(tp)
             if highwater is not None:
