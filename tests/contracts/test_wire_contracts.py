@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from laborguard_contracts import ContractError, MalformedJsonError, Order, ShipmentEvent
-from laborguard_contracts.codec import decode, encode
+from laborguard_contracts.codec import decode, encode, loads
 from laborguard_contracts.export import PUBLISHED, SCHEMA_DIR, schema_text
 from laborguard_contracts.seed import load_seed
 
@@ -45,6 +45,15 @@ def test_shipment_round_trips_through_the_codec() -> None:
     event = decode(ShipmentEvent, encode(ShipmentEvent.model_validate(SHIPMENT)))
     assert event.lines[0].hts_code == "6704200000"
     assert event == ShipmentEvent.model_validate(SHIPMENT)
+
+
+def test_encoding_is_json_of_the_json_mode_dump_without_nulls() -> None:
+    messages = [ShipmentEvent.model_validate(SHIPMENT), *load_seed()[:20]]
+    for message in messages:
+        encoded = encode(message)
+        assert encoded.startswith(b'{"') and b"\n" not in encoded
+        assert loads(encoded) == message.model_dump(mode="json", exclude_none=True)
+        assert decode(type(message), encoded) == message
 
 
 @pytest.mark.parametrize(
