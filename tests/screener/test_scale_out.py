@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from prometheus_client.parser import text_string_to_metric_families
 
 from laborguard_contracts import Decision
 from laborguard_contracts.codec import decode, encode
@@ -201,3 +202,46 @@ def test_a_worker_whose_decisions_are_not_delivered_stops_and_its_successor_deci
     successor.wait_ready()
     decided = asyncio.run(read_sources(bootstrap, [topics.decisions], sources, within=40))
     assert set(decided) == set(sources), successor.log()
+
+
+def test_a_worker_reports_lag_only_for_the_shipment_partitions_it_holds(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    asyncio.run(produce(bootstrap, topics.orders, _keyed(list(load_seed()))))
+    first = start_worker("first")
+    first.wait_ready()
+    numbers = iter(range(10_000))
+
+    def round_of_shipments() -> dict[int, str]:
+        """One shipment per partition; returns which worker decided each partition's."""
+        sources: list[tuple[int, int]] = []
+        for partition in range(4):
+            n = next(numbers)
+            record = [(f"shp-{n}".encode(), encode(shipment(n)))]
+            sources += asyncio.run(produce(bootstrap, topics.shipments, record, partition))
+        decided = asyncio.run(read_sources(bootstrap, [topics.decisions], sources, within=30))
+        return {source[0]: headers(rs[-1])["worker"] for source, rs in decided.items()}
+
+    assert set(round_of_shipments().values()) == {"first"}
+    assert _lagged_partitions(first, topics.shipments) == {0, 1, 2, 3}
+    second = start_worker("second")
+    second.wait_ready()
+    deadline = time.monotonic() + 40
+    owners = round_of_shipments()
+    while set(owners.values()) != {"first", "second"}:
+        assert time.monotonic() < deadline, "the second worker never got partitions"
+        time.sleep(0.5)
+        owners = round_of_shipments()
+    held = {partition for partition, worker in owners.items() if worker == "first"}
+    assert _lagged_partitions(first, topics.shipments) == held
+
+
+def _lagged_partitions(worker: Worker, topic: str) -> set[int]:
+    text = worker.get("/metrics")[1]
+    return {
+        int(sample.labels["partition"])
+        for family in text_string_to_metric_families(text)
+        if family.name == "screener_consumer_lag"
+        for sample in family.samples
+        if sample.labels["topic"] == topic
+    }

@@ -6,9 +6,10 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import faust
+from faust.types import TP
 from mode import ServiceT
 
 from laborguard_platform.topics import ScreeningTopics
@@ -65,6 +66,13 @@ def build(settings: ScreenerSettings, *, book: OrderBook | None = None) -> Scree
     app.topics.add(app.topic(settings.shipments_topic, key_type=bytes, value_type=bytes))
     transport = screener_transport(settings.fetch_wait_ms, settings.shipments_topic, screener.take)
     app.transport = transport(app.conf.broker_consumer, app)
+
+    def forget_revoked_lag(sender: Any, *args: Any, signal: Any, **_: Any) -> None:
+        revoked: set[TP] = args[0]  # the signal's one argument
+        screener.forget_lag(revoked)
+
+    # mode's handler type spells `signal` as BaseSignalT, which no plain function satisfies
+    app.on_partitions_revoked.connect(cast(Any, forget_revoked_lag))
     app.task(_quieten_logging(settings.log_level))
     add_pages(app, feed, settings.worker_id)
     return Screener(settings, app, feed)

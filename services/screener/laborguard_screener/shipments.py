@@ -10,14 +10,15 @@ once the broker has acknowledged its decision or dead letter.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
 import faust
-from faust.types import Message
+from faust.types import TP, Message
 
 from laborguard_contracts import Decision, OrderKind, Outcome
 from laborguard_screener import metrics
@@ -116,6 +117,13 @@ class ShipmentScreener:
         ack = self.app.consumer.ack
         for message in messages:
             ack(message)
+
+    def forget_lag(self, revoked: Iterable[TP]) -> None:
+        """Drops the lag of partitions this worker no longer holds (another worker reports it)."""
+        for tp in revoked:
+            if tp.topic == self.settings.shipments_topic:
+                with contextlib.suppress(KeyError):  # never measured here
+                    metrics.CONSUMER_LAG.remove(tp.topic, str(tp.partition))
 
     def _observe_lag(self, messages: Sequence[Message]) -> None:
         next_offsets = {message.tp: message.offset + 1 for message in messages}
