@@ -6,6 +6,7 @@ from prometheus_client import Counter, Gauge, Histogram
 
 from laborguard_contracts import OrderKind, Outcome
 from laborguard_screener.deadletter import DeadLetterReason
+from laborguard_screener.loophistogram import LoopHistogram
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 _PROCESSING_BUCKETS = (1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 1e-2, 0.1)
@@ -14,12 +15,13 @@ EVENTS_CONSUMED = Counter("screener_events_consumed", "Shipment records read fro
 DECISIONS = Counter("screener_decisions", "Decisions emitted", ["outcome"])
 MATCHES = Counter("screener_matches", "Order matches in emitted decisions", ["order_kind"])
 DEAD_LETTERS = Counter("screener_dead_letters", "Records sent to the dead-letter topic", ["reason"])
-PROCESSING_SECONDS = Histogram(
+# Observed per shipment on the event loop: lock-free histograms (loophistogram.py).
+PROCESSING_SECONDS = LoopHistogram(
     "screener_processing_seconds",
     "Decode, screen and encode time per event",
     buckets=_PROCESSING_BUCKETS,
 )
-EVENT_TO_DECISION_SECONDS = Histogram(
+EVENT_TO_DECISION_SECONDS = LoopHistogram(
     "screener_event_to_decision_seconds",
     "From the shipment's event_time to its decision",
     buckets=_LATENCY_BUCKETS,
