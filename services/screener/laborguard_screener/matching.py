@@ -68,10 +68,10 @@ class NameIndex:
         # Memoised results per threshold, keyed by the name alone when nothing else is filed.
         self._memo: dict[float, dict[_PartyKey, _Hits]] = {}
         self._near_memo: dict[str, tuple[Listing, ...]] = {}
-        # Who read what: index key -> memoised parties; deletion variant -> memoised tokens.
-        # Dicts with None values as sets: a dict of strings is not tracked by the cyclic GC.
+        # Who read what: index key -> memoised parties (a dict with None values as a set: a dict
+        # of strings is not tracked by the cyclic GC); memoised tokens by deletion variant.
         self._readers: dict[_IndexKey, dict[_PartyKey, None]] = {}
-        self._near_readers: dict[str, dict[str, None]] = {}
+        self._near_readers = TokenIndex()
         self._reads = 0
 
     def add(self, listings: Iterable[Listing]) -> None:
@@ -139,10 +139,10 @@ class NameIndex:
         for listing in listings:
             touched.extend(self._keys_of(listing))
             for token in listing.distinctive:
-                for variant in deletion_variants(token):
-                    for reader in near_readers.pop(variant, ()):
-                        near_memo.pop(reader, None)
-                        touched.append("t" + reader)
+                for reader in near_readers.holding(deletion_variants(token)):
+                    near_readers.remove(reader)
+                    near_memo.pop(reader, None)
+                    touched.append("t" + reader)
         memos = self._memo.values()
         for index_key in touched:
             for key in self._readers.pop(index_key, ()):
@@ -215,17 +215,15 @@ class NameIndex:
         """Listings with a distinctive token equal or close to `token` (memoised)."""
         listings = self._near_memo.get(token)
         if listings is None:
+            variants = deletion_variants(token)
+            near = self._tokens.holding(variants)
             by_token = self._by_token
-            near = self._tokens.near(token)
-            listings = tuple(listing for t in near for listing in by_token.get(t, ()))
+            if len(near) == 1:  # its tuple, shared
+                listings = by_token[near.pop()]
+            else:
+                listings = tuple(listing for t in near for listing in by_token[t])
             self._near_memo[token] = listings
-            near_readers = self._near_readers
-            for variant in deletion_variants(token):
-                held = near_readers.get(variant)
-                if held is None:
-                    near_readers[variant] = {token: None}
-                else:
-                    held[token] = None
+            self._near_readers.add(token, variants)
         return listings
 
     @staticmethod

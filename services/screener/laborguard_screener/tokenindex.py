@@ -28,9 +28,10 @@ class TokenIndex:
             index.add(token)
         return index
 
-    def add(self, token: str) -> None:
+    def add(self, token: str, variants: list[str] | None = None) -> None:
+        """File `token` (under `variants`, its `deletion_variants`, when the caller has them)."""
         self._near.clear()
-        for variant in deletion_variants(token):
+        for variant in deletion_variants(token) if variants is None else variants:
             held = self._variants.get(variant)
             if held is None or held == token:
                 self._variants[variant] = token
@@ -53,6 +54,10 @@ class TokenIndex:
     def forget(self) -> None:
         self._near.clear()
 
+    def clear(self) -> None:
+        self._variants.clear()
+        self._near.clear()
+
     def near(self, token: str) -> frozenset[str]:
         """Listed tokens sharing a one-letter deletion with `token`: every token one edit away,
         and some two edits away (callers that need one edit check `within_one_edit`)."""
@@ -60,20 +65,22 @@ class TokenIndex:
         if near is None:
             if len(self._near) >= _MEMO_LIMIT:
                 self._near.clear()
-            near = self._near[token] = self._find_near(token)
+            near = self._near[token] = frozenset(self.holding(deletion_variants(token)))
         return near
 
-    def _find_near(self, token: str) -> frozenset[str]:
+    def holding(self, variants: Iterable[str]) -> set[str]:
+        """Tokens filed under any of `variants` (a token's `deletion_variants`): `near`
+        without the memo, for callers that memoise the results they derive from it."""
         get = self._variants.get
         found: set[str] = set()
-        for held in map(get, deletion_variants(token)):
+        for held in map(get, variants):
             if held is None:
                 continue
             if isinstance(held, str):
                 found.add(held)
             else:
                 found |= held
-        return frozenset(found)
+        return found
 
 
 def within_one_edit(left: str, right: str) -> bool:
@@ -88,4 +95,4 @@ def deletion_variants(token: str) -> list[str]:
     """The token and its one-letter deletions (repeats harmless)."""
     if len(token) < TYPO_MIN_LENGTH:
         return [token]
-    return [token, *(token[:i] + token[i + 1 :] for i in range(len(token)))]
+    return [token, *[token[:i] + token[i + 1 :] for i in range(len(token))]]
