@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from laborguard_screener.tokenindex import TokenIndex, within_one_edit
 from laborguard_screener.vocabulary import (
@@ -62,9 +63,15 @@ def canonical_tokens(name: str) -> tuple[str, ...]:
     text = name.casefold()
     if "(" in text or " and " in text:
         text = _ANNOTATIONS.sub(" ", text)
-    words = _NON_WORD.sub(" ", text.replace("&", " and ")).split()
+    # Whitespace is punctuation too: the words of the text, one by one, give the same tokens.
+    return tuple(chain.from_iterable(map(_word_tokens, text.replace("&", " and ").split())))
+
+
+@lru_cache(maxsize=65_536)  # pure; the same words ("Co.,", "Ltd.", cities, trades) recur
+def _word_tokens(word: str) -> tuple[str, ...]:
     canonical = _CANONICAL.get
-    return tuple([canonical(word, word) for word in words if word not in LEGAL_FORM_WORDS])
+    parts = _NON_WORD.sub(" ", word).split()
+    return tuple([canonical(part, part) for part in parts if part not in LEGAL_FORM_WORDS])
 
 
 def name_key(name: str) -> NameKey:

@@ -17,8 +17,9 @@ _MEMO_LIMIT = 100_000
 
 class TokenIndex:
     def __init__(self) -> None:
-        # variant -> the one token holding it, or a set when several do (rare): saves memory.
-        self._variants: dict[str, str | set[str]] = {}
+        # variant -> the one token holding it, or several as a dict with None values: a set would
+        # be tracked by the cyclic GC, a dict of strings is not (memo indexes hold many).
+        self._variants: dict[str, str | dict[str, None]] = {}
         self._near: dict[str, frozenset[str]] = {}  # memo, cleared on any change
 
     @classmethod
@@ -36,9 +37,9 @@ class TokenIndex:
             if held is None or held == token:
                 self._variants[variant] = token
             elif isinstance(held, str):
-                self._variants[variant] = {held, token}
+                self._variants[variant] = {held: None, token: None}
             else:
-                held.add(token)
+                held[token] = None
 
     def remove(self, token: str) -> None:
         self._near.clear()
@@ -46,10 +47,10 @@ class TokenIndex:
             held = self._variants.get(variant)
             if held == token:
                 del self._variants[variant]
-            elif isinstance(held, set):
-                held.discard(token)
+            elif isinstance(held, dict):
+                held.pop(token, None)
                 if len(held) == 1:
-                    self._variants[variant] = held.pop()
+                    self._variants[variant] = next(iter(held))
 
     def forget(self) -> None:
         self._near.clear()
@@ -79,7 +80,7 @@ class TokenIndex:
             if isinstance(held, str):
                 found.add(held)
             else:
-                found |= held
+                found.update(held)
         return found
 
 
