@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from rapidfuzz import fuzz, process
 
@@ -221,7 +222,7 @@ class NameIndex:
             if len(near) == 1:  # its tuple, shared
                 listings = by_token[near.pop()]
             else:
-                listings = tuple(listing for t in near for listing in by_token[t])
+                listings = tuple(chain.from_iterable(map(by_token.__getitem__, near)))
             self._near_memo[token] = listings
             self._near_readers.add(token, variants)
         return listings
