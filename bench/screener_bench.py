@@ -195,7 +195,11 @@ def _labels(labels: dict[str, str]) -> str:
 
 
 def faust_throughput(
-    bootstrap: str, orders_topic: str, raw: list[tuple[bytes, bytes]], workers: int
+    bootstrap: str,
+    orders_topic: str,
+    raw: list[tuple[bytes, bytes]],
+    workers: int,
+    broker_pid: int | None = None,
 ) -> dict[str, float]:
     """Ready, settled workers of a fresh group; then the shipments arrive and are timed."""
     topics = Topics.named(f"thru{workers}-{time.time_ns()}")
@@ -208,13 +212,21 @@ def faust_throughput(
             worker.wait_ready()
         time.sleep(8)  # every worker joined and holds its partitions (6 s session timeout)
         cpu = sum(cpu_seconds(worker.process.pid) for worker in running)
+        broker_cpu = cpu_seconds(broker_pid) if broker_pid else 0.0
         asyncio.run(produce(bootstrap, topics.shipments, raw))
         _wait_consumed(running, len(raw))
         cpu = sum(cpu_seconds(worker.process.pid) for worker in running) - cpu
+        # the broker's CPU over the same window (it also took in the shipments meanwhile)
+        broker_cpu = (cpu_seconds(broker_pid) if broker_pid else 0.0) - broker_cpu
         # The decisions' own timestamps (set as each is appended to its record batch) time the
         # work to the millisecond.
         first, last = asyncio.run(_decision_span(bootstrap, topics.decisions, len(raw)))
-        return {"seconds": last - first, "events": float(len(raw)), "cpu": cpu}
+        return {
+            "seconds": last - first,
+            "events": float(len(raw)),
+            "cpu": cpu,
+            "broker_cpu": broker_cpu,
+        }
     finally:
         for worker in running:
             worker.stop()
@@ -402,8 +414,8 @@ def throughput(
         asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
         asyncio.run(produce(broker.bootstrap, topics.shipments, raw))
         plain = _plain_in_subprocess(broker.bootstrap, topics, count)
-        one = faust_throughput(broker.bootstrap, topics.orders, raw, 1)
-        two = faust_throughput(broker.bootstrap, topics.orders, raw, 2)
+        one = faust_throughput(broker.bootstrap, topics.orders, raw, 1, broker.pid)
+        two = faust_throughput(broker.bootstrap, topics.orders, raw, 2, broker.pid)
     finally:
         broker.stop()
     _report_throughput(plain, one, two)
@@ -532,7 +544,11 @@ def _report_throughput(
         ("faust worker, 1 process", one),
         ("faust workers, 2 processes", two),
     ):
-        print(f"  {label:32} {rate(run):8,.0f} shipments/s ({per_cpu(run):,.0f} per CPU-s)")
+        broker = f"; broker {run['broker_cpu']:.1f} CPU-s" if "broker_cpu" in run else ""
+        print(
+            f"  {label:32} {rate(run):8,.0f} shipments/s ({per_cpu(run):,.0f} per CPU-s;"
+            f" {run['cpu']:.1f} CPU-s over {run['seconds']:.1f} s{broker})"
+        )
     print(
         f"  ratio faust/plain: {rate(one) / rate(plain):.2f} wall,"
         f" {per_cpu(one) / per_cpu(plain):.2f} per CPU-s;"

@@ -55,6 +55,11 @@ class EmbeddedBroker:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        """The broker process, while it runs (benchmarks read its CPU time)."""
+        return self._process.pid if self._process is not None and self.running else None
+
     def start(self, timeout: float = 20.0) -> None:
         if self.running:
             return
