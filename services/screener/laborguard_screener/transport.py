@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from faust.transport.drivers import aiokafka as driver
-from faust.types import TP, Message
+from faust.types import Message
 
 BatchSink = Callable[[Sequence[Message]], Awaitable[None]]
 
@@ -70,14 +70,21 @@ def screener_transport(
         async def _drain_in_batches(self, fetcher: Any) -> None:
             consumer_stopped = self._stopped.is_set
             fetcher_stopped = fetcher._stopped.is_set
+            read_offsets = self._read_offset
+            acks_enabled_for = self.app.topics.acks_enabled_for
             while not (consumer_stopped() or fetcher_stopped()):
                 batch: list[Message] = []
                 await self.sleep(0)
                 if self.should_stop:
                     break
                 async for tp, message in self.getmany(timeout=1.0):
-                    if not await self._first_read(tp, message):
+                    # faust's rule: below the read offset was taken already; a jump is a gap
+                    read, offset = read_offsets[tp], message.offset
+                    if read is not None and offset < read:
                         continue
+                    if read and offset - read > 1 and acks_enabled_for(message.topic):
+                        await self._add_gap(tp, read + 1, offset)
+                    read_offsets[tp] = offset
                     if message.topic == batch_topic:
                         batch.append(message)
                     else:  # not expected here: faust's route, one record at a time
@@ -86,17 +93,6 @@ def screener_transport(
                 # delivered, which stops the worker within a fetch of the failure.
                 await sink(batch)
                 await self._maybe_commit_every()
-
-        async def _first_read(self, tp: TP, message: Message) -> bool:
-            """faust's rule: a record below the read offset was taken already; a jump is a gap."""
-            read = self._read_offset[tp]
-            offset = message.offset
-            if read is not None and offset < read:
-                return False
-            if read and offset - read > 1 and self.app.topics.acks_enabled_for(message.topic):
-                await self._add_gap(tp, read + 1, offset)
-            self._read_offset[tp] = offset
-            return True
 
         async def _maybe_commit_every(self) -> None:
             commit_every = self._commit_every
