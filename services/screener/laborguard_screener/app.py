@@ -1,4 +1,4 @@
-"""The composition root: one faust app, its order feed, its shipment agent and its web pages."""
+"""The composition root: one faust app, its order feed, its shipment screener and its web pages."""
 
 from __future__ import annotations
 
