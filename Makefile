@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench schemas system-deps clean
+.PHONY: run test lint typecheck pytest bench schemas system-deps postgres clean
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -17,10 +17,15 @@ $(STAMP): pyproject.toml constraints.txt
 system-deps:
 	@command -v promtool >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }
 
+# The suite's PostgreSQL at 127.0.0.1:5432 (database `test`, trust on loopback): installed from
+# Debian's packages and started when nothing answers there.
+postgres:
+	@bash scripts/ci/ensure-postgres.sh
+
 run: $(STAMP)
 	$(BIN)/laborguard-stack
 
-test: $(STAMP) system-deps lint typecheck pytest
+test: $(STAMP) system-deps postgres lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
