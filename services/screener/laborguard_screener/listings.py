@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from laborguard_contracts import MatchRule, Order, OrderKind
 from laborguard_screener.names import (
     has_native_script,
+    joined,
     name_key,
     native_key,
     normalise_mid,
@@ -23,6 +24,8 @@ class Listing:
     distinctive: tuple[str, ...] = ()
     sorted_key: str = ""  # tokens in sorted order, for order-insensitive similarity
     places: tuple[str, ...] = ()  # cities and provinces in the name
+    forms: tuple[str, ...] = ()  # generic kinds of legal form named ("jsc", "llc")
+    numbers: tuple[str, ...] = ()  # tokens with a digit, sorted
 
 
 def listings_of(order: Order) -> tuple[Listing, ...]:
@@ -47,7 +50,17 @@ def _name_listing(order_id: str, rule: MatchRule, listed: str) -> Listing:
     key = name_key(listed)
     sorted_key = " ".join(sorted(key.text.split()))
     distinctive = tuple(sorted(key.distinctive()))
-    return Listing(order_id, rule, listed, key.text, distinctive, sorted_key, tuple(key.places()))
+    return Listing(
+        order_id,
+        rule,
+        listed,
+        joined(key.text),
+        distinctive,
+        sorted_key,
+        tuple(key.places()),
+        key.forms,
+        key.numbers(),
+    )
 
 
 def _native_listing(order_id: str, listed: str) -> Listing:

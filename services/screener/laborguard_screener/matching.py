@@ -3,9 +3,14 @@
 Look-ups go through indexes (exact keys, MIDs, native-name bigrams, distinctive tokens), so the
 cost of a party does not grow with the number of listed entities. A fuzzy match needs all of:
 the listed name has a distinctive token; every distinctive token on either side has a partner on
-the other (equal, or one edit away); the names name no different cities; and the similarity
-reaches the policy's threshold. Generic words ("Xinjiang", "Cotton", "Group") therefore never
-carry a match on their own.
+the other (equal, or one edit away); the names name no different cities, no different numbers
+and no different kinds of legal form; and the names are close: a similarity at the policy's
+threshold, or an edit distance within a budget that grows with the name's length (one edit from
+5 letters, two from 10). Generic words ("Xinjiang", "Cotton", "Group") therefore never carry a
+match on their own. A listed name made only of generic words matches a filed one only when it is
+long (`GENERIC_FUZZY_MIN` letters) and one edit away, naming the same places and numbers.
+Exact and alias matches also respect the legal-form guard ("Deutsche Bank AG" is not "Deutsche
+Bank GmbH").
 
 Results are memoised per filed party, and an order update drops only the results it could
 change: each memoised result records the index keys it read (exact key, MID, native key and
@@ -21,12 +26,15 @@ from dataclasses import dataclass
 from itertools import chain
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from laborguard_contracts import MatchRule, Party
 from laborguard_screener.listings import Listing
 from laborguard_screener.names import (
     NameKey,
+    forms_conflict,
     has_native_script,
+    joined,
     name_key,
     native_key,
     normalise_mid,
@@ -45,6 +53,17 @@ _PartyKey = str | tuple[str, str | None, str | None]
 # the reverse maps below hold only strings, which the cyclic GC does not track or re-scan.
 _IndexKey = str
 _TABLES = {"e": "_exact", "n": "_native", "g": "_native_grams", "m": "_mids"}
+# A listed name of generic words only ("Lop County Hair Product Industrial Park") may match one
+# edit away when it is this long (letters, spaces aside); it is looked up by its words ("w").
+GENERIC_FUZZY_MIN = 20
+
+
+_NAME_RULES = frozenset({MatchRule.EXACT_NAME, MatchRule.ALIAS})
+
+
+def edit_budget(length: int) -> int:
+    """Edits a fuzzy match may need, by the length of the shorter name (letters, no spaces)."""
+    return 0 if length < 5 else 1 if length < 10 else 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +83,7 @@ class NameIndex:
         self._native: _Table = {}
         self._native_grams: _Table = {}
         self._mids: _Table = {}
+        self._generic: _Table = {}  # listings with no distinctive token, by each of their words
         self._tables: dict[str, _Table] = {t: getattr(self, name) for t, name in _TABLES.items()}
         self._tokens = TokenIndex()
         # Memoised results per threshold, keyed by the name alone when nothing else is filed.
@@ -85,6 +105,8 @@ class NameIndex:
                 if token not in self._by_token:
                     self._tokens.add(token)
                 _put(self._by_token, token, listing)
+            for word in _generic_words(listing):
+                _put(self._generic, word, listing)
 
     def remove(self, listings: Iterable[Listing]) -> None:
         listings = tuple(listings)
@@ -96,6 +118,8 @@ class NameIndex:
                 _discard(self._by_token, token, listing)
                 if token not in self._by_token:
                     self._tokens.remove(token)
+            for word in _generic_words(listing):
+                _discard(self._generic, word, listing)
 
     def forget(self) -> None:
         """Drop every memoised result: when the memo is full, and for benchmarks of a cold start."""
@@ -135,6 +159,10 @@ class NameIndex:
 
     def _invalidate(self, listings: tuple[Listing, ...]) -> None:
         """Evict the memoised results `listings` could enter or leave (before they change)."""
+        if any(_generic_words(listing) for listing in listings):
+            # Rare (a few listed names are all generic words) and read by every name: start afresh.
+            self.forget()
+            return
         touched: list[_IndexKey] = []
         near_readers, near_memo = self._near_readers, self._near_memo
         for listing in listings:
@@ -181,30 +209,63 @@ class NameIndex:
         self, field: str, value: str, threshold: float, read: list[_IndexKey]
     ) -> list[NameHit]:
         key = name_key(value)
-        read.append("e" + key.text)
+        exact_key = joined(key.text)
+        words = set(key.text.split())
+        read.append("e" + exact_key)
         read.extend("t" + token for token in key.lookup)
-        exact = self._exact.get(key.text, ())
+        exact = [
+            listing
+            for listing in self._exact.get(exact_key, ())
+            if not forms_conflict(key.forms, listing.forms)
+        ]
         hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
-        candidates = list(self._candidates(key).difference(exact))
-        if not candidates:
+        candidates = list(self._candidates(key).difference(self._exact.get(exact_key, ())))
+        generic = self._generic_candidates(words).difference(self._exact.get(exact_key, ()))
+        if not candidates and not generic:
             return hits
         query = " ".join(sorted(key.text.split()))
-        # Similarity first, in one C call: most candidates fail it.
-        similar = process.extract(
-            query,
-            [listing.sorted_key for listing in candidates],
-            scorer=fuzz.ratio,
-            score_cutoff=threshold,
-            limit=None,
-        )
-        observed = key.distinctive() if similar else frozenset()
-        places = key.places() if similar else frozenset()
-        for _, score, i in similar:
-            listing = candidates[i]
-            if _tokens_correspond(observed, listing) and _places_agree(places, listing.places):
-                hit = NameHit(candidates[i], MatchRule.FUZZY_NAME, field, value, round(score, 1))
-                hits.append(hit)
+        numbers = key.numbers()
+        if candidates:
+            # Similarity first, in one C call: most candidates fail it. The cut-off lets through
+            # what the edit budget might accept, checked one by one below.
+            length = len(exact_key)
+            budget = edit_budget(length)
+            cutoff = min(threshold, 100.0 * (1 - budget / max(length, 1)) - 1.0)
+            similar = process.extract(
+                query,
+                [listing.sorted_key for listing in candidates],
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                limit=None,
+            )
+            observed = key.distinctive() if similar else frozenset()
+            places = key.places() if similar else frozenset()
+            for _, score, i in similar:
+                listing = candidates[i]
+                if not (
+                    score >= threshold or _within_budget(exact_key, query, listing)
+                ) or not _tokens_correspond(observed, listing):
+                    continue
+                if _guards_pass(key, numbers, places, listing):
+                    hit = NameHit(listing, MatchRule.FUZZY_NAME, field, value, round(score, 1))
+                    hits.append(hit)
+        for listing in generic:
+            if (
+                OSA.distance(exact_key, listing.key, score_cutoff=1) <= 1
+                and key.places() == frozenset(listing.places)
+                and _guards_pass(key, numbers, frozenset(), listing)
+            ):
+                score = fuzz.ratio(query, listing.sorted_key)
+                hits.append(NameHit(listing, MatchRule.FUZZY_NAME, field, value, round(score, 1)))
         return hits
+
+    def _generic_candidates(self, words: set[str]) -> set[Listing]:
+        found: set[Listing] = set()
+        table = self._generic
+        if table:
+            for word in words:
+                found.update(table.get(word, ()))
+        return found
 
     def _candidates(self, key: NameKey) -> set[Listing]:
         found: set[Listing] = set()
@@ -238,6 +299,41 @@ class NameIndex:
                 keys.append("g" + listing.key[:2])
             return keys
         return ["e" + listing.key]
+
+
+def _generic_words(listing: Listing) -> frozenset[str]:
+    """The words a listed name of generic words only is looked up by (none for other names)."""
+    if (
+        listing.distinctive
+        or listing.rule not in _NAME_RULES
+        or len(listing.key) < GENERIC_FUZZY_MIN
+    ):
+        return frozenset()
+    return frozenset(listing.sorted_key.split())
+
+
+def _within_budget(exact_key: str, query: str, listing: Listing) -> bool:
+    """Close by edits, the budget set by the shorter name: word order as filed, or sorted."""
+    budget = edit_budget(min(len(exact_key), len(listing.key)))
+    if not budget:
+        return False
+    as_filed = OSA.distance(exact_key, listing.key, score_cutoff=budget)
+    if as_filed <= budget:
+        return True
+    sorted_filed = query.replace(" ", "")
+    sorted_listed = listing.sorted_key.replace(" ", "")
+    return bool(OSA.distance(sorted_filed, sorted_listed, score_cutoff=budget) <= budget)
+
+
+def _guards_pass(
+    key: NameKey, numbers: tuple[str, ...], places: frozenset[str], listing: Listing
+) -> bool:
+    """Different numbers, kinds of legal form or cities: different companies."""
+    return (
+        numbers == listing.numbers
+        and not forms_conflict(key.forms, listing.forms)
+        and _places_agree(places or key.places(), listing.places)
+    )
 
 
 def _places_agree(observed: frozenset[str], listed: tuple[str, ...]) -> bool:

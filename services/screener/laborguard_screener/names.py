@@ -1,8 +1,18 @@
-"""Company-name normalisation: legal forms, punctuation, case, romanisation, native script.
+"""Company-name normalisation: legal forms, punctuation, case, scripts, numbers, romanisation.
 
-A name becomes a `NameKey`: its canonical text (tokens joined by spaces) and the tokens that may
-carry a match. Generic words ("Xinjiang", "Cotton", "Textile", "Group"...) stay in the text, so
+A name becomes a `NameKey`: its canonical text (tokens joined by spaces), the tokens that may
+carry a match, the generic kinds of legal form it names ("llc", "jsc", "lp": from OpenSanctions'
+`rigour` org-types database, so "Aktiengesellschaft", "AG", "OAO" and "PJSC" are all "jsc"), and
+its numbers. Generic words ("Xinjiang", "Cotton", "Textile", "Group"...) stay in the text, so
 they count towards similarity, but never carry a match on their own.
+
+The steps, in order: NFKC; other scripts than Latin and CJK transliterated to ASCII (`rigour`'s
+ICU transliterator; accents folded: "Société" is "societe"), and where no transliteration
+exists (Khmer) the letters kept whole with their combining marks; case folded; annotations
+("(former name)", "and subsidiaries") and apostrophes dropped ("Qa'ida" is "qaida"); legal forms
+recognised by `rigour` in any language, then our own short list, removed; runs of single letters
+joined ("A.B.C." and "A B C" are "abc"); number words and ordinals written as digits ("Forty-Four",
+"1st", "First" and "III" are "44", "1" and "3"); spelling variants unified.
 """
 
 from __future__ import annotations
@@ -13,14 +23,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
+from rigour.names.org_types import extract_org_types
+from rigour.text import ascii_text
+
 from laborguard_screener.tokenindex import TokenIndex, within_one_edit
 from laborguard_screener.vocabulary import (
     GENERIC_WORDS,
     LEGAL_FORM_WORDS,
     LOCATING_PLACES,
     NATIVE_LEGAL_SUFFIXES,
+    NUMBER_WORDS,
+    ROMAN_NUMERALS,
     ROMANISATIONS,
     SYNONYMS,
+    TENS_WORDS,
     TRADE_WORDS,
 )
 
@@ -30,14 +46,22 @@ _ANNOTATIONS = re.compile(
     r"\((?:former name|formerly [^)]*|including [^)]*)\)"
     r"|\band (?:its )?(?:subsidiaries|subordinates|subordinate units)(?: and joint ventures)?\b"
 )
-# Misspelt generic words ("Silicn", "Corporaton", "Pacfic") must not turn distinctive. Place
-# names only count from six letters: "Xinya" is a name, not a misspelt "Xinye".
-_TRADE_SPELLINGS = TokenIndex.of(TRADE_WORDS | LEGAL_FORM_WORDS)
-_PLACE_SPELLINGS = TokenIndex.of(GENERIC_WORDS - TRADE_WORDS)
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02bb`\u00b4]")
+# Misspelt generic words ("Silicn", "Corporaton", "Pacfic", "Industrail") must not turn
+# distinctive: every spelling of a trade word or legal form counts. Place names only count from
+# six letters: "Xinya" is a name, not a misspelt "Xinye".
+_TRADE_SPELLINGS = TokenIndex.of(
+    TRADE_WORDS | LEGAL_FORM_WORDS | SYNONYMS.keys() | frozenset(SYNONYMS.values())
+)
+_PLACE_SPELLINGS = TokenIndex.of((GENERIC_WORDS - TRADE_WORDS) | ROMANISATIONS.keys())
 _PLACE_SPELLING_MIN = 6
+_LEGAL_SPELLINGS = TokenIndex.of(LEGAL_FORM_WORDS)
+_LEGAL_SPELLING_MIN = 5
 _NON_WORD = re.compile(r"[\W_]+")
 _CANONICAL = ROMANISATIONS | SYNONYMS
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_TENS_SPELLINGS = TokenIndex.of(TENS_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +70,7 @@ class NameKey:
     # Tokens that are not plainly generic: what candidates are looked up by. The costlier
     # misspelt-generic check (`distinctive`) runs only when a candidate is similar enough.
     lookup: frozenset[str]
+    forms: tuple[str, ...] = ()  # generic kinds of the legal forms named ("jsc", "llc")
 
     def distinctive(self) -> frozenset[str]:
         """Tokens that may carry a match."""
@@ -55,34 +80,155 @@ class NameKey:
         """Cities and provinces in the name ("Tianjin", "Hotan"), which tell companies apart."""
         return frozenset(token for token in self.text.split() if token in LOCATING_PLACES)
 
+    def numbers(self) -> tuple[str, ...]:
+        """Tokens with a digit ("4", "2007", "ahl1"): a different one is a different company."""
+        return numbers_of(self.text)
+
+
+def numbers_of(text: str) -> tuple[str, ...]:
+    return tuple(sorted(token for token in text.split() if not token.isalpha()))
+
+
+def joined(text: str) -> str:
+    """The exact key: the canonical text without spaces, so joined and split words meet
+    ("PricewaterhouseCoopers", "Pricewaterhouse Coopers"; "Good Will", "Goodwill")."""
+    return text.replace(" ", "")
+
+
+def forms_conflict(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+    """Both names state a kind of legal form, and no kind is shared ("AG" is not "GmbH")."""
+    return bool(left and right) and set(left).isdisjoint(right)
+
 
 def canonical_tokens(name: str) -> tuple[str, ...]:
-    """Tokens of a Latin-script name with legal forms dropped and variants unified."""
-    if not name.isascii():
-        name = unicodedata.normalize("NFKC", name)
-    text = name.casefold()
+    """Tokens of a Latin-script (or transliterated) name with legal forms dropped."""
+    return _canonical(name)[0]
+
+
+def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    ascii_name = name.isascii()
+    text = (name if ascii_name else unicodedata.normalize("NFKC", name)).casefold()
     if "(" in text or " and " in text:
         text = _ANNOTATIONS.sub(" ", text)
+    if "'" in text or not ascii_name:
+        text = _APOSTROPHES.sub("", text)
+    # Legal forms before transliteration: rigour knows "Gesellschaft mit beschränkter Haftung"
+    # and "Акционерное общество" in their own spelling.
+    forms: list[str] = []
+    for matched, kind in extract_org_types(text, generic=True):
+        if matched not in ROMAN_NUMERALS:  # "II" is a series, not a legal form
+            text = text.replace(matched, " ")
+            forms.append(kind)
+    if not ascii_name:
+        text = _to_latin(text).casefold()
     # Whitespace is punctuation too: the words of the text, one by one, give the same tokens.
-    return tuple(chain.from_iterable(map(_word_tokens, text.replace("&", " and ").split())))
+    words = text.replace("&", " and ").split()
+    tokens = _acronyms(tuple(chain.from_iterable(map(_word_tokens, words))), forms)
+    kept = tuple([token for token in tokens if not _is_legal_form_word(token)])
+    return _numbers(kept), tuple(sorted(set(forms)))
+
+
+def _to_latin(name: str) -> str:
+    name = unicodedata.normalize("NFKC", name)
+    if _CJK.search(name):
+        return name  # Chinese names are matched in their own script (see native_key)
+    latin = ascii_text(name)
+    if "?" in latin and "?" not in name:
+        # No transliteration (Khmer): keep the letters whole, marks included, spaces between words.
+        return "".join(ch if _is_letter(ch) else " " for ch in name)
+    return latin
+
+
+def _is_letter(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LNM"
 
 
 @lru_cache(maxsize=65_536)  # pure; the same words ("Co.,", "Ltd.", cities, trades) recur
 def _word_tokens(word: str) -> tuple[str, ...]:
     canonical = _CANONICAL.get
-    parts = _NON_WORD.sub(" ", word).split()
-    return tuple([canonical(part, part) for part in parts if part not in LEGAL_FORM_WORDS])
+    if word.isascii():
+        parts = _NON_WORD.sub(" ", word).split()
+    else:
+        parts = "".join(ch if _is_letter(ch) else " " for ch in word).split()
+    return tuple([canonical(part, part) for part in parts])
+
+
+@lru_cache(maxsize=65_536)
+def _is_legal_form_word(token: str) -> bool:
+    """A legal-form word of our list ("co", "ltd", "group", "the"), or a misspelling of one of
+    five letters or more ("compan", "joynt", "limted"): a misspelt legal form is one still."""
+    if token in LEGAL_FORM_WORDS:
+        return True
+    return len(token) >= _LEGAL_SPELLING_MIN and _misspells(token, _LEGAL_SPELLINGS)
+
+
+def _acronyms(tokens: tuple[str, ...], forms: list[str]) -> tuple[str, ...]:
+    """Runs of single letters, one word: "a b c" (from "A.B.C." or "A B C") is "abc"; a run
+    that spells a legal form ("o.o.o.") is a legal form: its kind goes to `forms`."""
+    if sum(1 for token in tokens if len(token) == 1) < 2:
+        return tokens
+    joined: list[str] = []
+    run = ""
+    for token in (*tokens, ""):
+        if len(token) == 1 and token.isalpha():
+            run += token
+            continue
+        if len(run) > 1 and (kind := _legal_form_kind(run)) is not None:
+            forms.append(kind)
+        elif run:
+            joined.append(run)
+        run = ""
+        if token:
+            joined.append(token)
+    return tuple(joined)
+
+
+@lru_cache(maxsize=4_096)
+def _legal_form_kind(word: str) -> str | None:
+    found = extract_org_types(word, generic=True)
+    return found[0][1] if len(found) == 1 and found[0][0] == word else None
+
+
+def _numbers(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Number words, ordinals and Roman numerals as digits; "forty four" is "44"."""
+    out: list[str] = []
+    for token in tokens:
+        value = _number_value(token)
+        if value is None:
+            out.append(token)
+        elif out and value < 10 and out[-1].isdigit() and out[-1].endswith("0") and out[-1] != "0":
+            out[-1] = str(int(out[-1]) + value)  # tens then units
+        else:
+            out.append(str(value))
+    return tuple(out)
+
+
+@lru_cache(maxsize=65_536)
+def _number_value(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    value = NUMBER_WORDS.get(token) or ROMAN_NUMERALS.get(token)
+    if value is not None:
+        return value
+    ordinal = _ORDINAL.match(token)
+    if ordinal is not None:
+        return int(ordinal.group(1))
+    # A misspelt ten ("fourty"): the tens are long and unlike other words.
+    for word in _TENS_SPELLINGS.near(token):
+        if within_one_edit(token, word):
+            return NUMBER_WORDS[word]
+    return None
 
 
 def name_key(name: str) -> NameKey:
-    tokens = canonical_tokens(name)
+    tokens, forms = _canonical(name)
     # _plainly_generic, inlined: this runs for every new name screened.
-    lookup = [t for t in tokens if t not in GENERIC_WORDS and len(t) > 2 and not t.isdigit()]
-    return NameKey(" ".join(tokens), frozenset(lookup))
+    lookup = [t for t in tokens if t not in GENERIC_WORDS and len(t) > 2 and t.isalpha()]
+    return NameKey(" ".join(tokens), frozenset(lookup), forms)
 
 
 def _plainly_generic(token: str) -> bool:
-    return len(token) < 3 or token.isdigit() or token in GENERIC_WORDS
+    return len(token) < 3 or not token.isalpha() or token in GENERIC_WORDS
 
 
 @lru_cache(maxsize=262_144)  # pure; the same words recur in thousands of names
