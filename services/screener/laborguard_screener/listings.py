@@ -48,7 +48,7 @@ def _name_listing(order_id: str, rule: MatchRule, listed: str) -> Listing:
     if has_native_script(listed):
         return _native_listing(order_id, listed)
     key = name_key(listed)
-    sorted_key = " ".join(sorted(key.text.split()))
+    sorted_key = key.core()
     distinctive = tuple(sorted(key.distinctive()))
     return Listing(
         order_id,

@@ -223,30 +223,37 @@ class NameIndex:
         generic = self._generic_candidates(words).difference(self._exact.get(exact_key, ()))
         if not candidates and not generic:
             return hits
-        query = " ".join(sorted(key.text.split()))
+        query = key.core()
         numbers = key.numbers()
         if candidates:
-            # Similarity first, in one C call: most candidates fail it. The cut-off lets through
-            # what the edit budget might accept, checked one by one below.
-            length = len(exact_key)
-            budget = edit_budget(length)
-            cutoff = min(threshold, 100.0 * (1 - budget / max(length, 1)) - 1.0)
-            similar = process.extract(
-                query,
-                [listing.sorted_key for listing in candidates],
-                scorer=fuzz.ratio,
-                score_cutoff=cutoff,
-                limit=None,
-            )
+            # Similarity first, in C calls: most candidates fail it. A candidate passes with a
+            # similarity at the threshold (words sorted), or within the edit budget (as filed).
+            sorted_keys = [listing.sorted_key for listing in candidates]
+            similar = {
+                i: score
+                for _, score, i in process.extract(
+                    query, sorted_keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+                )
+            }
+            budget = edit_budget(len(exact_key))
+            if budget:
+                for _, _, i in process.extract(
+                    exact_key,
+                    [listing.key for listing in candidates],
+                    scorer=OSA.distance,
+                    score_cutoff=budget,
+                    limit=None,
+                ):
+                    listing = candidates[i]
+                    if i not in similar and _within_budget(exact_key, listing):
+                        similar[i] = fuzz.ratio(query, sorted_keys[i])
             observed = key.distinctive() if similar else frozenset()
             places = key.places() if similar else frozenset()
-            for _, score, i in similar:
+            for i, score in similar.items():
                 listing = candidates[i]
-                if not (
-                    score >= threshold or _within_budget(exact_key, query, listing)
-                ) or not _tokens_correspond(observed, listing):
-                    continue
-                if _guards_pass(key, numbers, places, listing):
+                if _tokens_correspond(observed, listing) and _guards_pass(
+                    key, numbers, places, listing
+                ):
                     hit = NameHit(listing, MatchRule.FUZZY_NAME, field, value, round(score, 1))
                     hits.append(hit)
         for listing in generic:
@@ -312,17 +319,10 @@ def _generic_words(listing: Listing) -> frozenset[str]:
     return frozenset(listing.sorted_key.split())
 
 
-def _within_budget(exact_key: str, query: str, listing: Listing) -> bool:
-    """Close by edits, the budget set by the shorter name: word order as filed, or sorted."""
+def _within_budget(exact_key: str, listing: Listing) -> bool:
+    """Close by edits (words as filed), the budget set by the shorter name."""
     budget = edit_budget(min(len(exact_key), len(listing.key)))
-    if not budget:
-        return False
-    as_filed = OSA.distance(exact_key, listing.key, score_cutoff=budget)
-    if as_filed <= budget:
-        return True
-    sorted_filed = query.replace(" ", "")
-    sorted_listed = listing.sorted_key.replace(" ", "")
-    return bool(OSA.distance(sorted_filed, sorted_listed, score_cutoff=budget) <= budget)
+    return bool(budget) and OSA.distance(exact_key, listing.key, score_cutoff=budget) <= budget
 
 
 def _guards_pass(
@@ -342,12 +342,26 @@ def _places_agree(observed: frozenset[str], listed: tuple[str, ...]) -> bool:
 
 
 def _tokens_correspond(observed: frozenset[str], listing: Listing) -> bool:
+    """Every distinctive token on either side has a partner on the other: equal, or one edit
+    away (from five letters; a short word only beside a long distinctive word both share)."""
     listed = listing.distinctive
     if not listed:
         return False
-    return all(any(within_one_edit(o, t) for t in listed) for o in observed) and all(
-        any(within_one_edit(t, o) for o in observed) for t in listed
+    anchored = any(len(token) >= _ANCHOR_MIN and token in observed for token in listed)
+    near = _near_anchored if anchored else within_one_edit
+    return all(any(near(o, t) for t in listed) for o in observed) and all(
+        any(near(t, o) for o in observed) for t in listed
     )
+
+
+_ANCHOR_MIN = 5
+
+
+def _near_anchored(left: str, right: str) -> bool:
+    """`within_one_edit`, and for short words too ("Beta" / "Meta", "Fjord" / "Ford")."""
+    if within_one_edit(left, right):
+        return True
+    return min(len(left), len(right)) >= 3 and OSA.distance(left, right, score_cutoff=1) <= 1
 
 
 def _put(table: _Table, key: str, listing: Listing) -> None:

@@ -38,6 +38,7 @@ from laborguard_screener.vocabulary import (
     SYNONYMS,
     TENS_WORDS,
     TRADE_WORDS,
+    WIDE_PLACES,
 )
 
 # Phrases that annotate a listed name rather than name anything: "(former name)",
@@ -46,6 +47,7 @@ _ANNOTATIONS = re.compile(
     r"\((?:former name|formerly [^)]*|including [^)]*)\)"
     r"|\band (?:its )?(?:subsidiaries|subordinates|subordinate units)(?: and joint ventures)?\b"
 )
+_POSSESSIVE = re.compile(r"['\u2019]s\b")  # "Deutsche Bank's" is "Deutsche Bank"
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u02bb`\u00b4]")
 # Misspelt generic words ("Silicn", "Corporaton", "Pacfic", "Industrail") must not turn
 # distinctive: every spelling of a trade word or legal form counts. Place names only count from
@@ -55,11 +57,14 @@ _TRADE_SPELLINGS = TokenIndex.of(
 )
 _PLACE_SPELLINGS = TokenIndex.of((GENERIC_WORDS - TRADE_WORDS) | ROMANISATIONS.keys())
 _PLACE_SPELLING_MIN = 6
+_WIDE_SPELLINGS = TokenIndex.of(WIDE_PLACES)
+_WIDE_SPELLING_MIN = 5
 _LEGAL_SPELLINGS = TokenIndex.of(LEGAL_FORM_WORDS)
 _LEGAL_SPELLING_MIN = 5
 _NON_WORD = re.compile(r"[\W_]+")
 _CANONICAL = ROMANISATIONS | SYNONYMS
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_GLUED_FORM = re.compile(r"(?<=[a-z])([A-Z]{2,5})\b")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _TENS_SPELLINGS = TokenIndex.of(TENS_WORDS)
 
@@ -79,6 +84,10 @@ class NameKey:
     def places(self) -> frozenset[str]:
         """Cities and provinces in the name ("Tianjin", "Hotan"), which tell companies apart."""
         return frozenset(token for token in self.text.split() if token in LOCATING_PLACES)
+
+    def core(self) -> str:
+        """The name's words, sorted: what similarity is measured on (word order aside)."""
+        return " ".join(sorted(self.text.split()))
 
     def numbers(self) -> tuple[str, ...]:
         """Tokens with a digit ("4", "2007", "ahl1"): a different one is a different company."""
@@ -106,12 +115,14 @@ def canonical_tokens(name: str) -> tuple[str, ...]:
 
 
 def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if _GLUED_FORM.search(name):
+        name = _GLUED_FORM.sub(_unglue, name)
     ascii_name = name.isascii()
     text = (name if ascii_name else unicodedata.normalize("NFKC", name)).casefold()
     if "(" in text or " and " in text:
         text = _ANNOTATIONS.sub(" ", text)
     if "'" in text or not ascii_name:
-        text = _APOSTROPHES.sub("", text)
+        text = _APOSTROPHES.sub("", _POSSESSIVE.sub(" ", text))
     # Legal forms before transliteration: rigour knows "Gesellschaft mit beschränkter Haftung"
     # and "Акционерное общество" in their own spelling.
     forms: list[str] = []
@@ -126,6 +137,12 @@ def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     tokens = _acronyms(tuple(chain.from_iterable(map(_word_tokens, words))), forms)
     kept = tuple([token for token in tokens if not _is_legal_form_word(token)])
     return _numbers(kept), tuple(sorted(set(forms)))
+
+
+def _unglue(found: re.Match[str]) -> str:
+    """ "SiemensAG" is "Siemens AG": a capitalised legal form glued to the word before it."""
+    form = found.group(1)
+    return f" {form}" if _legal_form_kind(form.casefold()) is not None else form
 
 
 def _to_latin(name: str) -> str:
@@ -238,7 +255,10 @@ def is_distinctive(token: str) -> bool:
         return False
     if _misspells(token, _TRADE_SPELLINGS):
         return False
-    return len(token) < _PLACE_SPELLING_MIN or not _misspells(token, _PLACE_SPELLINGS)
+    if len(token) >= _PLACE_SPELLING_MIN and _misspells(token, _PLACE_SPELLINGS):
+        return False
+    # Countries and continents are common words, misspelt from five letters ("Chima").
+    return len(token) < _WIDE_SPELLING_MIN or not _misspells(token, _WIDE_SPELLINGS)
 
 
 def _misspells(token: str, words: TokenIndex) -> bool:
