@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck pytest bench schemas system-deps postgres clean
 
+# PyICU (rigour's transliteration, for names in every script) builds against Debian's ICU.
 $(STAMP): pyproject.toml constraints.txt
+	@pkg-config --exists icu-uc 2>/dev/null && command -v g++ >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; }
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"

@@ -55,15 +55,18 @@ _IndexKey = str
 _TABLES = {"e": "_exact", "n": "_native", "g": "_native_grams", "m": "_mids"}
 # A listed name of generic words only ("Lop County Hair Product Industrial Park") may match one
 # edit away when it is this long (letters, spaces aside); it is looked up by its words ("w").
-GENERIC_FUZZY_MIN = 20
+GENERIC_FUZZY_MIN = 24
+BUDGET_MAX = 15
 
 
 _NAME_RULES = frozenset({MatchRule.EXACT_NAME, MatchRule.ALIAS})
 
 
 def edit_budget(length: int) -> int:
-    """Edits a fuzzy match may need, by the length of the shorter name (letters, no spaces)."""
-    return 0 if length < 5 else 1 if length < 10 else 2
+    """Edits a short name may be off by (letters, no spaces): one from 5 letters, two from 10.
+    From `BUDGET_MAX` letters on, the similarity threshold alone decides (at 90 it allows
+    about one edit in ten letters already)."""
+    return 0 if length < 5 or length >= BUDGET_MAX else 1 if length < 10 else 2
 
 
 @dataclass(frozen=True, slots=True)

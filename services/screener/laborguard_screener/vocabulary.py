@@ -169,14 +169,44 @@ GENERIC_WORDS = XUAR_PLACES | OTHER_PLACES | TRADE_WORDS
 
 # Number words and ordinals, written as digits in a name's key ("Brigade Forty-Four" is
 # "brigade 44", "First International" is "1 international").
-_UNITS = "one two three four five six seven eight nine".split()
-_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_ORDINAL_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
-_ORDINAL_TEENS = (
-    "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
-    "nineteenth twentieth"
-).split()
+_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ORDINAL_UNITS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+]
+_ORDINAL_TEENS = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+]
 NUMBER_WORDS = {
     **{word: i for i, word in enumerate(_UNITS, 1)},
     **{word: i for i, word in enumerate(_TEENS, 10)},
@@ -187,5 +217,25 @@ NUMBER_WORDS = {
 }
 TENS_WORDS = frozenset(_TENS)
 # Roman numerals of two letters or more ("II", "XIV"); "xi" is left out: a pinyin syllable.
-_ROMAN = "ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
+_ROMAN = [
+    "ii",
+    "iii",
+    "iv",
+    "v",
+    "vi",
+    "vii",
+    "viii",
+    "ix",
+    "x",
+    "xi",
+    "xii",
+    "xiii",
+    "xiv",
+    "xv",
+    "xvi",
+    "xvii",
+    "xviii",
+    "xix",
+    "xx",
+]
 ROMAN_NUMERALS = {word: i for i, word in enumerate(_ROMAN, 2) if len(word) > 1 and word != "xi"}
