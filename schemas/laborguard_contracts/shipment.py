@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from laborguard_contracts.base import SCHEMA_VERSION, Contract
+from laborguard_contracts.regions import region_code
 from laborguard_contracts.types import (
     CountryCode,
     HtsCode,
@@ -17,6 +19,7 @@ from laborguard_contracts.types import (
     Name,
     PortCode,
     RegionCode,
+    RegionText,
     Text,
 )
 
@@ -45,8 +48,15 @@ class Address(Contract):
     province: Name | None = None
     postal_code: str | None = Field(default=None, max_length=16)
     country: CountryCode | None = None
-    # An explicit ISO 3166-2 region where the filer states one (e.g. CN-XJ).
-    region: RegionCode | None = None
+    # The region as filed ("CN-XJ", "Xinjiang", "XUAR", "新疆"...), and beside it the ISO 3166-2
+    # code it names, set on parsing when recognised (None: an unknown region, still screened).
+    region: RegionText | None = None
+    region_code: RegionCode | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _recognise_region(cls, data: Any) -> Any:
+        return _with_region_code(data, "region", "region_code", "country")
 
 
 class Party(Contract):
@@ -66,8 +76,14 @@ class UpstreamInput(Contract):
     material: Name
     hts_code: HtsCode | None = None
     origin_country: CountryCode | None = None
-    origin_region: RegionCode | None = None
+    origin_region: RegionText | None = None  # as filed; its ISO 3166-2 code beside it
+    origin_region_code: RegionCode | None = None
     producer: Party | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _recognise_region(cls, data: Any) -> Any:
+        return _with_region_code(data, "origin_region", "origin_region_code", "origin_country")
 
 
 class ShipmentLine(Contract):
@@ -93,3 +109,22 @@ class ShipmentEvent(Contract):
     importer_of_record: Party
     parties: tuple[RoledParty, ...] = ()
     lines: tuple[ShipmentLine, ...] = Field(min_length=1, max_length=999)
+
+
+def _with_region_code(data: Any, field: str, code_field: str, country_field: str) -> Any:
+    """The filed region kept, a blank one dropped, and its code recognised beside it (a code
+    the filer states stays when the text names none we know)."""
+    if not isinstance(data, dict) or field not in data:
+        return data
+    filed = data[field]
+    if not isinstance(filed, str):
+        return data  # None, or a wrong type the field's own validation names
+    data = dict(data)
+    if not filed.strip():
+        data[field] = None
+        return data
+    country = data.get(country_field)
+    code = region_code(filed, country if isinstance(country, str) else None)
+    if code is not None or data.get(code_field) is None:
+        data[code_field] = code
+    return data

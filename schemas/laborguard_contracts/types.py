@@ -26,6 +26,8 @@ HtsPrefix = Annotated[
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 # ISO 3166-2 subdivision, e.g. CN-XJ for the Xinjiang Uyghur Autonomous Region.
 RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")]
+# A region as a filer writes it: "CN-XJ", "CN-65", "Xinjiang", "XUAR", "新疆"... (see regions.py).
+RegionText = Annotated[str, StringConstraints(min_length=1, max_length=512)]
 PortCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 Mid = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z0-9]{1,13}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=512)]

@@ -119,6 +119,7 @@ def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         name = _GLUED_FORM.sub(_unglue, name)
     ascii_name = name.isascii()
     text = (name if ascii_name else unicodedata.normalize("NFKC", name)).casefold()
+    text = " ".join(text.split())  # one space between words, whatever was filed
     if "(" in text or " and " in text:
         text = _ANNOTATIONS.sub(" ", text)
     if "'" in text or not ascii_name:

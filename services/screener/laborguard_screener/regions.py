@@ -1,6 +1,10 @@
 """Region signals in an address: an explicit region, a postal-code prefix, a place name.
 
-Only the region field, the postal code, the city and the province count. The street does not
+Only the region field, the postal code, the city and the province count. A region field counts
+by the ISO 3166-2 code the contract recognised beside the filed text; a region text it did not
+recognise ("Hotan Prefecture") is read for place names like the city. Place names match with
+case and accents folded and in any script ("Ürümqi", "Urumqi", "Wulumuqi", "乌鲁木齐"), written as
+one word or two ("Wulu Muqi"). The street does not
 (Shanghai has an "Urumqi Middle Road"), and neither does the city part of a MID, which is too weak
 to detain on.
 """
@@ -10,10 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from laborguard_contracts import Address, MatchRule
 from laborguard_screener.names import canonical_tokens
-from laborguard_screener.vocabulary import XUAR_NATIVE_PLACES, XUAR_PLACES
+from laborguard_screener.vocabulary import ROMANISATIONS, XUAR_NATIVE_PLACES, XUAR_PLACES
 
 XUAR = "CN-XJ"
 # City part of a MID (first three letters of the city, after the street number) for Xinjiang's
@@ -41,7 +46,12 @@ def address_signals(address: Address | None) -> tuple[RegionSignal, ...]:
     if address is None:
         return ()
     return _address_signals(
-        address.region, address.country, address.postal_code, address.city, address.province
+        address.region,
+        address.region_code,
+        address.country,
+        address.postal_code,
+        address.city,
+        address.province,
     )
 
 
@@ -49,16 +59,19 @@ def address_signals(address: Address | None) -> tuple[RegionSignal, ...]:
 @lru_cache(maxsize=65_536)
 def _address_signals(
     region: str | None,
+    code: str | None,
     country: str | None,
     postal_code: str | None,
     city: str | None,
     province: str | None,
 ) -> tuple[RegionSignal, ...]:
     signals: list[RegionSignal] = []
-    if region is not None:
+    if code is not None:
         signals.append(
-            RegionSignal(region, MatchRule.REGION_FIELD, "address.region", region, region)
+            RegionSignal(code, MatchRule.REGION_FIELD, "address.region", region or code, code)
         )
+    elif region is not None:
+        signals.extend(_place_signal("address.region", region))
     if country in (None, "CN"):
         signals.extend(_postal_signal(postal_code))
         signals.extend(_place_signal("address.city", city))
@@ -93,10 +106,22 @@ def mid_city_signal(mid: str | None) -> RegionSignal | None:
 
 def xuar_place(text: str) -> str | None:
     """The first Xinjiang place named in `text`, in canonical spelling, or None."""
-    for token in canonical_tokens(text):
+    tokens = canonical_tokens(text)
+    for token in tokens:
+        if token in XUAR_PLACES:
+            return token
+    for first, second in pairwise(tokens):  # one name in two syllables: "Wulu Muqi"
+        token = first + second
+        token = ROMANISATIONS.get(token, token)
         if token in XUAR_PLACES:
             return token
     for place in XUAR_NATIVE_PLACES:
         if place in text:
             return place
     return None
+
+
+def place_signal(field: str, value: str) -> RegionSignal | None:
+    """A Xinjiang place named in free text (an unrecognised region), as a place-name signal."""
+    found = _place_signal(field, value)
+    return found[0] if found else None

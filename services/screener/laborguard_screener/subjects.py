@@ -2,7 +2,8 @@
 
 Names: the importer of record and every party (for all lines), each line's manufacturer, and each
 upstream input's producer. Region signals: where goods are made, so the manufacturer's address,
-the supplier's and container-stuffing location's addresses, and each upstream input's origin and
+the supplier's and container-stuffing location's addresses, and each upstream input's origin (by
+the ISO 3166-2 code recognised beside the filed text, or a Xinjiang place the text names) and
 producer's address; not where the seller, buyer or consignee sit.
 """
 
@@ -20,7 +21,7 @@ from laborguard_contracts import (
     UpstreamInput,
 )
 from laborguard_screener.matching import NameHit
-from laborguard_screener.regions import RegionSignal, address_signals
+from laborguard_screener.regions import RegionSignal, address_signals, place_signal
 
 # Roles whose address says where the goods were made or packed.
 PRODUCTION_ROLES = frozenset({PartyRole.SUPPLIER, PartyRole.CONTAINER_STUFFING})
@@ -93,14 +94,16 @@ def line_signals(index: int, line: ShipmentLine) -> list[LocatedSignal]:
 
 def _input_signals(path: str, item: UpstreamInput) -> list[LocatedSignal]:
     found: list[LocatedSignal] = []
-    if item.origin_region is not None:
+    code, filed = item.origin_region_code, item.origin_region
+    origin: RegionSignal | None = None
+    if code is not None:
+        origin = RegionSignal(code, MatchRule.UPSTREAM_ORIGIN, "origin_region", filed or code, code)
+    elif filed is not None and (place := place_signal("origin_region", filed)) is not None:
+        # An origin the contract did not recognise that names a Xinjiang place ("Hotan").
         origin = RegionSignal(
-            item.origin_region,
-            MatchRule.UPSTREAM_ORIGIN,
-            "origin_region",
-            item.origin_region,
-            item.origin_region,
+            place.region, MatchRule.UPSTREAM_ORIGIN, "origin_region", filed, place.matched
         )
+    if origin is not None:
         found.append(LocatedSignal(f"{path}.origin_region", origin, item.hts_code))
     if item.producer is not None:
         found.extend(
