@@ -47,3 +47,32 @@ def test_xinjiang_signals_in_an_address(address: dict[str, Any], rules: set[str]
 def test_explicit_region_field_names_any_region() -> None:
     (signal,) = address_signals(Address(region="CN-GD"))
     assert (signal.region, signal.rule.value) == ("CN-GD", "region_field")
+
+
+@pytest.mark.parametrize(
+    ("address", "rules"),
+    [
+        ({"region": "Xinjiang"}, {"region_field"}),
+        ({"region": "XUAR"}, {"region_field"}),
+        ({"region": "Xinjiang Uygur Autonomous Region"}, {"region_field"}),
+        ({"region": "新疆"}, {"region_field"}),
+        ({"region": "CN-65"}, {"region_field"}),
+        ({"region": "Hotan Prefecture"}, {"place_name"}),  # not a subdivision: its place counts
+        ({"city": "Ürümqi"}, {"place_name"}),  # accents folded
+        ({"city": "URUMQI"}, {"place_name"}),
+        ({"city": "Wulu Muqi"}, {"place_name"}),  # one name written as two syllables
+        ({"city": "乌鲁木齐"}, {"place_name"}),
+        ({"region": "Atlantis"}, set()),  # unknown: kept, screened, matches nothing
+    ],
+)
+def test_a_region_as_filed_signals_by_the_code_it_names(
+    address: dict[str, Any], rules: set[str]
+) -> None:
+    found = address_signals(Address.model_validate(address))
+    assert {signal.rule.value for signal in found} == rules
+    assert all(signal.region == "CN-XJ" for signal in found)
+
+
+def test_a_region_field_signal_shows_what_was_filed_and_the_code() -> None:
+    (signal,) = address_signals(Address(region="XUAR"))
+    assert (signal.observed, signal.matched) == ("XUAR", "CN-XJ")

@@ -181,3 +181,114 @@ def test_mid_city_part_supports_a_region_match_found_another_way() -> None:
         "lines[0].manufacturer.address.postal_code": "postal_code",
         "lines[0].manufacturer.mid": "place_name",
     }
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "CN-XJ",
+        "CN-65",
+        "Xinjiang",
+        "XUAR",
+        "Xinjiang Uygur Autonomous Region",
+        "Xinjiang Uyghur Autonomous Region",
+        "Sinkiang",
+        "新疆",
+        "East Turkestan",
+        "Xinjiang Uygur A.R.",  # not recognised as a region, but it names a Xinjiang place
+        "Hotan",
+    ],
+)
+def test_an_upstream_xinjiang_origin_detains_however_it_is_spelled(origin: str) -> None:
+    cotton = {"material": "cotton", "hts_code": "5201001200", "origin_region": origin}
+    decision = decide("Acme Widget Factory", inputs=(cotton,))
+    assert UFLPA in orders_of(decision)
+    (evidence,) = [e for m in decision.matches if m.order_id == UFLPA for e in m.evidence]
+    assert (evidence.rule, evidence.observed) == ("upstream_origin", origin)
+
+
+@pytest.mark.parametrize("origin", ["Atlantis", "Guangdong", "CN-GD", "Bayern"])
+def test_an_upstream_origin_elsewhere_or_unknown_is_screened_and_released(origin: str) -> None:
+    cotton = {"material": "cotton", "hts_code": "5201001200", "origin_region": origin}
+    assert decide("Acme Widget Factory", inputs=(cotton,)).outcome == "RELEASE"
+
+
+def _listing(name: str) -> OrderBook:
+    return OrderBook.of([order(entities=({"name": name},))])
+
+
+@pytest.mark.parametrize(
+    ("filed", "listed"),
+    [
+        ("Appel Inc.", "Apple Inc."),  # one edit in a five-letter name
+        ("Citygroup Inc.", "Citigroup Inc."),
+        ("JPMorgon Chace & Co.", "JPMorgan Chase & Co."),  # two edits from ten letters
+        ("Glenmore plc", "Glencore plc"),
+        ("Beta Platforms, Inc.", "Meta Platforms, Inc."),  # short word beside a shared one
+        ("Mercedes-Benn Group AG", "Mercedes-Benz Group AG"),
+        ("Gasprom JSC", "Open Joint Stock Company Gazprom"),
+        ("Hoshine Silicon Industrail (Shanshan) Co.", "Hoshine Silicon Industry (Shanshan)"),
+    ],
+)
+def test_the_typo_allowance_grows_with_the_name(filed: str, listed: str) -> None:
+    decision = decide(filed, book=_listing(listed))
+    assert decision.outcome == "DETAIN"
+    assert decision.matches[0].evidence[0].rule == "fuzzy_name"
+
+
+def test_a_long_name_of_generic_words_matches_one_edit_away() -> None:
+    book = _listing("Lop County Hair Product Industrial Park")
+    assert decide("Lop County Hair Product Industrial Prak", book=book).outcome == "DETAIN"
+    assert decide("Lop County Hair Product Industrial Park Co.", book=book).outcome == "DETAIN"
+
+
+@pytest.mark.parametrize(
+    "filed",
+    [
+        "Lop County Hair Product Industrial Zone",  # a generic word changed, not misspelt
+        "Hotan County Hair Product Industrial Park",  # another place
+        "Lop County Hair Product Industrial Park No. 2",  # a number the listing has not
+    ],
+)
+def test_guard_a_name_of_generic_words_never_matches_loosely(filed: str) -> None:
+    book = _listing("Lop County Hair Product Industrial Park")
+    assert decide(filed, book=book).outcome == "RELEASE"
+
+
+@pytest.mark.parametrize(
+    ("filed", "listed"),
+    [
+        ("Lop County No. 5 Vocational Skills Center", "Lop County No. 4 Vocational Skills Center"),
+        ("Blackstone Capital Partners VII L.P.", "Blackstone Capital Partners VIII L.P."),
+        ("Citigroup Mortgage Loan Trust 2007-AHL1", "Citigroup Mortgage Loan Trust 2007-AHL2"),
+        ("Bowne Global Solutions, Inc.", "Bowne Global Solutions II, Inc."),
+    ],
+)
+def test_guard_a_different_distinguishing_number_is_a_different_company(
+    filed: str, listed: str
+) -> None:
+    assert decide(filed, book=_listing(listed)).outcome == "RELEASE"
+
+
+@pytest.mark.parametrize(
+    ("filed", "outcome"),
+    [
+        ("Deutsche Bank GmbH", "RELEASE"),  # another kind of company
+        ("Deutsche Bank Aktiengesellschaft", "DETAIN"),  # the same kind, spelt out
+        ("Deutsche Bank", "DETAIN"),  # no legal form stated: no conflict
+        ("Deutsche Bnak GmbH", "RELEASE"),  # the guard holds for fuzzy matches too
+    ],
+)
+def test_guard_a_different_kind_of_legal_form_is_a_different_company(
+    filed: str, outcome: str
+) -> None:
+    assert decide(filed, book=_listing("Deutsche Bank AG")).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    "filed",
+    ["Hetian Cotton Industrial Park", "Xinjiang Cotton Trading Co.", "Kashgar Textile Group"],
+)
+def test_guard_generic_words_alone_never_carry_a_match_to_a_generic_listing(filed: str) -> None:
+    book = _listing("Hetian Cotton Industrial Park Service Center")
+    assert decide(filed, book=book).outcome == "RELEASE"
