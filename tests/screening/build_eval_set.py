@@ -1144,6 +1144,183 @@ def clean(b: Builder) -> None:
         )
 
 
+# --- spellings as real filings write them (issue 11) ----------------------------------------
+
+# (category, order id, entity index, filed name): each a spelling of the listed name.
+VARIANTS: tuple[tuple[str, str, int, str], ...] = (
+    # legal forms written another way, spelt out or in another language
+    (
+        "legal_form",
+        "wro-2019-hetian-taida-apparel",
+        0,
+        "Hetian Taida Apparel Limited Liability Company",
+    ),
+    ("legal_form", "wro-2019-wrp-asia-pacific-gloves", 0, "WRP Asia Pacific Sendirian Berhad"),
+    ("legal_form", "wro-2020-top-glove", 0, "Top Glove Corporation Berhad"),
+    ("legal_form", "uflpa-ninestar", 0, "Ninestar Corp."),
+    ("legal_form", "uflpa-xinjiang-daqo", 0, "Xinjiang Daqo New Energy Company Limited"),
+    ("legal_form", "uflpa-huafu-fashion", 0, "Huafu Fashion Co., Ltd."),
+    ("legal_form", "uflpa-century-sunshine", 0, "Century Sunshine Group Holdings Limited"),
+    ("legal_form", "uflpa-camel-group", 0, "Camel Group Company Limited"),
+    ("legal_form", "wro-2022-central-romana-sugar", 0, "Central Romana Corporation Ltd."),
+    (
+        "legal_form",
+        "uflpa-xinjiang-zhongtai-chemical",
+        0,
+        "Xinjiang Zhongtai Chemical Joint Stock Co., Ltd.",
+    ),
+    # dotted and spaced acronyms
+    ("acronym", "wro-2019-wrp-asia-pacific-gloves", 0, "W.R.P. Asia Pacific Sdn. Bhd."),
+    ("acronym", "wro-2019-wrp-asia-pacific-gloves", 0, "W R P Asia Pacific Sdn Bhd"),
+    (
+        "acronym",
+        "uflpa-xinjiang-gcl",
+        0,
+        "Xinjiang G.C.L. New Energy Material Technology Co., Ltd.",
+    ),
+    ("acronym", "uflpa-donghai-ja-solar", 0, "Donghai J.A. Solar Technology Co., Ltd."),
+    ("acronym", "uflpa-cofco-sugar", 0, "C.O.F.C.O. Sugar Holding Co. Ltd."),
+    ("acronym", "wro-2020-fgv-holdings-palm-oil", 0, "F.G.V. Holdings Berhad"),
+    (
+        "acronym",
+        "wro-2020-yili-zhuowan-baoding-lyszd",
+        1,
+        "Baoding L.Y.S.Z.D. Trade and Business Co., Ltd.",
+    ),
+    # accents, tone marks, case and full-width forms
+    ("accents", "wro-2019-hetian-taida-apparel", 0, "Hétian Taïda Apparel Co., Ltd."),
+    ("accents", "uflpa-xinjiang-zhongtai-chemical", 0, "Xīnjiāng Zhōngtài Chemical Co., Ltd."),
+    ("accents", "uflpa-xinjiang-tianshan-wool", 0, "Xīnjiāng Tiānshān Wool Textile Co. Ltd."),
+    ("accents", "wro-2022-central-romana-sugar", 0, "Central Romána Corporation Limited"),
+    ("accents", "wro-2020-top-glove", 0, "ＴＯＰ ＧＬＯＶＥ Corporation Bhd"),
+    ("accents", "uflpa-anhui-xinya", 0, "ANHUI XĪNYǍ NEW MATERIALS CO., LTD."),
+    # numbers as words or digits, ordinals
+    (
+        "numbers",
+        "wro-2020-lop-county-no4-vsetc",
+        0,
+        "Lop County No. Four Vocational Skills Education and Training Center",
+    ),
+    (
+        "numbers",
+        "wro-2020-lop-county-no4-vsetc",
+        0,
+        "Lop County No.4 Vocational Skills Education and Training Centre",
+    ),
+    ("numbers", "uflpa-no4-vsetc", 0, "No. Four Vocation Skills Education Training Center (VSETC)"),
+    ("numbers", "uflpa-no4-vsetc", 0, "No 4 Vocation Skills Education Training Center VSETC"),
+    ("numbers", "uflpa-ninestar", 0, "Nine Star Corporation"),
+    # words joined or split
+    ("joined_split", "uflpa-dalian-sunspeed", 0, "Dalian Sun Speed Foods Co., Ltd."),
+    ("joined_split", "wro-2021-supermax-gloves", 0, "Super Max Corporation Bhd."),
+    ("joined_split", "wro-2021-brightway-gloves", 0, "Bright Way Group"),
+    ("joined_split", "uflpa-xinjiang-tianshan-wool", 0, "Xinjiang Tian Shan Wool Textile Co. Ltd."),
+    (
+        "joined_split",
+        "uflpa-xinjiang-zhongtai-chemical",
+        0,
+        "Xinjiang Zhong Tai Chemical Co., Ltd.",
+    ),
+    ("joined_split", "uflpa-hongyuan-green-energy", 0, "Hong Yuan Green Energy Co., Ltd."),
+    ("joined_split", "uflpa-hunan-nanmo", 0, "Hunan Nanmo Bio Technology Co., Ltd."),
+    # apostrophes and hyphens
+    ("punctuation", "uflpa-sichuan-yuanan-pharma", 0, "Sichuan Yuan'an Pharmaceutical Co., Ltd."),
+    ("punctuation", "uflpa-sichuan-yuanan-pharma", 0, "Sichuan Yuanan Pharmaceutical Co., Ltd."),
+    ("punctuation", "uflpa-sichuan-yuanan-pharma", 0, "Sichuan Yuan-an Pharmaceutical Co., Ltd."),
+    ("punctuation", "uflpa-xinjiang-tianshan-wool", 0, "Xinjiang Tian-Shan Wool Textile Co. Ltd."),
+    ("punctuation", "wro-2020-sime-darby-palm-oil", 0, "Sime-Darby Plantation Berhad"),
+    ("punctuation", "uflpa-chenguang-biotech", 0, "Chen'guang Biotech Group Co., Ltd."),
+    ("punctuation", "uflpa-donghai-ja-solar", 0, "Donghai JA-Solar Technology Co., Ltd."),
+    # typos in short names and in names of generic words
+    ("typo", "uflpa-camel-group", 0, "Camle Group Co., Ltd."),
+    ("typo", "uflpa-esquel-group", 0, "Esqeul Group"),
+    ("typo", "uflpa-huafu-fashion", 0, "Huafo Fashion"),
+    ("typo", "uflpa-hebei-suguo", 0, "Hebei Sugou International Trade Co., Ltd."),
+    ("typo", "uflpa-xinjiang-shenhuo", 0, "Xinjiang Shenhuo Coal and Electrcity Co., Ltd."),
+    (
+        "typo",
+        "wro-2020-lop-county-hair-industrial-park",
+        0,
+        "Lop County Hair Product Industrial Prak",
+    ),
+    ("typo", "wro-2020-xpcc-cotton", 0, "Xinjiang Production and Constructon Corps"),
+    (
+        "typo",
+        "uflpa-heze-cotton-linen-trade-dev",
+        0,
+        "Heze Cotton and Linen Economic and Trade Developmnet Corporation",
+    ),
+    (
+        "typo",
+        "uflpa-china-cotton-henan-xinye",
+        0,
+        "China Cotton Group Henan Logistics Prak Co., Ltd., Xinye Branch",
+    ),
+    (
+        "typo",
+        "uflpa-xinjiang-nonferrous-metals-group",
+        0,
+        "Xinjiang Nonferrous Metals Industrail Group Co., Ltd.",
+    ),
+)
+
+# A region as filed: every spelling of Xinjiang; elsewhere and unknown regions stay clear.
+REGION_SPELLINGS: tuple[tuple[Json, bool], ...] = (
+    ({"region": "Xinjiang", "country": "CN"}, True),
+    ({"region": "XUAR"}, True),
+    ({"region": "Xinjiang Uygur Autonomous Region", "country": "CN"}, True),
+    ({"region": "Xinjiang Uyghur Autonomous Region"}, True),
+    ({"region": "新疆维吾尔自治区"}, True),
+    ({"region": "CN-65", "country": "CN"}, True),
+    ({"region": "Sinkiang"}, True),
+    ({"region": "East Turkestan"}, True),
+    ({"region": "Hotan Prefecture", "country": "CN"}, True),  # not a subdivision: a place in it
+    ({"city": "Ürümqi", "country": "CN"}, True),
+    ({"city": "Wulu Muqi", "country": "CN"}, True),
+    ({"city": "KASHI", "country": "CN"}, True),
+    ({"region": "Guangdong Province", "country": "CN"}, False),
+    ({"region": "Atlantis"}, False),
+    ({"region": "Bayern", "country": "DE"}, False),
+)
+ORIGIN_SPELLINGS: tuple[tuple[str, bool], ...] = (
+    ("Xinjiang", True),
+    ("XUAR", True),
+    ("Xinjiang Uygur Autonomous Region", True),
+    ("新疆", True),
+    ("Sinkiang", True),
+    ("CN-65", True),
+    ("cn-xj", True),
+    ("Hotan", True),
+    ("Guangdong", False),
+    ("Atlantis", False),
+)
+NEAR_VARIANTS: tuple[str, ...] = (
+    "Lop County No. 5 Vocational Skills Education and Training Center",  # another number
+    "Hotan County Hair Product Industrial Park",  # another place, generic words otherwise
+    "Xinjiang Production and Construction Group",  # a generic word changed, not misspelt
+    "Camel Glove Co., Ltd.",  # a listed short name beside another word
+)
+
+
+def variants(b: Builder) -> None:
+    for n, (category, order_id, index, name) in enumerate(VARIANTS):
+        listed_case(b, category, f"{order_id}#{index}.{n}", (order_id, index), name, n=n)
+    day, hts = date(2023, 5, 10), "8471300100"
+    for n, (address, xinjiang) in enumerate(REGION_SPELLINGS):
+        maker = {"name": CLEAN_MAKERS[n % len(CLEAN_MAKERS)]["name"], "address": address}
+        expected = {UFLPA_REGION} if xinjiang else set()
+        b.add(f"spelling{n:02d}", "region_spelling", expected, event([line(maker, hts)], day))
+    vn = {"name": "Saigon Riverside Garment Joint Stock Company", "address": {"country": "VN"}}
+    for n, (origin, xinjiang) in enumerate(ORIGIN_SPELLINGS):
+        yarn = _yarn(origin_region=origin)
+        expected = {UFLPA_REGION, COTTON_REGION} if xinjiang else set()
+        rules = ("upstream_origin",) if xinjiang else ()
+        shirt = line(vn, "6109100012", country="VN", inputs=(yarn,))
+        b.add(f"origin{n:02d}", "upstream_spelling", expected, event([shirt], day), rules)
+    for n, name in enumerate(NEAR_VARIANTS):
+        b.add(f"variant{n:02d}", "near_miss", set(), event([line(name, "6109100012")], day))
+
+
 def build() -> list[Json]:
     b = Builder()
     for category in (
@@ -1162,6 +1339,7 @@ def build() -> list[Json]:
         multi_line,
         near_misses,
         clean,
+        variants,
     ):
         category(b)
     return b.cases

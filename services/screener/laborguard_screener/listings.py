@@ -26,6 +26,7 @@ class Listing:
     places: tuple[str, ...] = ()  # cities and provinces in the name
     forms: tuple[str, ...] = ()  # generic kinds of legal form named ("jsc", "llc")
     numbers: tuple[str, ...] = ()  # tokens with a digit, sorted
+    spelled: str = ""  # exact key with number words as written, when it differs from `key`
 
 
 def listings_of(order: Order) -> tuple[Listing, ...]:
@@ -60,6 +61,7 @@ def _name_listing(order_id: str, rule: MatchRule, listed: str) -> Listing:
         tuple(key.places()),
         key.forms,
         key.numbers(),
+        key.spelled,
     )
 
 

@@ -215,15 +215,19 @@ class NameIndex:
         exact_key = joined(key.text)
         words = set(key.text.split())
         read.append("e" + exact_key)
+        listed_exactly = self._exact.get(exact_key, ())
+        if key.spelled:
+            read.append("e" + key.spelled)
+            listed_exactly = (*listed_exactly, *self._exact.get(key.spelled, ()))
         read.extend("t" + token for token in key.lookup)
-        exact = [
-            listing
-            for listing in self._exact.get(exact_key, ())
+        exact = {
+            listing: None
+            for listing in listed_exactly
             if not forms_conflict(key.forms, listing.forms)
-        ]
+        }
         hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
-        candidates = list(self._candidates(key).difference(self._exact.get(exact_key, ())))
-        generic = self._generic_candidates(words).difference(self._exact.get(exact_key, ()))
+        candidates = list(self._candidates(key).difference(listed_exactly))
+        generic = self._generic_candidates(words).difference(listed_exactly)
         if not candidates and not generic:
             return hits
         query = key.core()
@@ -308,6 +312,8 @@ class NameIndex:
             if len(listing.key) >= NATIVE_SUBSTRING_MIN:
                 keys.append("g" + listing.key[:2])
             return keys
+        if listing.spelled:
+            return ["e" + listing.key, "e" + listing.spelled]
         return ["e" + listing.key]
 
 

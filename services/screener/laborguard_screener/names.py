@@ -76,6 +76,9 @@ class NameKey:
     # misspelt-generic check (`distinctive`) runs only when a candidate is similar enough.
     lookup: frozenset[str]
     forms: tuple[str, ...] = ()  # generic kinds of the legal forms named ("jsc", "llc")
+    # The exact key with number words as written, when they were turned into digits: "Nine
+    # Star" meets "Ninestar" by it ("" otherwise).
+    spelled: str = ""
 
     def distinctive(self) -> frozenset[str]:
         """Tokens that may carry a match."""
@@ -114,7 +117,7 @@ def canonical_tokens(name: str) -> tuple[str, ...]:
     return _canonical(name)[0]
 
 
-def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     if _GLUED_FORM.search(name):
         name = _GLUED_FORM.sub(_unglue, name)
     ascii_name = name.isascii()
@@ -137,7 +140,9 @@ def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     words = text.replace("&", " and ").split()
     tokens = _acronyms(tuple(chain.from_iterable(map(_word_tokens, words))), forms)
     kept = tuple([token for token in tokens if not _is_legal_form_word(token)])
-    return _numbers(kept), tuple(sorted(set(forms)))
+    numbered = _numbers(kept)
+    spelled = "".join(kept) if numbered != kept else ""
+    return numbered, tuple(sorted(set(forms))), spelled
 
 
 def _unglue(found: re.Match[str]) -> str:
@@ -168,6 +173,9 @@ def _word_tokens(word: str) -> tuple[str, ...]:
         parts = _NON_WORD.sub(" ", word).split()
     else:
         parts = "".join(ch if _is_letter(ch) else " " for ch in word).split()
+    if "-" in word and len(parts) > 1 and any(p in LEGAL_FORM_WORDS for p in parts):
+        # "Yuan-an": a syllable hyphenated on, not the article "an" to drop.
+        parts = ["".join(parts)]
     return tuple([canonical(part, part) for part in parts])
 
 
@@ -239,10 +247,10 @@ def _number_value(token: str) -> int | None:
 
 
 def name_key(name: str) -> NameKey:
-    tokens, forms = _canonical(name)
+    tokens, forms, spelled = _canonical(name)
     # _plainly_generic, inlined: this runs for every new name screened.
     lookup = [t for t in tokens if t not in GENERIC_WORDS and len(t) > 2 and t.isalpha()]
-    return NameKey(" ".join(tokens), frozenset(lookup), forms)
+    return NameKey(" ".join(tokens), frozenset(lookup), forms, spelled)
 
 
 def _plainly_generic(token: str) -> bool:

@@ -46,7 +46,6 @@ SYNONYMS = {
     "tech": "technology",
     "technologies": "technology",
     "biotech": "biotechnology",
-    "bio": "biological",
     "electronic": "electronics",
     "chemicals": "chemical",
     "mines": "mine",
