@@ -66,7 +66,19 @@ _CANONICAL = ROMANISATIONS | SYNONYMS
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _GLUED_FORM = re.compile(r"(?<=[a-z])([A-Z]{2,5})\b")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
-_TENS_SPELLINGS = TokenIndex.of(TENS_WORDS)
+_DIGIT = re.compile(r"\d")
+_SINGLE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_NUMBER_TOKENS = frozenset(NUMBER_WORDS) | frozenset(ROMAN_NUMERALS)
+# A misspelt ten is a ten: the tens are long and unlike other words ("fourty" is "forty").
+_TENS_MISSPELT = {
+    variant: ten
+    for ten in TENS_WORDS
+    for variant in (
+        *(ten[:i] + ten[i + 1 :] for i in range(len(ten))),
+        *(ten[:i] + c + ten[i:] for i in range(len(ten) + 1) for c in "aeiouy"),
+    )
+    if variant not in NUMBER_WORDS and len(variant) >= 5
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +150,12 @@ def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
         text = _to_latin(text).casefold()
     # Whitespace is punctuation too: the words of the text, one by one, give the same tokens.
     words = text.replace("&", " and ").split()
-    tokens = _acronyms(tuple(chain.from_iterable(map(_word_tokens, words))), forms)
-    kept = tuple([token for token in tokens if not _is_legal_form_word(token)])
+    kept = tuple(chain.from_iterable(map(_word_tokens, words)))
+    if len(kept) > 1 and _SINGLE_LETTERS.intersection(kept):
+        kept = _acronyms(kept, forms)
+        kept = tuple([token for token in kept if token not in LEGAL_FORM_WORDS])
+    if _NUMBER_TOKENS.isdisjoint(kept) and _DIGIT.search(text) is None:
+        return kept, tuple(sorted(set(forms))), ""  # the common case: no number at all
     numbered = _numbers(kept)
     spelled = "".join(kept) if numbered != kept else ""
     return numbered, tuple(sorted(set(forms))), spelled
@@ -176,7 +192,14 @@ def _word_tokens(word: str) -> tuple[str, ...]:
     if "-" in word and len(parts) > 1 and any(p in LEGAL_FORM_WORDS for p in parts):
         # "Yuan-an": a syllable hyphenated on, not the article "an" to drop.
         parts = ["".join(parts)]
-    return tuple([canonical(part, part) for part in parts])
+    # Legal-form words go here, once per word; single letters wait for acronyms ("a b c").
+    return tuple(
+        [
+            _TENS_MISSPELT.get(part) or canonical(part, part)
+            for part in parts
+            if len(part) == 1 or not _is_legal_form_word(part)
+        ]
+    )
 
 
 @lru_cache(maxsize=65_536)
@@ -239,10 +262,6 @@ def _number_value(token: str) -> int | None:
     ordinal = _ORDINAL.match(token)
     if ordinal is not None:
         return int(ordinal.group(1))
-    # A misspelt ten ("fourty"): the tens are long and unlike other words.
-    for word in _TENS_SPELLINGS.near(token):
-        if within_one_edit(token, word):
-            return NUMBER_WORDS[word]
     return None
 
 
