@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine:
-#   make run    runs the platform on the embedded defaults
+#   make run    runs the platform on the embedded defaults (KAFKA=apache: on Apache Kafka)
 #   make test   runs the whole test suite (lint, types, unit, integration, e2e)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -31,8 +31,9 @@ kafka: $(STAMP)
 postgres:
 	@bash scripts/ci/ensure-postgres.sh
 
+# make run KAFKA=apache: the same stack on a local Apache Kafka (the pinned version) instead.
 run: $(STAMP)
-	$(BIN)/laborguard-stack
+	$(BIN)/laborguard-stack $(if $(KAFKA),--kafka $(KAFKA))
 
 test: $(STAMP) system-deps postgres kafka lint typecheck pytest
 

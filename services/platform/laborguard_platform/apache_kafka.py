@@ -154,6 +154,11 @@ class ApacheKafka:
     overrides: Mapping[str, str] = field(default_factory=dict)
     workdir: Path | None = None
     jvm_options: tuple[str, ...] = JVM_OPTIONS
+    # Broker port of the first node (0: a free one); the others always get free ports.
+    port: int = 0
+    # Each JVM in a session of its own (Ctrl-C in a terminal reaches only the launcher); off when
+    # the launcher is itself a child of the stack, whose stop signals its whole process group.
+    own_session: bool = True
     nodes: list[Node] = field(default_factory=list)
     _owned_dir: Path | None = None
 
@@ -206,7 +211,7 @@ class ApacheKafka:
         if self.workdir is None:
             self._owned_dir = self.workdir = Path(tempfile.mkdtemp(prefix="laborguard-kafka-"))
         self.nodes = [
-            Node(i, free_port(), free_port(), self.workdir / f"node-{i}")
+            Node(i, (i == 1 and self.port) or free_port(), free_port(), self.workdir / f"node-{i}")
             for i in range(1, self.brokers + 1)
         ]
         for node in self.nodes:
@@ -253,7 +258,7 @@ class ApacheKafka:
                 self._java(libs, node, "kafka.Kafka", str(node.properties)),
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C reaches the launcher, which stops the nodes
+                start_new_session=self.own_session,
             )
 
     def wait_ready(self, timeout: float = 120.0) -> None:
@@ -344,14 +349,27 @@ async def _registered_brokers(bootstrap: str) -> int:
 
 @contextlib.contextmanager
 def running_kafka(
-    brokers: int = 1, overrides: Mapping[str, str] | None = None, workdir: Path | None = None
+    brokers: int = 1,
+    overrides: Mapping[str, str] | None = None,
+    workdir: Path | None = None,
+    port: int = 0,
+    own_session: bool = True,
 ) -> Iterator[ApacheKafka]:
-    cluster = ApacheKafka(brokers, dict(overrides or {}), workdir)
+    cluster = ApacheKafka(
+        brokers, dict(overrides or {}), workdir, port=port, own_session=own_session
+    )
     cluster.start()
     try:
         yield cluster
     finally:
         cluster.stop(graceful=False)
+
+
+READY_MARK = "ready in"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM: stop the nodes like Ctrl-C does
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -361,16 +379,27 @@ def main(argv: list[str] | None = None) -> None:
     run = commands.add_parser("run", help="start a cluster until Ctrl-C")
     run.add_argument("--brokers", type=int, choices=(1, 3), default=1)
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    run.add_argument("--port", type=int, default=0, help="first node's broker port (0: free)")
+    run.add_argument("--workdir", type=Path, help="data and logs, made afresh (default: temp)")
+    run.add_argument("--child", action="store_true", help="nodes in the launcher's process group")
     args = parser.parse_args(argv)
     try:
         if args.command == "resolve":
             print(resolve_libs())
             return
         overrides = dict(item.split("=", 1) for item in args.set)
+        if args.workdir is not None:
+            shutil.rmtree(args.workdir, ignore_errors=True)  # a new cluster: nothing kept
+        signal.signal(signal.SIGTERM, _interrupt)
         started = time.monotonic()
-        with running_kafka(args.brokers, overrides) as cluster:
+        with running_kafka(
+            args.brokers, overrides, args.workdir, args.port, own_session=not args.child
+        ) as cluster:
             ready = time.monotonic() - started
-            print(f"Apache Kafka {kafka_version()} ready in {ready:.1f}s: {cluster.bootstrap}")
+            print(
+                f"Apache Kafka {kafka_version()} {READY_MARK} {ready:.1f}s: {cluster.bootstrap}",
+                flush=True,
+            )
             with contextlib.suppress(KeyboardInterrupt):
                 signal.pause()
     except KafkaLaunchError as exc:
