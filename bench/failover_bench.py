@@ -54,7 +54,7 @@ def main() -> None:
                 victim_id = led.most_common(1)[0][0]
                 action = (args.kill_at, "kill", lambda: cluster.kill(victim_id))
             else:
-                victim_id = 0
+                victim_id = -1
                 action = (args.kill_at, "kill", workers[0].kill)
             load = os.getloadavg()[0]
             started = time.monotonic()
@@ -63,7 +63,8 @@ def main() -> None:
             print(f"{args.shipments} shipments at {args.rate}/s, kill {args.kill} at "
                   f"{args.kill_at:.0f} s; load average {load:.1f} before, "
                   f"{os.getloadavg()[0]:.1f} after; {took:.0f} s")  # fmt: skip
-            print(report(run, victim_id))
+            victim = f"broker {victim_id} (leads most partitions)" if victim_id > 0 else "worker w1"
+            print(report(run, victim))
             if args.kill == "worker":
                 print(f"takeover of the victim's partitions: {takeover(run, 'w1'):.1f} s")
 

@@ -74,15 +74,16 @@ def kill_leader_mid_stream(
     return run, victim
 
 
-def report(run: Run, victim: int, window: float = 15.0) -> str:
+def report(run: Run, victim: str, window: float = 15.0) -> str:
     kill = run.moments["kill"]
     during = run.latencies(kill, kill + window)
+    offered = sum(1 for sent in run.sent.values() if sent < kill) / max(kill - run.started, 1e-9)
     before = run.latencies(0, kill)
     first = sorted(run.first_arrivals().values())
     after = [t for t in first if t > kill]
     gap = max((b - a for a, b in zip([kill, *after], after, strict=False)), default=float("nan"))
     return (
-        f"killed broker {victim} (leader of shipments/decisions partitions); "
+        f"killed {victim}; {offered:.0f} acknowledged shipments/s sent before the kill; "
         f"{len(run.sent)} acknowledged ({dict(run.unacknowledged)} not), "
         f"lost {len(run.lost())}, duplicates {run.duplicates()}; "
         f"latency p50/p99 before {percentile(before, 50) * 1000:.0f}/"

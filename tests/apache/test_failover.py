@@ -18,7 +18,7 @@ def test_killing_the_leading_broker_of_three_loses_no_acknowledged_shipment(
 ) -> None:
     with screening_cluster(tmp_path, unique_name) as (cluster, topics, workers):
         run, victim = kill_leader_mid_stream(cluster, topics, rate=300, seconds=10, kill_at=3)
-        print(report(run, victim))
+        print(report(run, f"broker {victim}, leader of most shipments/decisions partitions"))
         assert len(run.sent) > 2000
         assert not run.lost(), [w.log() for w in workers]
         assert run.workers_after(run.moments["kill"]) == {"w1", "w2"}  # both kept deciding
