@@ -1,11 +1,11 @@
 # Two commands do all set-up on a fresh machine:
-#   make run    runs the platform on the embedded defaults
+#   make run    runs the platform on the embedded defaults (KAFKA=apache: on Apache Kafka)
 #   make test   runs the whole test suite (lint, types, unit, integration, e2e)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench schemas system-deps postgres clean
+.PHONY: run test lint typecheck pytest bench schemas system-deps postgres kafka clean
 
 # PyICU (rigour's transliteration, for names in every script) builds against Debian's ICU.
 $(STAMP): pyproject.toml constraints.txt
@@ -15,19 +15,29 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-# promtool (Debian's prometheus package) checks and unit-tests the alert rules.
+# Debian's packages the suite uses: promtool (prometheus) checks and unit-tests the alert rules;
+# kcat is the non-Python Kafka client of the Apache Kafka tests; Java 17 and Maven run and resolve
+# the Apache Kafka broker (usually already on the machine).
+SYSTEM_TOOLS := promtool:prometheus kcat:kcat java:openjdk-17-jre-headless mvn:maven
 system-deps:
-	@command -v promtool >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }
+	@missing=""; for pair in $(SYSTEM_TOOLS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+# The pinned Apache Kafka broker (deploy/kafka/pom.xml): Maven resolves its jars once into
+# var/kafka/<version>/libs; the suite's fixtures and `make run KAFKA=apache` start it from there.
+kafka: $(STAMP)
+	$(BIN)/python -m laborguard_platform.apache_kafka resolve
 
 # The suite's PostgreSQL at 127.0.0.1:5432 (database `test`, trust on loopback): installed from
 # Debian's packages and started when nothing answers there.
 postgres:
 	@bash scripts/ci/ensure-postgres.sh
 
+# make run KAFKA=apache: the same stack on a local Apache Kafka (the pinned version) instead.
 run: $(STAMP)
-	$(BIN)/laborguard-stack
+	$(BIN)/laborguard-stack $(if $(KAFKA),--kafka $(KAFKA))
 
-test: $(STAMP) system-deps postgres lint typecheck pytest
+test: $(STAMP) system-deps postgres kafka lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,15 +3,18 @@
 # Mirrors laborguard_platform.topics (tests/ops/test_kafka_topics.py keeps the two equal):
 # orders is compacted because it carries the full current document per order id.
 set -euo pipefail
-bootstrap="${LABORGUARD_KAFKA_BOOTSTRAP:-kafka:9092}"
-replication="${LABORGUARD_TOPIC_REPLICATION:-1}"
+bootstrap="${LABORGUARD_KAFKA_BOOTSTRAP:-kafka-1:9092}"
+replication="${LABORGUARD_TOPIC_REPLICATION:-3}"
+# as laborguard_platform.topics.replicated_configs: 2 from three replicas on, else 1
+min_isr=$(( replication >= 3 ? 2 : 1 ))
 topics=/opt/kafka/bin/kafka-topics.sh
 
 create() {  # name partitions [--config key=value ...]
   local name=$1 partitions=$2
   shift 2
   "$topics" --bootstrap-server "$bootstrap" --create --if-not-exists \
-    --topic "$name" --partitions "$partitions" --replication-factor "$replication" "$@"
+    --topic "$name" --partitions "$partitions" --replication-factor "$replication" \
+    --config "min.insync.replicas=$min_isr" "$@"
 }
 
 create orders 1 --config cleanup.policy=compact

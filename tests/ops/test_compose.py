@@ -15,6 +15,7 @@ import pytest
 from pydantic_settings import BaseSettings
 
 from laborguard_platform import topics
+from laborguard_platform.apache_kafka import kafka_version
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.settings import ScreenerSettings
 from ops.compose import ROOT, bind_sources, load_compose, load_schema, services
@@ -23,7 +24,9 @@ from ops.settings_vars import variables_read_by
 pytestmark = pytest.mark.unit
 
 LONG_RUNNING = (
-    "kafka",
+    "kafka-1",
+    "kafka-2",
+    "kafka-3",
     "postgres",
     "registry",
     "screener-1",
@@ -52,10 +55,11 @@ def test_schema_check_rejects_a_misspelt_service_key() -> None:
 
 
 def test_runs_kafka_in_kraft_mode_from_the_official_image() -> None:
-    kafka = services(load_compose())["kafka"]
-    assert kafka["image"].startswith("apache/kafka:")
-    assert kafka["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
-    assert kafka["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    for node in ("kafka-1", "kafka-2", "kafka-3"):
+        kafka = services(load_compose())[node]
+        assert kafka["image"].startswith("apache/kafka:")
+        assert kafka["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
+        assert kafka["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
 
 
 def test_runs_two_screener_workers_from_the_project_image() -> None:
@@ -94,7 +98,8 @@ def test_every_bind_mounted_path_exists_in_the_repository() -> None:
 def test_services_get_the_shared_settings_names() -> None:
     found = services(load_compose())
     for name in ("registry", "screener-1", "screener-2"):
-        assert found[name]["environment"]["LABORGUARD_KAFKA_BOOTSTRAP"] == "kafka:9092"
+        bootstrap = found[name]["environment"]["LABORGUARD_KAFKA_BOOTSTRAP"]
+        assert bootstrap == "kafka-1:9092,kafka-2:9092,kafka-3:9092"
     assert found["registry"]["environment"]["LABORGUARD_REGISTRY_DATABASE_URL"].startswith(
         "postgresql+psycopg://"
     )
@@ -135,3 +140,24 @@ def test_project_image_services_run_declared_console_scripts() -> None:
         if "build" in service:
             command = service["command"][0]
             assert command in scripts | {"python"}, f"{name} runs {command}"
+
+
+def test_kafka_is_three_kraft_nodes_of_the_tested_version_replicating_three_times() -> None:
+    found = services(load_compose())
+    nodes = {name: service for name, service in found.items() if name.startswith("kafka-")}
+    nodes.pop("kafka-init")
+    assert sorted(nodes) == ["kafka-1", "kafka-2", "kafka-3"]
+    for service in [*nodes.values(), found["kafka-init"]]:
+        assert service["image"] == f"apache/kafka:{kafka_version()}"
+    for name, service in nodes.items():
+        environment = service["environment"]
+        assert environment["KAFKA_NODE_ID"] == name.rsplit("-", 1)[1]
+        assert environment["KAFKA_PROCESS_ROLES"] == "broker,controller"
+        assert environment["KAFKA_CONTROLLER_QUORUM_VOTERS"].count("@") == 3
+        assert environment["KAFKA_DEFAULT_REPLICATION_FACTOR"] == "3"
+        assert environment["KAFKA_MIN_INSYNC_REPLICAS"] == "2"
+        assert environment["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "3"
+        assert environment["KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"] == "2"
+    script = (ROOT / "deploy" / "kafka" / "create-topics.sh").read_text()
+    assert 'replication="${LABORGUARD_TOPIC_REPLICATION:-3}"' in script
+    assert topics.replicated_configs(topics.ORDERS, 3)["min.insync.replicas"] == "2"

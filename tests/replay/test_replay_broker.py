@@ -20,7 +20,8 @@ from laborguard_replay.pacing import Pace, Window, moment
 from laborguard_replay.replay import main, replay_file
 from laborguard_replay.settings import ReplaySettings
 
-pytestmark = pytest.mark.integration
+# replay is what `make run` does: also on the embedded broker
+pytestmark = [pytest.mark.integration, pytest.mark.embedded_too]
 
 WINDOW = Window(moment("2020-09-14"), moment("2020-11-01"))
 

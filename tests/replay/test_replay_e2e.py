@@ -27,7 +27,8 @@ from laborguard_replay.settings import ReplaySettings
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.screening import DEFAULT_POLICY
 
-pytestmark = pytest.mark.e2e
+# replay is what `make run` does: also on the embedded broker
+pytestmark = [pytest.mark.e2e, pytest.mark.embedded_too]
 
 SCREENER = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard-screener"
 

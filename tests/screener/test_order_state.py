@@ -65,6 +65,7 @@ async def _feed_until_ready(bootstrap: str, topics: Topics) -> tuple[int | None,
 
 
 @pytest.mark.integration
+@pytest.mark.embedded_too  # the gate exists for this broker's end offsets
 async def test_ready_only_with_every_order_although_end_offsets_under_report(
     bootstrap: str, topics: Topics
 ) -> None:
@@ -80,6 +81,7 @@ async def test_ready_only_with_every_order_although_end_offsets_under_report(
 
 
 @pytest.mark.integration
+@pytest.mark.embedded_too
 async def test_ready_on_an_empty_orders_topic(bootstrap: str, topics: Topics) -> None:
     held_at_gate, _ = await _feed_until_ready(bootstrap, topics)
     assert held_at_gate == 0

@@ -31,6 +31,7 @@ def _outputs(
     return {source: records[0] for source, records in found.items()}
 
 
+@pytest.mark.embedded_too  # the worker's main path, as `make run` runs it
 def test_detains_and_releases_and_dead_letters_with_the_source_named(
     bootstrap: str, seeded: tuple[Worker, Topics]
 ) -> None:

@@ -13,7 +13,12 @@ from pathlib import Path
 from aiokafka.errors import KafkaError
 
 from laborguard_platform import local_prometheus
-from laborguard_platform.broker_process import broker_child, start_broker
+from laborguard_platform.broker_process import (
+    apache_child,
+    broker_child,
+    start_apache_broker,
+    start_broker,
+)
 from laborguard_platform.children import Child
 from laborguard_platform.endpoints import Endpoint
 from laborguard_platform.errors import StackError
@@ -26,7 +31,7 @@ from laborguard_platform.topics import ensure_topics
 @dataclass
 class Stack:
     settings: StackSettings
-    broker: Endpoint | None  # the embedded broker; None with an external Kafka
+    broker: Endpoint | None  # the stack's own broker; None with an external Kafka
     bootstrap: str
     registry: Endpoint
     screeners: list[Endpoint]
@@ -52,8 +57,10 @@ class Stack:
 
     def start(self) -> None:
         """Broker, topics, then the services; every child is started before any thread."""
-        if self.broker is not None:
+        if self.broker is not None and self.settings.embedded_broker:
             start_broker(self.broker.child, self.broker.port)
+        elif self.broker is not None:
+            start_apache_broker(self.broker.child)
         try:
             asyncio.run(ensure_topics(self.bootstrap))
         except (KafkaError, OSError) as exc:
@@ -80,9 +87,10 @@ def build(settings: StackSettings) -> Stack:
     run_dir.mkdir(parents=True, exist_ok=True)
     broker = None
     bootstrap = settings.kafka_bootstrap
-    if settings.embedded_broker:
-        port = claim(settings.broker_port, "embedded broker")
-        broker = Endpoint(broker_child(port, run_dir), port)
+    if settings.local_broker:
+        port = claim(settings.broker_port, f"{settings.kafka} broker")
+        child = broker_child if settings.embedded_broker else apache_child
+        broker = Endpoint(child(port, run_dir), port)
         bootstrap = f"127.0.0.1:{port}"
         _fresh_state(settings)
     token = os.environ.get("LABORGUARD_REGISTRY_ADMIN_TOKEN") or secrets.token_urlsafe(24)
@@ -95,7 +103,7 @@ def build(settings: StackSettings) -> Stack:
 
 
 def _fresh_state(settings: StackSettings) -> None:
-    """A new embedded broker holds nothing: state derived from an earlier one is stale. The
+    """A new local broker holds nothing: state derived from an earlier one is stale. The
     registry starts from an empty SQLite file (and seeds it), the screeners without local state."""
     if not settings.registry_database_url:
         for suffix in ("", "-wal", "-shm", "-journal"):

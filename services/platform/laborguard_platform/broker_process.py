@@ -8,8 +8,11 @@ too, cannot outlive a killed stack.
 from __future__ import annotations
 
 import os
+import sys
+import time
 from pathlib import Path
 
+from laborguard_platform.apache_kafka import READY_MARK, KafkaLaunchError, resolve_libs
 from laborguard_platform.children import Child
 from laborguard_platform.embedded_broker import broker_binary, wait_for_port
 from laborguard_platform.errors import StackError
@@ -30,3 +33,33 @@ def start_broker(broker: Child, port: int, timeout: float = 20.0) -> None:
     except TimeoutError as exc:
         check_alive(broker)  # an exit is reported with the end of its log
         raise StackError(f"the embedded broker did not listen on {port}: {exc}") from exc
+
+
+def apache_child(port: int, run_dir: Path) -> Child:
+    """One node of the pinned Apache Kafka, through its launcher, in run_dir/kafka (made afresh)."""
+    argv = [sys.executable, "-m", "laborguard_platform.apache_kafka", "run", "--child"]
+    argv += ["--port", str(port), "--workdir", str(run_dir / "kafka")]
+    return Child("broker", argv, run_dir / "broker.log")
+
+
+def start_apache_broker(broker: Child, timeout: float = 180.0) -> None:
+    """Resolves the jars (first use: Maven), starts the launcher, waits for its ready line."""
+    try:
+        resolve_libs()
+    except KafkaLaunchError as exc:
+        raise StackError(str(exc)) from exc
+    broker.log_path.unlink(missing_ok=True)
+    broker.start()
+    deadline = time.monotonic() + timeout
+    while READY_MARK not in _text(broker.log_path):
+        check_alive(broker)
+        if time.monotonic() > deadline:
+            raise StackError(f"Apache Kafka not ready after {timeout:.0f}s: {broker.log_tail()}")
+        time.sleep(0.2)
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except FileNotFoundError:
+        return ""

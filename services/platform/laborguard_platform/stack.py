@@ -1,6 +1,7 @@
 """`laborguard-stack` (`make run`): the whole platform on one machine, and a replay through it.
 
-Starts the embedded broker (unless LABORGUARD_KAFKA_BOOTSTRAP names a Kafka), the registry on a
+Starts the embedded broker (or, with --kafka apache, a local Apache Kafka; neither when
+LABORGUARD_KAFKA_BOOTSTRAP names a Kafka), the registry on a
 fresh SQLite file seeded with the real orders (or LABORGUARD_REGISTRY_DATABASE_URL), and screener
 workers; replays the bundled sample of historical shipments; shows progress and a summary of the
 decisions. Ctrl-C stops everything.
@@ -35,9 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     add("--replay-speed", type=float, help="0 = as fast as possible (default), else x pacing")
     add("--replay-limit", type=int, help="replay only the first N events")
     add("--exit-after-replay", action="store_true", default=None, help="stop once all decided")
-    add("--kafka-bootstrap", help="use this Kafka instead of the embedded broker")
+    add("--kafka", choices=("embedded", "apache"), help="broker to start (default embedded)")
+    add("--kafka-bootstrap", help="use this Kafka instead of starting one")
     add("--database-url", dest="registry_database_url", help="registry database (SQLAlchemy URL)")
-    add("--broker-port", type=int, help="embedded broker port (default 9092, 0 = any free)")
+    add("--broker-port", type=int, help="local broker port (default 9092, 0 = any free)")
     add("--registry-port", type=int, help="registry port (default 8080, 0 = any free)")
     add("--screener-port", dest="screener_web_port", type=int, help="first screener web port")
     add("--prometheus-port", type=int, help="also run Prometheus here (0 = any free port)")

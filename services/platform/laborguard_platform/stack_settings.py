@@ -8,6 +8,7 @@ database instead of a fresh SQLite file.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,7 +25,10 @@ class StackSettings(BaseSettings):
 
     # Empty: start the embedded broker. Otherwise "host:port[,host:port]" of a running Kafka.
     kafka_bootstrap: str = Field("", validation_alias=_shared("kafka_bootstrap"))
-    # Port of the embedded broker; 0 picks a free one.
+    # The broker started when no bootstrap is given: the embedded one (default, in memory), or a
+    # local Apache Kafka (the pinned version, one node, data in run_dir/kafka, made afresh).
+    kafka: Literal["embedded", "apache"] = "embedded"
+    # Port of the local broker; 0 picks a free one.
     broker_port: int = Field(9092, ge=0, le=65535)
     # Empty: a fresh SQLite file in run_dir. An embedded broker forgets everything on exit, so
     # the registry must start from a database that has published nothing to it yet.
@@ -60,8 +64,13 @@ class StackSettings(BaseSettings):
     settle_timeout_seconds: float = Field(60.0, gt=0)
 
     @property
-    def embedded_broker(self) -> bool:
+    def local_broker(self) -> bool:
+        """The stack starts its own broker (embedded or Apache Kafka)."""
         return not self.kafka_bootstrap
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.local_broker and self.kafka == "embedded"
 
     @property
     def sqlite_path(self) -> Path:

@@ -29,7 +29,8 @@ async def wait_all_ready(stack: Stack, out: TextIO) -> None:
 
 
 def links(stack: Stack, seconds: float) -> str:
-    broker = "embedded" if stack.broker is not None else "external"
+    local = "embedded" if stack.settings.embedded_broker else "Apache Kafka"
+    broker = local if stack.broker is not None else "external"
     lines = [
         f"laborguard is running, ready in {seconds:.1f}s (Ctrl-C stops everything):",
         f"  kafka       {stack.bootstrap} ({broker})",

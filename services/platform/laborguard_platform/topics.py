@@ -1,7 +1,10 @@
 """The topic catalogue: names, partitions and configs are part of the wire contract.
 
 Topics are created up front: the embedded broker would otherwise auto-create them with four
-partitions and no config, and Apache Kafka may have auto-creation off.
+partitions and no config, and Apache Kafka may have auto-creation off. Replication follows the
+cluster: min(3, brokers) replicas and `min.insync.replicas` = 2 from three replicas on (1 below),
+so an `acks=all` write survives the loss of one broker of three, and a lone broker still accepts
+writes.
 """
 
 from __future__ import annotations
@@ -27,17 +30,37 @@ SHIPMENTS_DLQ = TopicSpec("shipments.dlq", 1)  # original bytes, reason in heade
 ALL_TOPICS = (ORDERS, SHIPMENTS, DECISIONS, SHIPMENTS_DLQ)
 
 
+MAX_REPLICATION = 3
+
+
+def replication_for(brokers: int) -> int:
+    return max(1, min(MAX_REPLICATION, brokers))
+
+
+def replicated_configs(spec: TopicSpec, replication: int) -> dict[str, str]:
+    """The spec's configs plus `min.insync.replicas` for this replication factor."""
+    return {**spec.configs, "min.insync.replicas": "2" if replication >= 3 else "1"}
+
+
 async def ensure_topics(
-    bootstrap: str, specs: tuple[TopicSpec, ...] = ALL_TOPICS, replication: int = 1
+    bootstrap: str, specs: tuple[TopicSpec, ...] = ALL_TOPICS, replication: int | None = None
 ) -> None:
-    """Create the topics that are missing; existing ones are left as they are."""
+    """Create the topics that are missing; existing ones are left as they are. `replication`
+    None: as many replicas as the cluster has brokers, at most three."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     try:
         # inside the try: a start that cannot reach the broker still closes the client
         await admin.start()
+        if replication is None:
+            replication = replication_for(len((await admin.describe_cluster())["brokers"]))
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(spec.name, spec.partitions, replication, topic_configs=spec.configs)
+            NewTopic(
+                spec.name,
+                spec.partitions,
+                replication,
+                topic_configs=replicated_configs(spec, replication),
+            )
             for spec in specs
             if spec.name not in existing
         ]

@@ -14,6 +14,7 @@ from typing import Protocol
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
+from laborguard_platform.kafka_features import supports_producer_ids
 from laborguard_platform.topics import ORDERS, TopicSpec, ensure_topics
 from laborguard_registry.outbox import OutboxRow
 
@@ -29,17 +30,26 @@ class Publisher(Protocol):
 
 
 class KafkaPublisher:
-    def __init__(self, bootstrap: str, topic: str, idempotent: bool) -> None:
+    def __init__(self, bootstrap: str, topic: str, idempotent: bool | None) -> None:
         self._bootstrap = bootstrap
         self._spec = TopicSpec(topic, ORDERS.partitions, ORDERS.configs)
         self._idempotent = idempotent
         self._producer: AIOKafkaProducer | None = None
         self._partitioner = DefaultPartitioner()
 
+    @property
+    def idempotent(self) -> bool | None:
+        """Whether the producer is idempotent (None until the first start has asked the broker)."""
+        return self._idempotent
+
     async def start(self) -> None:
         # A memory broker that restarted has lost the topic: create it before producing,
         # or producing would auto-create it with the wrong partition count and no config.
         await asyncio.wait_for(ensure_topics(self._bootstrap, (self._spec,)), ADMIN_TIMEOUT_SECONDS)
+        if self._idempotent is None:  # asked once: a restarted relay keeps the answer
+            self._idempotent = await asyncio.wait_for(
+                supports_producer_ids(self._bootstrap), ADMIN_TIMEOUT_SECONDS * 2
+            )
         producer = AIOKafkaProducer(
             bootstrap_servers=self._bootstrap,
             acks="all",

@@ -33,8 +33,9 @@ class RegistrySettings(BaseSettings):
     admin_token: str = Field("", validation_alias=_env("admin_token"))
     # Topic the relay publishes to; only tests and benchmarks change it.
     orders_topic: str = Field("orders", min_length=1, validation_alias=_env("orders_topic"))
-    # Apache Kafka supports the idempotent producer; the embedded broker rejects InitProducerId.
-    idempotent_producer: bool = Field(False, validation_alias=_env("idempotent_producer"))
+    # Unset: the relay's producer is idempotent where the broker grants producer ids (Apache
+    # Kafka), not on the embedded broker, which rejects them (asked at each connect).
+    idempotent_producer: bool | None = Field(None, validation_alias=_env("idempotent_producer"))
     # How often the relay looks for unsent rows when no commit woke it up.
     relay_poll_seconds: float = Field(0.2, gt=0, le=60, validation_alias=_env("relay_poll_seconds"))
     # Rows published per produce request; one request is in flight at a time to keep order.

@@ -10,6 +10,7 @@ import uvloop
 
 from laborguard_screener.app import build
 from laborguard_screener.settings import ScreenerSettings
+from laborguard_screener.transactional import TransactionsUnsupportedError, require_transactions
 
 
 def main() -> None:
@@ -17,6 +18,11 @@ def main() -> None:
     # faust's per-batch and aiokafka's per-request work is event-loop bound.
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     settings = ScreenerSettings()
+    if settings.exactly_once:
+        try:
+            asyncio.run(require_transactions(settings))
+        except TransactionsUnsupportedError as exc:
+            raise SystemExit(f"laborguard-screener: {exc}") from None
     screener = build(settings)
     Path(screener.app.conf.datadir).parent.mkdir(parents=True, exist_ok=True)
     if settings.create_topics:

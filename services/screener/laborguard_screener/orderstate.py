@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from laborguard_contracts import ContractError, Order
 from laborguard_contracts.codec import decode
@@ -45,6 +46,16 @@ def caught_up(
         (highwater := highwaters.get(tp)) is not None and position >= highwater
         for tp, position in positions.items()
     )
+
+
+async def partition_ids(bootstrap: str, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        await admin.start()
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return sorted(partition["partition"] for partition in described["partitions"])
 
 
 class OrderFeed:
@@ -79,11 +90,12 @@ class OrderFeed:
 
     async def _assign_all(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
         topic = self.settings.orders_topic
-        while not consumer.partitions_for_topic(topic):
-            await consumer.topics()  # refreshes metadata: the topic may not exist yet
-            if not consumer.partitions_for_topic(topic):
-                await asyncio.sleep(0.5)
-        ids = sorted(consumer.partitions_for_topic(topic))
+        # Listing all topics creates none (describing a missing one makes the embedded broker
+        # auto-create it). A consumer with no subscription holds no partition metadata on Apache
+        # Kafka, whose metadata answers name only the topics asked for: the admin client asks.
+        while topic not in await consumer.topics():  # noqa: ASYNC110 (polling the broker)
+            await asyncio.sleep(0.5)
+        ids = await partition_ids(self.settings.kafka_bootstrap, topic)
         partitions = [TopicPartition(topic, partition) for partition in ids]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)

@@ -62,6 +62,10 @@ class Outbox(Generic[Source]):
         pending.records.append((key, value, headers))
         pending.sources.append(source)
 
+    def pending_sources(self) -> list[Source]:
+        """The sources of the records added since the last flush."""
+        return [source for pending in self._pending.values() for source in pending.sources]
+
     def raise_if_failed(self) -> None:
         if self.failure is not None:
             raise DeliveryFailed(f"an earlier batch was not delivered: {self.failure!r}")

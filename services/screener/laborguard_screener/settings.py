@@ -51,5 +51,12 @@ class ScreenerSettings(BaseSettings):
     producer_batch_bytes: int = Field(default=256 * 1024, ge=16 * 1024)
     fetch_max_bytes: int = Field(default=4 * 1024 * 1024, ge=64 * 1024)
 
+    # Decisions, dead letters and consumed offsets of each batch in one Kafka transaction
+    # (transactional.py): read_committed consumers see each decision once, also after a crash.
+    # Apache Kafka only: the worker refuses to start on a broker that grants no producer ids.
+    exactly_once: bool = False
+    # A dead worker's open transaction holds read_committed readers back this long at most.
+    transaction_timeout_seconds: float = Field(default=10.0, ge=1.0, le=900.0)
+
     fuzzy_threshold: float = Field(default=90.0, ge=0, le=100)
     log_level: str = "WARNING"

@@ -28,6 +28,7 @@ from laborguard_screener.orderstate import OrderFeed
 from laborguard_screener.outbox import Outbox
 from laborguard_screener.screening import ScreeningPolicy
 from laborguard_screener.settings import ScreenerSettings
+from laborguard_screener.transactional import TransactionalOutbox, transactional_producer
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +110,14 @@ class ShipmentScreener:
 
     async def _sending(self) -> Outbox[Message]:
         if self._outbox is None:
-            # faust's producer is started by now; its aiokafka producer takes whole batches
-            producer = cast(Any, self.app.producer)._ensure_producer()
-            self._outbox = Outbox(producer, self._delivered)
+            if self.settings.exactly_once:
+                transactions = await transactional_producer(self.settings)
+                group = self.settings.group_id
+                self._outbox = TransactionalOutbox(transactions, group, self._delivered)
+            else:
+                # faust's producer is started by now; its aiokafka producer takes whole batches
+                producer = cast(Any, self.app.producer)._ensure_producer()
+                self._outbox = Outbox(producer, self._delivered)
         await self._outbox.know_partitions(
             self.settings.decisions_topic, self.settings.dead_letter_topic
         )
