@@ -23,7 +23,7 @@ postgres:
 	@bash scripts/ci/ensure-postgres.sh
 
 run: $(STAMP)
-	$(BIN)/laborguard-stack
+	$(BIN)/laborguard stack
 
 test: $(STAMP) system-deps postgres lint typecheck pytest
 
@@ -41,7 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 schemas: $(STAMP)
-	$(BIN)/laborguard-schemas
+	$(BIN)/laborguard schemas
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

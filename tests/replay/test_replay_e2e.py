@@ -29,7 +29,7 @@ from laborguard_screener.screening import DEFAULT_POLICY
 
 pytestmark = pytest.mark.e2e
 
-SCREENER = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard-screener"
+SCREENER = [str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard"), "screener"]
 
 
 async def _prepare(bootstrap: str, prefix: str) -> None:
@@ -79,7 +79,7 @@ def screener(bootstrap: str, unique_name: str, tmp_path: Path) -> Iterator[str]:
     }
     log = tmp_path / "screener.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([str(SCREENER)], env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(SCREENER, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while not _ready(port):

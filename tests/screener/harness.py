@@ -19,11 +19,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from laborguard_platform.embedded_broker import free_port
 from laborguard_platform.topics import ScreeningTopics as Topics
 
-SCREENER = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard-screener"
+SCREENER = [str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard"), "screener"]
 
 
 class Worker:
-    """One `laborguard-screener` process; its log goes to a file the test can print on failure."""
+    """One `laborguard screener` process; its log goes to a file the test can print on failure."""
 
     def __init__(
         self,
@@ -36,7 +36,7 @@ class Worker:
         **env: str,
     ) -> None:
         self.worker_id = worker_id
-        self.command = command or [str(SCREENER)]
+        self.command = command or SCREENER
         self.port = free_port()
         self.log_path = workdir / f"{worker_id}.log"
         self.env = {

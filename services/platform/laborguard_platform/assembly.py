@@ -1,4 +1,4 @@
-"""The stack's parts and their wiring: the composition root of `laborguard-stack`."""
+"""The stack's parts and their wiring: the composition root of `laborguard stack`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`laborguard-stack` (`make run`): the whole platform on one machine, and a replay through it.
+"""`laborguard stack` (`make run`): the whole platform on one machine, and a replay through it.
 
 Starts the embedded broker (unless LABORGUARD_KAFKA_BOOTSTRAP names a Kafka), the registry on a
 fresh SQLite file seeded with the real orders (or LABORGUARD_REGISTRY_DATABASE_URL), and screener
@@ -24,7 +24,7 @@ from laborguard_platform.stack_settings import StackSettings
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="laborguard-stack",
+        prog="laborguard stack",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         run(settings_from(argv))
     except StackError as exc:
-        print(f"laborguard-stack: {exc}", file=sys.stderr)
+        print(f"laborguard stack: error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
 
 

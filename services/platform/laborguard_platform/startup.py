@@ -42,7 +42,7 @@ def links(stack: Stack, seconds: float) -> str:
         lines.append(f"  prometheus  {url}/graph   alerts {url}/alerts")
     lines.append(f"  logs        {stack.settings.run_dir}/*.log")
     lines.append(
-        f"  replay more laborguard-replay FILE.jsonl.gz --as-fast-as-possible "
+        f"  replay more laborguard replay FILE.jsonl.gz --as-fast-as-possible "
         f"--bootstrap {stack.bootstrap}"
     )
     return "\n".join(lines)

@@ -1,7 +1,12 @@
-"""`laborguard-screener`: one screener worker, configured from the environment."""
+"""`laborguard screener`: one screener worker, configured from the environment.
+
+Every setting is a LABORGUARD_SCREENER_* variable (LABORGUARD_KAFKA_BOOTSTRAP for Kafka): see
+docs/screener.md. The worker runs until SIGTERM or Ctrl-C.
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from pathlib import Path
 
@@ -12,7 +17,8 @@ from laborguard_screener.app import build
 from laborguard_screener.settings import ScreenerSettings
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(prog="laborguard screener", description=__doc__).parse_args(argv)
     # uvloop for the worker's loop and for faust's consumer thread, which makes its own loop:
     # faust's per-batch and aiokafka's per-request work is event-loop bound.
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
