@@ -52,6 +52,8 @@ class Stack:
 
     def start(self) -> None:
         """Broker, topics, then the services; every child is started before any thread."""
+        for child in self.children:
+            child.fresh_log()
         if self.broker is not None:
             start_broker(self.broker.child, self.broker.port)
         try:
