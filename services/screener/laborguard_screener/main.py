@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 
 import faust
@@ -15,6 +16,9 @@ import uvloop
 
 from laborguard_screener.app import build
 from laborguard_screener.settings import ScreenerSettings
+from laborguard_screener.transport import FaustInternalsError
+
+EXIT_REFUSED = 1
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,7 +27,11 @@ def main(argv: list[str] | None = None) -> None:
     # faust's per-batch and aiokafka's per-request work is event-loop bound.
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     settings = ScreenerSettings()
-    screener = build(settings)
+    try:
+        screener = build(settings)
+    except FaustInternalsError as error:  # refuse to run without the transport's overrides
+        print(f"laborguard screener: error: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_REFUSED) from None
     Path(screener.app.conf.datadir).parent.mkdir(parents=True, exist_ok=True)
     if settings.create_topics:
         asyncio.run(screener.create_topics())
