@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from laborguard_contracts.seed import load_seed
+from laborguard_contracts.topics import TopicSpec, ensure_topics
 from laborguard_platform.embedded_broker import running_broker
-from laborguard_platform.topics import TopicSpec, ensure_topics
 from laborguard_replay import history
 from laborguard_replay.candidates import read_orders
 from laborguard_replay.generator.stream import HistorySpec, events

@@ -28,8 +28,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from laborguard_contracts import Order, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
+from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import EmbeddedBroker, free_port
-from laborguard_platform.topics import ScreeningTopics as Topics
 from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.intake import take_in
 from laborguard_screener.orderbook import OrderBook

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from laborguard_platform.topics import TopicSpec, ensure_topics
+from laborguard_contracts.topics import TopicSpec, ensure_topics
 
 pytestmark = pytest.mark.integration
 

@@ -17,9 +17,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from e2e.conftest import StackUnderTest, start_stack
 from e2e.processes import processes_mentioning
-from laborguard_contracts import ShipmentEvent
+from laborguard_contracts import ShipmentEvent, topics
 from laborguard_contracts.codec import decode, loads
-from laborguard_platform import topics
 from laborguard_replay import history
 from laborguard_replay.samples import SAMPLE_PATH
 

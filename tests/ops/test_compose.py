@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from pydantic_settings import BaseSettings
 
-from laborguard_platform import topics
+from laborguard_contracts import topics
 from laborguard_platform.cli import SUBCOMMANDS
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.settings import ScreenerSettings

@@ -15,8 +15,8 @@ from aiokafka import AIOKafkaProducer
 
 from laborguard_contracts.codec import encode, loads
 from laborguard_contracts.seed import load_seed
+from laborguard_contracts.topics import TopicSpec, ensure_topics
 from laborguard_platform.embedded_broker import free_port
-from laborguard_platform.topics import TopicSpec, ensure_topics
 from laborguard_replay import decisions, history
 from laborguard_replay.collecting import collect
 from laborguard_replay.diffing import diff

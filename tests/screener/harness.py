@@ -16,8 +16,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
+from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import free_port
-from laborguard_platform.topics import ScreeningTopics as Topics
 
 SCREENER = [str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard"), "screener"]
 

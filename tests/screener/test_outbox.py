@@ -9,8 +9,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
+from laborguard_contracts.topics import ScreeningTopics
 from laborguard_platform.embedded_broker import EmbeddedBroker
-from laborguard_platform.topics import ScreeningTopics
 from laborguard_screener.outbox import DeliveryFailed, Outbox
 
 

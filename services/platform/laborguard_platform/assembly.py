@@ -12,6 +12,7 @@ from pathlib import Path
 
 from aiokafka.errors import KafkaError
 
+from laborguard_contracts.topics import ensure_topics
 from laborguard_platform import local_prometheus
 from laborguard_platform.broker_process import broker_child, start_broker
 from laborguard_platform.children import Child
@@ -20,7 +21,6 @@ from laborguard_platform.errors import StackError
 from laborguard_platform.ports import claim
 from laborguard_platform.services import registry_endpoint, screener_endpoints
 from laborguard_platform.stack_settings import StackSettings
-from laborguard_platform.topics import ensure_topics
 
 
 @dataclass

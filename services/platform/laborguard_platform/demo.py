@@ -21,9 +21,8 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from laborguard_contracts import ContractError, Decision, ShipmentEvent
+from laborguard_contracts import ContractError, Decision, ShipmentEvent, topics
 from laborguard_contracts.codec import decode, encode
-from laborguard_platform import topics
 
 EXIT_NOT_DECIDED = 1
 HTS = re.compile(r"^\d{4}(\.?\d{2}){1,3}$")
