@@ -5,7 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench schemas system-deps postgres clean
+.PHONY: run test lint typecheck pytest test-unit test-integration test-e2e bench schemas \
+	system-deps postgres clean
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -37,8 +38,21 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+# One target per marker: unit needs nothing running; integration the broker (started by the
+# suite) and PostgreSQL; e2e the whole stack and promtool/Prometheus.
+test-unit: $(STAMP)
+	$(BIN)/pytest -m unit
+
+test-integration: $(STAMP) postgres
+	$(BIN)/pytest -m integration
+
+test-e2e: $(STAMP) system-deps postgres
+	$(BIN)/pytest -m e2e
+
+# Every bench with its defaults (long), or one: make bench BENCH="screening quality";
+# the list: make bench BENCH=--list
+bench: $(STAMP) postgres
+	$(BIN)/python -m bench $(BENCH)
 
 schemas: $(STAMP)
 	$(BIN)/laborguard schemas

@@ -13,6 +13,8 @@ from laborguard_contracts.topics import ScreeningTopics
 from laborguard_platform.embedded_broker import EmbeddedBroker
 from laborguard_screener.outbox import DeliveryFailed, Outbox
 
+pytestmark = pytest.mark.integration
+
 
 async def _read_all(bootstrap: str, topic: str, count: int) -> list[tuple[int, bytes, bytes]]:
     consumer = AIOKafkaConsumer(
