@@ -19,20 +19,23 @@ def marker_names(decorators: list[ast.expr]) -> set[str]:
     names = set()
     for node in decorators:
         for sub in ast.walk(node):
-            if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Attribute):
-                if sub.value.attr == "mark":
-                    names.add(sub.attr)
+            if (
+                isinstance(sub, ast.Attribute)
+                and isinstance(sub.value, ast.Attribute)
+                and sub.value.attr == "mark"
+            ):
+                names.add(sub.attr)
     return names
 
 
 def unmarked_tests(source: str) -> list[str]:
     tree = ast.parse(source)
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
+        named = isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets
-        ):
-            if marker_names([node.value]) & KINDS:
-                return []
+        )
+        if named and marker_names([node.value]) & KINDS:  # type: ignore[attr-defined]
+            return []
     return [
         node.name
         for node in tree.body
