@@ -158,10 +158,11 @@ def test_collect_stops_at_the_count_asked_for(
 
 async def _collect_latest_while_publishing(bootstrap: str, topic: str, sink: BinaryIO) -> int:
     settings = ReplaySettings(kafka_bootstrap=bootstrap, decisions_topic=topic)
+    positioned = asyncio.Event()
     task = asyncio.create_task(
-        collect(settings, sink, count=7, idle_seconds=10.0, from_start=False)
+        collect(settings, sink, count=7, idle_seconds=10.0, from_start=False, ready=positioned)
     )
-    await asyncio.sleep(2.0)  # the consumer has found the end of the topic
+    await asyncio.wait_for(positioned.wait(), 30)  # it has found the end of the topic
     await _publish_decisions(bootstrap, topic, range(100, 107))
     return (await asyncio.wait_for(task, 30)).written
 
