@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
+from topic_reading import settled_event_ids
 
 from e2e.conftest import StackUnderTest, start_stack
 from e2e.processes import processes_mentioning
@@ -72,7 +73,8 @@ def test_a_killed_worker_is_restarted_and_every_shipment_is_decided(
     victim = stack.run_dir / "screener-1"
     (pid,) = processes_mentioning(f"LABORGUARD_SCREENER_DATA_DIR={victim}")
     asyncio.run(_steady_flow(stack.bootstrap, events, lambda: os.kill(pid, signal.SIGKILL)))
-    settled = asyncio.run(_settled(stack.bootstrap, event_ids, seconds=150))
+    outputs = [topics.DECISIONS.name, topics.SHIPMENTS_DLQ.name]
+    settled = asyncio.run(settled_event_ids(stack.bootstrap, outputs, event_ids, within=150))
     assert settled == event_ids, f"{len(event_ids - settled)} never decided"
     output = stack.running.output
     assert "screener-1 exited with status -9; restarting it in 1s" in output
@@ -98,34 +100,3 @@ async def _steady_flow(bootstrap: str, events: list[bytes], kill: Callable[[], N
         await producer.flush()
     finally:
         await producer.stop()
-
-
-async def _settled(bootstrap: str, event_ids: set[str], seconds: float) -> set[str]:
-    """Event ids of the flow that got a decision or a dead letter, read until all or timeout."""
-    consumer = AIOKafkaConsumer(
-        topics.DECISIONS.name,
-        topics.SHIPMENTS_DLQ.name,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        fetch_max_wait_ms=100,
-    )
-    await consumer.start()
-    seen: set[str] = set()
-    try:
-        deadline = time.monotonic() + seconds
-        while not event_ids <= seen and time.monotonic() < deadline:
-            for records in (await consumer.getmany(timeout_ms=500, max_records=5000)).values():
-                for record in records:
-                    if record.value is not None:
-                        seen.add(_event_id(record.value))
-    finally:
-        await consumer.stop()
-    return seen & event_ids
-
-
-def _event_id(value: bytes) -> str:
-    try:
-        return str(loads(value).get("event_id", ""))
-    except ValueError:
-        return ""
