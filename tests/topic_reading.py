@@ -9,8 +9,7 @@ from collections.abc import Callable, Iterable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
-from laborguard_contracts import ContractError, Decision
-from laborguard_contracts.codec import decode, loads
+from laborguard_contracts.codec import loads
 
 Record = ConsumerRecord[bytes, bytes]
 Records = list[Record]
@@ -68,14 +67,3 @@ async def settled_event_ids(
 
     records = await read_until(bootstrap, topics, all_settled, within)
     return {event_id_of(record) for record in records} & event_ids
-
-
-def decisions_in(records: Records) -> list[Decision]:
-    """The records that are readable decisions, decoded."""
-    found = []
-    for record in records:
-        try:
-            found.append(decode(Decision, record.value or b""))
-        except ContractError:
-            continue
-    return found
