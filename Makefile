@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-# promtool (Debian's prometheus package) checks and unit-tests the alert rules.
+# promtool (Debian's prometheus package) checks and unit-tests the alert rules; curl runs the
+# "try it" block that `make run` prints (tests/e2e/test_try_it_and_crash.py follows it).
 system-deps:
 	@command -v promtool >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }
+	@command -v curl >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 
 # The suite's PostgreSQL at 127.0.0.1:5432 (database `test`, trust on loopback): installed from
 # Debian's packages and started when nothing answers there.
