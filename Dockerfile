@@ -1,5 +1,5 @@
 # One image for every laborguard service; docker-compose.yml picks the command
-# (laborguard-registry, laborguard-screener, laborguard-replay, laborguard-stack).
+# (`laborguard registry`, `laborguard screener`, `laborguard replay`, ...).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,4 +23,4 @@ RUN pip install --no-deps . \
 
 USER laborguard
 EXPOSE 8080 6066
-CMD ["laborguard-stack", "--help"]
+CMD ["laborguard", "--help"]

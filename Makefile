@@ -5,7 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench schemas system-deps postgres kafka clean
+.PHONY: run test lint typecheck pytest test-unit test-integration test-e2e bench schemas \
+	system-deps postgres kafka clean
 
 # PyICU (rigour's transliteration, for names in every script) builds against Debian's ICU.
 $(STAMP): pyproject.toml constraints.txt
@@ -17,8 +18,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Debian's packages the suite uses: promtool (prometheus) checks and unit-tests the alert rules;
 # kcat is the non-Python Kafka client of the Apache Kafka tests; Java 17 and Maven run and resolve
-# the Apache Kafka broker (usually already on the machine).
-SYSTEM_TOOLS := promtool:prometheus kcat:kcat java:openjdk-17-jre-headless mvn:maven
+# the Apache Kafka broker (usually already on the machine); curl runs the "try it" block that
+# `make run` prints (tests/e2e/test_try_it_and_crash.py follows it).
+SYSTEM_TOOLS := promtool:prometheus kcat:kcat java:openjdk-17-jre-headless mvn:maven curl:curl
 system-deps:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
@@ -35,7 +37,7 @@ postgres:
 
 # make run KAFKA=apache: the same stack on a local Apache Kafka (the pinned version) instead.
 run: $(STAMP)
-	$(BIN)/laborguard-stack $(if $(KAFKA),--kafka $(KAFKA))
+	$(BIN)/laborguard stack $(if $(KAFKA),--kafka $(KAFKA))
 
 test: $(STAMP) system-deps postgres kafka lint typecheck pytest
 
@@ -49,11 +51,24 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+# One target per marker: unit needs nothing running; integration the broker (started by the
+# suite) and PostgreSQL; e2e the whole stack and promtool/Prometheus.
+test-unit: $(STAMP)
+	$(BIN)/pytest -m unit
+
+test-integration: $(STAMP) postgres
+	$(BIN)/pytest -m integration
+
+test-e2e: $(STAMP) system-deps postgres
+	$(BIN)/pytest -m e2e
+
+# Every bench with its defaults (long), or one: make bench BENCH="screening quality";
+# the list: make bench BENCH=--list
+bench: $(STAMP) postgres
+	$(BIN)/python -m bench $(BENCH)
 
 schemas: $(STAMP)
-	$(BIN)/laborguard-schemas
+	$(BIN)/laborguard schemas
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -31,7 +31,7 @@ from laborguard_contracts import Decision  # noqa: E402
 from laborguard_contracts.codec import decode, encode  # noqa: E402
 from laborguard_contracts.seed import load_seed  # noqa: E402
 from laborguard_platform.apache_kafka import running_kafka  # noqa: E402
-from laborguard_platform.topics import ScreeningTopics as Topics  # noqa: E402
+from laborguard_contracts.topics import ScreeningTopics as Topics  # noqa: E402
 
 
 async def decided_span(bootstrap: str, topic: str, count: int, within: float) -> float:

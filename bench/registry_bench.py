@@ -1,7 +1,7 @@
 """Registry benchmark: order changes per second sustained from API call to topic, and the
 commit-to-topic latency (registry commit time `updated_at` -> message read from `orders`).
 
-Runs the real console command (`laborguard-registry`) against a fresh PostgreSQL database and
+Runs the real console command (`laborguard registry`) against a fresh PostgreSQL database and
 an embedded broker, drives amendments over HTTP from concurrent clients, and reads the topic.
 
     .venv/bin/python bench/registry_bench.py --changes 5000 --concurrency 16
@@ -297,8 +297,8 @@ def main() -> None:
                 # with workers the relay is not woken by commits: it polls
                 "LABORGUARD_REGISTRY_RELAY_POLL_SECONDS": "0.02" if args.workers > 1 else "0.2",
             }
-            command = Path(sys.executable).parent / "laborguard-registry"
-            registry = subprocess.Popen([str(command)], env=env)
+            command = Path(sys.executable).parent / "laborguard"
+            registry = subprocess.Popen([str(command), "registry"], env=env)
             try:
                 base = f"http://127.0.0.1:{port}"
                 wait_healthy(base)

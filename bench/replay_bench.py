@@ -3,7 +3,7 @@
     .venv/bin/python bench/replay_bench.py                 # everything, 20,000 shipments
     .venv/bin/python bench/replay_bench.py generate 100000 # or one part, with a count
 
-generate  shipments/s and events/s of laborguard-generate (validate + encode + gzip), bytes
+generate  shipments/s and events/s of laborguard generate (validate + encode + gzip), bytes
 publish   events/s that replay publishes as fast as possible to a fresh embedded broker
           (4-partition topic), and the same read+validate loop without Kafka for comparison
 whatif    events/s screened by the what-if (two order books, the screener's engine)
@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from laborguard_contracts.seed import load_seed
+from laborguard_contracts.topics import TopicSpec, ensure_topics
 from laborguard_platform.embedded_broker import running_broker
-from laborguard_platform.topics import TopicSpec, ensure_topics
 from laborguard_replay import history
 from laborguard_replay.candidates import read_orders
 from laborguard_replay.generator.stream import HistorySpec, events

@@ -28,8 +28,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from laborguard_contracts import Order, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
+from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import EmbeddedBroker, free_port
-from laborguard_platform.topics import ScreeningTopics as Topics
 from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.intake import take_in
 from laborguard_screener.orderbook import OrderBook
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screening_synthetic import Synthetic, listed_names
 
 ROOT = Path(__file__).resolve().parents[1]
-SCREENER = ROOT / ".venv" / "bin" / "laborguard-screener"
+SCREENER = [str(ROOT / ".venv" / "bin" / "laborguard"), "screener"]
 WORKDIR = ROOT / "var" / "screener-bench"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -150,9 +150,7 @@ class Worker:
         }
         WORKDIR.mkdir(parents=True, exist_ok=True)
         with (WORKDIR / f"{worker_id}.log").open("ab") as log:
-            self.process = subprocess.Popen(
-                [str(SCREENER)], env=env, stdout=log, stderr=subprocess.STDOUT
-            )
+            self.process = subprocess.Popen(SCREENER, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def metrics(self) -> dict[str, float]:
         import urllib.request

@@ -27,13 +27,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from laborguard_contracts import Decision, Order, Party, ShipmentEvent
-from laborguard_contracts.codec import decode, encode
-from laborguard_contracts.seed import load_seed
+from laborguard_contracts.codec import decode, encode, loads
+from laborguard_contracts.seed import load_orders, load_seed
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.screening import screen
 
@@ -46,10 +47,35 @@ ROOT = Path(__file__).resolve().parents[1]
 DECIDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def quality() -> None:
-    sys.path.insert(0, str(ROOT))
-    from tests.screening.evalset import eval_book, load_cases
+EVAL_DATA = ROOT / "tests" / "screening" / "data"  # data files only: bench imports no tests
 
+
+@dataclass(frozen=True)
+class Case:
+    case: str
+    expected_orders: frozenset[str]
+    event: ShipmentEvent
+
+
+def load_cases() -> list[Case]:
+    """The labelled evaluation set (tests/screening/data/eval_set.jsonl)."""
+    lines = (EVAL_DATA / "eval_set.jsonl").read_text(encoding="utf-8").splitlines()
+    return [
+        Case(
+            raw["case"],
+            frozenset(raw["expected_orders"]),
+            ShipmentEvent.model_validate(raw["event"]),
+        )
+        for raw in map(loads, lines)
+    ]
+
+
+def eval_book() -> OrderBook:
+    """The seed, then the overlay's newer versions, as the evaluation set is labelled."""
+    return OrderBook.of([*load_seed(), *load_orders(EVAL_DATA / "eval_orders_overlay.jsonl")])
+
+
+def quality() -> None:
     book, cases = eval_book(), load_cases()
     ship = {"tp": 0, "fp": 0, "fn": 0}
     pairs = {"tp": 0, "fp": 0, "fn": 0}

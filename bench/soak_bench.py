@@ -30,7 +30,7 @@ from laborguard_contracts.codec import encode  # noqa: E402
 from laborguard_contracts.seed import load_seed  # noqa: E402
 from laborguard_platform.apache_kafka import running_kafka  # noqa: E402
 from laborguard_platform.embedded_broker import running_broker  # noqa: E402
-from laborguard_platform.topics import ScreeningTopics as Topics  # noqa: E402
+from laborguard_contracts.topics import ScreeningTopics as Topics  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -1,9 +1,9 @@
-"""`laborguard-stack` figures: time to ready, time to decide the bundled sample, time to stop.
+"""`laborguard stack` figures: time to ready, time to decide the bundled sample, time to stop.
 
     .venv/bin/python bench/stack_bench.py            # 3 runs, 2 workers
     .venv/bin/python bench/stack_bench.py 1 4        # runs, workers
 
-Each run is `laborguard-stack --exit-after-replay` on free ports in a temporary directory: the
+Each run is `laborguard stack --exit-after-replay` on free ports in a temporary directory: the
 embedded broker, the registry on a fresh SQLite file, the screener workers, the whole sample.
 """
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates laborguard's topics on Apache Kafka (run once by the compose `kafka-init` service).
-# Mirrors laborguard_platform.topics (tests/ops/test_kafka_topics.py keeps the two equal):
+# Mirrors laborguard_contracts.topics (tests/ops/test_kafka_topics.py keeps the two equal):
 # orders is compacted because it carries the full current document per order id.
 set -euo pipefail
 bootstrap="${LABORGUARD_KAFKA_BOOTSTRAP:-kafka-1:9092}"

@@ -35,8 +35,8 @@ def write_all(directory: Path = SCHEMA_DIR) -> list[Path]:
     return written
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="laborguard schemas", description=__doc__)
     parser.add_argument("--dir", type=Path, default=SCHEMA_DIR)
-    for path in write_all(parser.parse_args().dir):
+    for path in write_all(parser.parse_args(argv).dir):
         print(path)

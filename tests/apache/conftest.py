@@ -14,7 +14,7 @@ import pytest
 from screener.harness import Worker
 
 from laborguard_platform.apache_kafka import ApacheKafka
-from laborguard_platform.topics import ScreeningTopics as Topics
+from laborguard_contracts.topics import ScreeningTopics as Topics
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from screener.harness import Worker, produce
 from laborguard_contracts.codec import encode
 from laborguard_contracts.seed import load_seed
 from laborguard_platform.apache_kafka import ApacheKafka, running_kafka
-from laborguard_platform.topics import ScreeningTopics as Topics
+from laborguard_contracts.topics import ScreeningTopics as Topics
 
 from .streaming import Run, percentile, stream, warm_up
 

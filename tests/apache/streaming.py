@@ -19,7 +19,7 @@ from screener.factory import shipment
 from screener.harness import headers, source_of
 
 from laborguard_contracts.codec import encode
-from laborguard_platform.topics import ScreeningTopics as Topics
+from laborguard_contracts.topics import ScreeningTopics as Topics
 
 Source = tuple[int, int]  # the shipment record's partition and offset
 Action = tuple[float, str, Callable[[], object]]  # seconds into the stream, name, what to do

@@ -18,7 +18,7 @@ from screener.harness import Worker, read_sources
 
 from laborguard_contracts.codec import encode
 from laborguard_platform.apache_kafka import running_kafka
-from laborguard_platform.topics import ScreeningTopics
+from laborguard_contracts.topics import ScreeningTopics
 from laborguard_registry.app import Registry, build
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.orderbook import OrderBook

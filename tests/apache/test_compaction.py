@@ -15,7 +15,7 @@ from screener.harness import Worker
 
 from laborguard_contracts.seed import load_seed
 from laborguard_platform.apache_kafka import ApacheKafka
-from laborguard_platform.topics import ORDERS, ScreeningTopics, TopicSpec, ensure_topics
+from laborguard_contracts.topics import ORDERS, ScreeningTopics, TopicSpec, ensure_topics
 from laborguard_registry.app import Registry, build
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.orderbook import OrderBook

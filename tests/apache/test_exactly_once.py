@@ -19,7 +19,7 @@ from laborguard_contracts.codec import encode
 from laborguard_contracts.seed import load_seed
 from laborguard_platform.apache_kafka import ApacheKafka
 from laborguard_platform.embedded_broker import EmbeddedBroker
-from laborguard_platform.topics import ScreeningTopics as Topics
+from laborguard_contracts.topics import ScreeningTopics as Topics
 
 pytestmark = pytest.mark.integration
 

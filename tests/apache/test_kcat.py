@@ -19,7 +19,7 @@ from screener.harness import Worker, produce
 from laborguard_contracts.codec import encode
 from laborguard_contracts.seed import load_seed
 from laborguard_platform.apache_kafka import ApacheKafka
-from laborguard_platform.topics import ScreeningTopics as Topics
+from laborguard_contracts.topics import ScreeningTopics as Topics
 
 pytestmark = pytest.mark.integration
 

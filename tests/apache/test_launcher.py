@@ -9,8 +9,8 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from laborguard_platform.apache_kafka import ApacheKafka, kafka_version, resolve_libs
 from laborguard_platform.embedded_broker import EmbeddedBroker
-from laborguard_platform.kafka_features import supports_producer_ids
-from laborguard_platform.topics import ORDERS, TopicSpec, ensure_topics
+from laborguard_contracts.kafka_features import supports_producer_ids
+from laborguard_contracts.topics import ORDERS, TopicSpec, ensure_topics
 from laborguard_registry.outbox import OutboxRow
 from laborguard_registry.publisher import KafkaPublisher
 

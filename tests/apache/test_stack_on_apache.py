@@ -1,4 +1,4 @@
-"""`make run KAFKA=apache` (`laborguard-stack --kafka apache`): the same stack and summary on a
+"""`make run KAFKA=apache` (`laborguard stack --kafka apache`): the same stack and summary on a
 local Apache Kafka, which is stopped with everything else."""
 
 from __future__ import annotations

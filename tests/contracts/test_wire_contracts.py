@@ -37,7 +37,7 @@ SHIPMENT = {
 def test_published_schema_file_matches_its_model(name: str) -> None:
     path: Path = SCHEMA_DIR / f"{name}.schema.json"
     assert path.read_text(encoding="utf-8") == schema_text(PUBLISHED[name]), (
-        f"{path.name} drifted from its model: run `laborguard-schemas`"
+        f"{path.name} drifted from its model: run `laborguard schemas`"
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 from e2e.processes import Running
 from laborguard_platform.embedded_broker import free_port
 
-STACK = [sys.executable, "-m", "laborguard_platform.stack"]
+STACK = [sys.executable, "-m", "laborguard_platform.cli", "stack"]
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Running `laborguard-stack` and Prometheus as subprocesses in the end-to-end tests."""
+"""Running `laborguard stack` and Prometheus as subprocesses in the end-to-end tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`laborguard-stack` end to end: the replay, the metrics, a real Prometheus, a clean stop.
+"""`laborguard stack` end to end: the replay, the metrics, a real Prometheus, a clean stop.
 
 The tests of this module share one running stack and run in file order: the last one stops it.
 """
@@ -209,7 +209,7 @@ def test_an_unreachable_kafka_is_one_clear_error_and_nothing_is_left_running(
     nowhere = f"127.0.0.1:{free_port()}"
     under_test = start_stack(tmp_path, f"--kafka-bootstrap={nowhere}", "--no-replay", workers=1)
     assert under_test.running.wait_exit(60) == 1
-    assert f"laborguard-stack: cannot create the topics on Kafka at {nowhere}" in (
+    assert f"laborguard stack: error: cannot create the topics on Kafka at {nowhere}" in (
         under_test.running.output
     )
     assert "Traceback" not in under_test.running.output
@@ -224,5 +224,5 @@ def test_a_broker_that_dies_ends_the_run_with_its_log_and_nothing_left_running(
     (broker,) = processes_mentioning(f"tcp://{under_test.bootstrap}", environment=False)
     os.kill(broker, signal.SIGKILL)
     assert under_test.running.wait_exit(60) == 1
-    assert "laborguard-stack: broker exited with status -9" in under_test.running.output
+    assert "laborguard stack: error: broker exited with status -9" in under_test.running.output
     assert processes_mentioning(str(tmp_path)) == []

@@ -14,8 +14,9 @@ import jsonschema
 import pytest
 from pydantic_settings import BaseSettings
 
-from laborguard_platform import topics
+from laborguard_contracts import topics
 from laborguard_platform.apache_kafka import kafka_version
+from laborguard_platform.cli import SUBCOMMANDS
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.settings import ScreenerSettings
 from ops.compose import ROOT, bind_sources, load_compose, load_schema, services
@@ -66,7 +67,7 @@ def test_runs_two_screener_workers_from_the_project_image() -> None:
     found = services(load_compose())
     screeners = [s for name, s in found.items() if name.startswith("screener")]
     assert len(screeners) == 2
-    assert all(s["command"] == ["laborguard-screener"] for s in screeners)
+    assert all(s["command"] == ["laborguard", "screener"] for s in screeners)
     assert all(s["build"]["dockerfile"] == "Dockerfile" for s in screeners)
     assert (ROOT / "Dockerfile").is_file()
 
@@ -134,12 +135,15 @@ def test_every_laborguard_variable_is_a_setting_the_service_reads(
     assert ours - variables_read_by(settings) == set()
 
 
-def test_project_image_services_run_declared_console_scripts() -> None:
+def test_project_image_services_run_declared_subcommands() -> None:
     scripts = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"])
+    assert scripts == {"laborguard"}
     for name, service in services(load_compose()).items():
         if "build" in service:
-            command = service["command"][0]
-            assert command in scripts | {"python"}, f"{name} runs {command}"
+            command = service["command"]
+            assert command[0] in scripts | {"python"}, f"{name} runs {command}"
+            if command[0] == "laborguard":
+                assert command[1] in SUBCOMMANDS, f"{name} runs {command}"
 
 
 def test_kafka_is_three_kraft_nodes_of_the_tested_version_replicating_three_times() -> None:

@@ -1,4 +1,4 @@
-"""The pieces of `laborguard-stack` that need nothing running: settings, tally, ports, children."""
+"""The pieces of `laborguard stack` that need nothing running: settings, tally, ports, children."""
 
 from __future__ import annotations
 

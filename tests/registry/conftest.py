@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from fastapi.testclient import TestClient
+from topic_reading import Records, read_until
 
 from laborguard_contracts import Order
 from laborguard_contracts.codec import decode
@@ -93,30 +92,14 @@ async def read_topic(
     bootstrap: str, topic: str, expected: set[tuple[str, int]], within: float = 60.0
 ) -> list[tuple[str, Order]]:
     """(key, order) of every message on the topic, once every expected (key, version) arrived."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="earliest",
-        group_id=None,
-        fetch_max_wait_ms=100,
-    )
-    await consumer.start()
-    seen: list[tuple[str, Order]] = []
-    missing = set(expected)
-    try:
-        async with asyncio.timeout(within):
-            while missing:
-                batches = await consumer.getmany(timeout_ms=500)
-                for records in batches.values():
-                    for record in records:
-                        order = decode(Order, record.value)
-                        seen.append((record.key.decode(), order))
-                        missing.discard((order.order_id, order.version))
-    except TimeoutError:
-        pass
-    finally:
-        await consumer.stop()
-    return seen
+
+    def orders(records: Records) -> list[tuple[str, Order]]:
+        return [((r.key or b"").decode(), decode(Order, r.value or b"")) for r in records]
+
+    def arrived(records: Records) -> bool:
+        return expected <= {(o.order_id, o.version) for _, o in orders(records)}
+
+    return orders(await read_until(bootstrap, [topic], arrived, within, fetch_wait_ms=100))
 
 
 @pytest.fixture

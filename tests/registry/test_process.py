@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 
 Messages = list[tuple[str, Order]]
 TopicReader = Callable[..., Awaitable[Messages]]
-COMMAND = Path(sys.executable).parent / "laborguard-registry"
+COMMAND = [str(Path(sys.executable).parent / "laborguard"), "registry"]
 ADMIN = "process-test-admin-token-42"
 HEADER = (
     "Country,Entity,Merchandise,Industry,Status,WRO/Finding,Effective Date,Remarks,Press Release"
@@ -33,7 +33,7 @@ HEADER = (
 
 @contextmanager
 def registry_process(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen([str(COMMAND)], env={**os.environ, **env})
+    process = subprocess.Popen(COMMAND, env={**os.environ, **env})
     try:
         yield process
     finally:
@@ -129,7 +129,7 @@ def test_seed_command_imports_the_bundled_orders_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'seeded.sqlite3'}"
     env = {**os.environ, "LABORGUARD_REGISTRY_DATABASE_URL": url}
     for _ in range(2):
-        subprocess.run([str(COMMAND), "--seed"], env=env, check=True, timeout=60)
+        subprocess.run([*COMMAND, "--seed"], env=env, check=True, timeout=60)
     engine = create_engine(url)
     try:
         assert outbox_progress(engine) == (0, 94)  # the second run queued nothing more

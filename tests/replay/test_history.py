@@ -97,7 +97,7 @@ def test_missing_history_file_is_one_line_error_and_exit_2(
     with pytest.raises(SystemExit) as caught:
         replay_main([str(tmp_path / "none.jsonl.gz"), "--as-fast-as-possible"])
     assert caught.value.code == 2
-    assert capsys.readouterr().err.startswith("error: ")
+    assert capsys.readouterr().err.startswith("laborguard replay: error: ")
 
 
 def test_pacing_is_required_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:

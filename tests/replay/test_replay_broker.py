@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
+from topic_reading import read_count
 
 from laborguard_contracts import Decision, Outcome, ShipmentEvent
 from laborguard_contracts.codec import encode
@@ -27,23 +28,7 @@ WINDOW = Window(moment("2020-09-14"), moment("2020-11-01"))
 
 
 async def _consume(bootstrap: str, topic: str, count: int) -> list[tuple[bytes, bytes]]:
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        fetch_max_wait_ms=100,
-    )
-    await consumer.start()
-    got: list[tuple[bytes, bytes]] = []
-    try:
-        deadline = time.monotonic() + 20
-        while len(got) < count and time.monotonic() < deadline:
-            for messages in (await consumer.getmany(timeout_ms=300)).values():
-                got += [(m.key, m.value) for m in messages]
-    finally:
-        await consumer.stop()
-    return got
+    return [(r.key or b"", r.value or b"") for r in await read_count(bootstrap, topic, count, 20)]
 
 
 @pytest.fixture
@@ -159,10 +144,11 @@ def test_collect_stops_at_the_count_asked_for(
 
 async def _collect_latest_while_publishing(bootstrap: str, topic: str, sink: BinaryIO) -> int:
     settings = ReplaySettings(kafka_bootstrap=bootstrap, decisions_topic=topic)
+    positioned = asyncio.Event()
     task = asyncio.create_task(
-        collect(settings, sink, count=7, idle_seconds=10.0, from_start=False)
+        collect(settings, sink, count=7, idle_seconds=10.0, from_start=False, ready=positioned)
     )
-    await asyncio.sleep(2.0)  # the consumer has found the end of the topic
+    await asyncio.wait_for(positioned.wait(), 30)  # it has found the end of the topic
     await _publish_decisions(bootstrap, topic, range(100, 107))
     return (await asyncio.wait_for(task, 30)).written
 

@@ -15,8 +15,8 @@ from aiokafka import AIOKafkaProducer
 
 from laborguard_contracts.codec import encode, loads
 from laborguard_contracts.seed import load_seed
+from laborguard_contracts.topics import TopicSpec, ensure_topics
 from laborguard_platform.embedded_broker import free_port
-from laborguard_platform.topics import TopicSpec, ensure_topics
 from laborguard_replay import decisions, history
 from laborguard_replay.collecting import collect
 from laborguard_replay.diffing import diff
@@ -30,7 +30,7 @@ from laborguard_screener.screening import DEFAULT_POLICY
 # replay is what `make run` does: also on the embedded broker
 pytestmark = [pytest.mark.e2e, pytest.mark.embedded_too]
 
-SCREENER = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard-screener"
+SCREENER = [str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard"), "screener"]
 
 
 async def _prepare(bootstrap: str, prefix: str) -> None:
@@ -80,7 +80,7 @@ def screener(bootstrap: str, unique_name: str, tmp_path: Path) -> Iterator[str]:
     }
     log = tmp_path / "screener.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([str(SCREENER)], env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(SCREENER, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while not _ready(port):

@@ -10,20 +10,21 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from topic_reading import Records, read_until
 
+from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import free_port
-from laborguard_platform.topics import ScreeningTopics as Topics
 
-SCREENER = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard-screener"
+SCREENER = [str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard"), "screener"]
 
 
 class Worker:
-    """One `laborguard-screener` process; its log goes to a file the test can print on failure."""
+    """One `laborguard screener` process; its log goes to a file the test can print on failure."""
 
     def __init__(
         self,
@@ -36,7 +37,7 @@ class Worker:
         **env: str,
     ) -> None:
         self.worker_id = worker_id
-        self.command = command or [str(SCREENER)]
+        self.command = command or SCREENER
         self.port = free_port()
         self.log_path = workdir / f"{worker_id}.log"
         self.env = {
@@ -130,9 +131,6 @@ async def produce(
     return [(m.partition, m.offset) for m in metadata]
 
 
-Records = list[ConsumerRecord[bytes, bytes]]
-
-
 async def read(bootstrap: str, topics: Iterable[str], count: int, within: float = 30.0) -> Records:
     """Every record of `topics` from the beginning, until `count` arrived or `within` s pass."""
     return await read_until(bootstrap, topics, lambda records: len(records) >= count, within)
@@ -155,28 +153,6 @@ async def read_sources(
         bootstrap, topics, lambda got: len(found(got)) == len(wanted), within
     )
     return found(records)
-
-
-async def read_until(
-    bootstrap: str, topics: Iterable[str], done: Callable[[Records], bool], within: float
-) -> Records:
-    consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        fetch_max_wait_ms=50,
-    )
-    await consumer.start()
-    records: Records = []
-    deadline = time.monotonic() + within
-    try:
-        while not done(records) and time.monotonic() < deadline:
-            batches = await consumer.getmany(timeout_ms=200)
-            records.extend(record for batch in batches.values() for record in batch)
-    finally:
-        await consumer.stop()
-    return records
 
 
 def headers(record: ConsumerRecord[bytes, bytes]) -> dict[str, str]:

@@ -6,28 +6,22 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
+from topic_reading import read_count
 
+from laborguard_contracts.topics import ScreeningTopics
 from laborguard_platform.embedded_broker import EmbeddedBroker
-from laborguard_platform.topics import ScreeningTopics
 from laborguard_screener.outbox import DeliveryFailed, Outbox
+
+pytestmark = pytest.mark.integration
 
 
 async def _read_all(bootstrap: str, topic: str, count: int) -> list[tuple[int, bytes, bytes]]:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", fetch_max_wait_ms=10
-    )
-    await consumer.start()
-    try:
-        read: list[tuple[int, bytes, bytes]] = []
-        async with asyncio.timeout(30):
-            while len(read) < count:
-                for records in (await consumer.getmany(timeout_ms=200)).values():
-                    read += [(r.partition, r.key or b"", r.value or b"") for r in records]
-        return read
-    finally:
-        await consumer.stop()
+    return [
+        (r.partition, r.key or b"", r.value or b"")
+        for r in await read_count(bootstrap, topic, count)
+    ]
 
 
 def test_every_source_is_passed_on_once_its_record_is_delivered(

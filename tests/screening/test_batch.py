@@ -45,7 +45,7 @@ def test_bad_line_stops_the_run_naming_line_and_field(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shipments = write_lines(tmp_path / "s.jsonl", [encode(CLEAN), BAD_HTS, encode(LISTED)])
-    assert main([str(shipments), "--out", str(tmp_path / "d.jsonl")]) == 1
+    assert main([str(shipments), "--out", str(tmp_path / "d.jsonl")]) == 2
     error = capsys.readouterr().err
     assert "s.jsonl:2: lines.0.hts_code" in error
 
@@ -63,6 +63,32 @@ def test_keep_going_writes_rejects_and_decides_the_rest(tmp_path: Path) -> None:
         (3, "(message)"),
     ]
     assert rejected[0]["raw"] == BAD_HTS.decode()
+
+
+def test_keep_going_starts_a_fresh_rejects_file_every_run(tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.jsonl"
+    rejects.write_text('{"line": 9, "from": "an earlier run"}\n')
+    shipments = write_lines(tmp_path / "s.jsonl", [encode(CLEAN)])
+    args = [str(shipments), "--out", str(tmp_path / "d.jsonl"), "--keep-going"]
+    assert main([*args, "--rejects", str(rejects)]) == 0
+    assert rejects.read_bytes() == b""
+
+
+def test_reject_reason_does_not_count_the_knock_on_error_of_the_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # an item failing leaves `lines` empty (too short): one mistake, not two
+    shipments = write_lines(tmp_path / "s.jsonl", [BAD_HTS])
+    assert main([str(shipments), "--out", str(tmp_path / "d.jsonl")]) == 2
+    error = capsys.readouterr().err
+    assert "lines.0.hts_code" in error and "more error" not in error
+
+
+def test_writes_decisions_into_a_directory_it_creates(tmp_path: Path) -> None:
+    shipments = write_lines(tmp_path / "s.jsonl", [encode(LISTED)])
+    out = tmp_path / "new" / "dir" / "decisions.jsonl"
+    assert main([str(shipments), "--out", str(out)]) == 0
+    assert loads(out.read_bytes())["outcome"] == "DETAIN"
 
 
 def test_reads_orders_as_json_array_or_jsonl_and_decides_as_of(tmp_path: Path) -> None:
@@ -88,12 +114,12 @@ def test_bad_order_file_is_reported_with_its_position(
     orders = tmp_path / "orders.jsonl"
     orders.write_text('{"order_id": "x"}\n')
     shipments = write_lines(tmp_path / "s.jsonl", [encode(CLEAN)])
-    assert main([str(shipments), "--orders", str(orders)]) == 1
+    assert main([str(shipments), "--orders", str(orders)]) == 2
     assert "orders.jsonl:1:" in capsys.readouterr().err
 
 
 def test_missing_input_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([str(tmp_path / "nope.jsonl")]) == 1
+    assert main([str(tmp_path / "nope.jsonl")]) == 2
     assert "cannot open" in capsys.readouterr().err
 
 

@@ -1,4 +1,4 @@
-"""The stack's parts and their wiring: the composition root of `laborguard-stack`."""
+"""The stack's parts and their wiring: the composition root of `laborguard stack`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from aiokafka.errors import KafkaError
 
+from laborguard_contracts.topics import ensure_topics
 from laborguard_platform import local_prometheus
 from laborguard_platform.broker_process import (
     apache_child,
@@ -25,7 +26,6 @@ from laborguard_platform.errors import StackError
 from laborguard_platform.ports import claim
 from laborguard_platform.services import registry_endpoint, screener_endpoints
 from laborguard_platform.stack_settings import StackSettings
-from laborguard_platform.topics import ensure_topics
 
 
 @dataclass
@@ -57,6 +57,8 @@ class Stack:
 
     def start(self) -> None:
         """Broker, topics, then the services; every child is started before any thread."""
+        for child in self.children:
+            child.fresh_log()
         if self.broker is not None and self.settings.embedded_broker:
             start_broker(self.broker.child, self.broker.port)
         elif self.broker is not None:

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,9 +51,18 @@ class Child:
         """None while it runs (or before it started)."""
         return self._process.poll() if self._process else None
 
+    def fresh_log(self) -> None:
+        """A new run starts a new log; the previous run's is kept beside it as NAME.log.previous."""
+        if self.log_path.exists():
+            self.log_path.replace(self.log_path.with_name(self.log_path.name + ".previous"))
+
     def start(self) -> None:
+        """Starts it; a restart appends to the log below a line that marks it."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+            log.write(f"=== laborguard stack: {self.name} starting at {stamp} ===\n".encode())
+            log.flush()
             self._process = subprocess.Popen(
                 self.argv,
                 stdin=subprocess.DEVNULL,
@@ -89,8 +99,10 @@ class Child:
             os.killpg(pid, signum)
 
     def log_tail(self, lines: int = 20) -> str:
+        """The last lines of its log since it last started."""
         try:
             text = self.log_path.read_text(errors="replace")
         except FileNotFoundError:
             return ""
-        return "\n".join(text.splitlines()[-lines:])
+        since_start = text.rsplit("=== laborguard stack: ", 1)[-1].split("\n", 1)[-1]
+        return "\n".join(since_start.splitlines()[-lines:])

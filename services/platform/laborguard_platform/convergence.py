@@ -53,7 +53,7 @@ async def republish(registry: str, admin_token: str) -> None:
     async with httpx.AsyncClient() as client:
         response = await client.post(
             f"{registry}/republish",
-            json={"reason": "laborguard-stack: the embedded broker starts empty"},
+            json={"reason": "laborguard stack: the embedded broker starts empty"},
             headers={"Authorization": f"Bearer {admin_token}"},
             timeout=30.0,
         )

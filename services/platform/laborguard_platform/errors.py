@@ -1,4 +1,4 @@
-"""The stack's errors: reported by `laborguard-stack` as one message and exit status 1."""
+"""The stack's errors: reported by `laborguard stack` as one message and exit status 1."""
 
 from __future__ import annotations
 

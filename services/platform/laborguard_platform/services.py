@@ -21,7 +21,7 @@ def registry_endpoint(settings: StackSettings, bootstrap: str, port: int, token:
         "LABORGUARD_REGISTRY_PORT": str(port),
         "LABORGUARD_REGISTRY_SEED_ON_START": "true",
     }
-    argv = command("laborguard-registry", "laborguard_registry.main")
+    argv = command("registry")
     child = Child("registry", argv, settings.run_dir / "registry.log", env)
     return Endpoint(child, port)
 
@@ -39,14 +39,15 @@ def screener_endpoints(settings: StackSettings, bootstrap: str) -> list[Endpoint
             "LABORGUARD_SCREENER_WORKER_ID": name,
             "LABORGUARD_SCREENER_DATA_DIR": str(settings.run_dir / name),
         }
-        argv = command("laborguard-screener", "laborguard_screener.main")
+        argv = command("screener")
         endpoints.append(Endpoint(Child(name, argv, settings.run_dir / f"{name}.log", env), port))
     return endpoints
 
 
-def command(script: str, module: str) -> list[str]:
-    """The console script beside this interpreter (a readable `ps`), else the module's main()."""
-    beside = Path(sys.executable).parent / script
+def command(subcommand: str) -> list[str]:
+    """`laborguard SUBCOMMAND` beside this interpreter (a readable `ps`), else through Python."""
+    beside = Path(sys.executable).parent / "laborguard"
     if beside.is_file():
-        return [str(beside)]
-    return [sys.executable, "-c", f"import sys; from {module} import main; sys.exit(main())"]
+        return [str(beside), subcommand]
+    launch = "import sys; from laborguard_platform.cli import main; sys.exit(main())"
+    return [sys.executable, "-c", launch, subcommand]

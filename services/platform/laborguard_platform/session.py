@@ -7,7 +7,7 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from laborguard_platform import replaying
@@ -15,6 +15,7 @@ from laborguard_platform.assembly import Stack
 from laborguard_platform.errors import StackError
 from laborguard_platform.readiness import check_alive
 from laborguard_platform.startup import wait_all_ready
+from laborguard_platform.supervision import Supervisor
 from laborguard_platform.tally import Tally, progress_line, summary
 from laborguard_platform.watch import Watch
 
@@ -25,12 +26,15 @@ async def run_session(stack: Stack, out: TextIO = sys.stdout) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
-    if not await _until_stopped(wait_all_ready(stack, out), stack, stopping):
+    if not await _until_stopped(wait_all_ready(stack, out), _all_alive(stack), stopping):
         return
+    # once ready, a service that dies is restarted; only the broker's death ends the run
+    broker = [stack.broker.child] if stack.broker else []
+    supervisor = Supervisor(broker, [e.child for e in stack.services], out)
     tally = Tally()
     started = time.monotonic()
     try:
-        await _until_stopped(_watched(stack, tally, started, out), stack, stopping)
+        await _until_stopped(_watched(stack, tally, started, out), supervisor.check, stopping)
     finally:
         print("\n" + progress_line(tally, time.monotonic() - started), file=out)
         print(summary(tally), file=out, flush=True)
@@ -107,16 +111,27 @@ async def _settle(tally: Tally, published: int, stall_seconds: float) -> None:
         await asyncio.sleep(0.2)
 
 
-async def _until_stopped(work: Awaitable[None], stack: Stack, stopping: asyncio.Event) -> bool:
-    """Runs `work`: True when it ended, False when a stop was asked for; StackError when a
-    service died."""
+def _all_alive(stack: Stack) -> Callable[[float], None]:
+    """While starting: any service that dies ends the run (it would not start again either)."""
+
+    def check(now: float) -> None:
+        for child in stack.children:
+            check_alive(child)
+
+    return check
+
+
+async def _until_stopped(
+    work: Awaitable[None], check: Callable[[float], None], stopping: asyncio.Event
+) -> bool:
+    """Runs `work`, calling `check` twice a second: True when it ended, False when a stop was
+    asked for; what `check` raises (StackError when a service died) ends it."""
     task = asyncio.ensure_future(work)
     stopper = asyncio.create_task(stopping.wait())
     try:
         while not task.done() and not stopper.done():
             await asyncio.wait({task, stopper}, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
-            for child in stack.children:
-                check_alive(child)
+            check(time.monotonic())
         if not task.done():
             return False
         task.result()

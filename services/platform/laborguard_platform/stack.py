@@ -1,4 +1,4 @@
-"""`laborguard-stack` (`make run`): the whole platform on one machine, and a replay through it.
+"""`laborguard stack` (`make run`): the whole platform on one machine, and a replay through it.
 
 Starts the embedded broker (or, with --kafka apache, a local Apache Kafka; neither when
 LABORGUARD_KAFKA_BOOTSTRAP names a Kafka), the registry on a
@@ -25,7 +25,7 @@ from laborguard_platform.stack_settings import StackSettings
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="laborguard-stack",
+        prog="laborguard stack",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         run(settings_from(argv))
     except StackError as exc:
-        print(f"laborguard-stack: {exc}", file=sys.stderr)
+        print(f"laborguard stack: error: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
 
 

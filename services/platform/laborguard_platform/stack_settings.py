@@ -1,4 +1,4 @@
-"""Settings of `laborguard-stack`, read once from the environment; command-line options override.
+"""Settings of `laborguard stack`, read once from the environment; command-line options override.
 
 The shared variables keep their shared names: setting LABORGUARD_KAFKA_BOOTSTRAP points the stack
 at that Kafka instead of starting the embedded broker, and LABORGUARD_REGISTRY_DATABASE_URL at that

@@ -9,6 +9,7 @@ from typing import TextIO
 from laborguard_platform.assembly import Stack
 from laborguard_platform.convergence import republish, wait_converged
 from laborguard_platform.readiness import wait_ready
+from laborguard_platform.tryit import block, issue_officer_token, new_run_id
 
 
 async def wait_all_ready(stack: Stack, out: TextIO) -> None:
@@ -25,7 +26,10 @@ async def wait_all_ready(stack: Stack, out: TextIO) -> None:
     await asyncio.gather(*(wait_ready(e.child, e.base_url + e.ready_path, timeout) for e in others))
     screeners = [s.base_url for s in stack.screeners]
     await wait_converged(stack.registry.base_url, screeners, timeout)
+    run = new_run_id()
+    token = await issue_officer_token(stack.registry.base_url, stack.admin_token, run)
     print(links(stack, time.monotonic() - began), file=out, flush=True)
+    print(block(stack.registry.base_url, stack.bootstrap, token, run), file=out, flush=True)
 
 
 def links(stack: Stack, seconds: float) -> str:
@@ -43,7 +47,7 @@ def links(stack: Stack, seconds: float) -> str:
         lines.append(f"  prometheus  {url}/graph   alerts {url}/alerts")
     lines.append(f"  logs        {stack.settings.run_dir}/*.log")
     lines.append(
-        f"  replay more laborguard-replay FILE.jsonl.gz --as-fast-as-possible "
+        f"  replay more laborguard replay FILE.jsonl.gz --as-fast-as-possible "
         f"--bootstrap {stack.bootstrap}"
     )
     return "\n".join(lines)

@@ -6,9 +6,8 @@ import asyncio
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
-from laborguard_contracts import ContractError, Decision
+from laborguard_contracts import ContractError, Decision, topics
 from laborguard_contracts.codec import decode
-from laborguard_platform import topics
 from laborguard_platform.errors import StackError
 from laborguard_platform.tally import Tally
 

@@ -1,10 +1,10 @@
-"""`laborguard-registry`: runs the HTTP API and the outbox relay.
+"""`laborguard registry`: runs the HTTP API and the outbox relay.
 
 With LABORGUARD_REGISTRY_API_WORKERS=N > 1 the API runs in N worker processes and the relay in
 the parent; the relay then learns of commits by polling (RELAY_POLL_SECONDS).
 
-laborguard-registry           serve (settings from LABORGUARD_* variables)
-laborguard-registry --seed    import the bundled seed of 94 orders, then exit
+laborguard registry           serve (settings from LABORGUARD_* variables)
+laborguard registry --seed    import the bundled seed of 94 orders, then exit
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ log = logging.getLogger("laborguard_registry")
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="laborguard-registry", description=__doc__)
+    parser = argparse.ArgumentParser(prog="laborguard registry", description=__doc__)
     parser.add_argument("--seed", action="store_true", help="import the bundled seed and exit")
     args = parser.parse_args(argv)
     settings = RegistrySettings()

@@ -14,8 +14,8 @@ from typing import Protocol
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
-from laborguard_platform.kafka_features import supports_producer_ids
-from laborguard_platform.topics import ORDERS, TopicSpec, ensure_topics
+from laborguard_contracts.kafka_features import supports_producer_ids
+from laborguard_contracts.topics import ORDERS, TopicSpec, ensure_topics
 from laborguard_registry.outbox import OutboxRow
 
 ADMIN_TIMEOUT_SECONDS = 10.0

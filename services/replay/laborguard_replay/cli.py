@@ -15,14 +15,14 @@ EXIT_ERROR = 2
 USER_ERRORS = (ReplayError, OSError, ValidationError, KafkaError)
 
 
-def run(command: Callable[[], None]) -> None:
+def run(command: Callable[[], None], prog: str = "laborguard") -> None:
     try:
         command()
     except BrokenPipeError:  # output piped into `head`: not an error of ours
         sys.stderr.close()
     except USER_ERRORS as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_ERROR) from exc
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         raise SystemExit(130) from None

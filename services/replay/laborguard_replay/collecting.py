@@ -51,12 +51,14 @@ async def collect(
     idle_seconds: float,
     from_start: bool = True,
     progress: Callable[[int], object] = lambda n: None,
+    ready: asyncio.Event | None = None,
 ) -> Collected:
     """Writes decisions (their original bytes, one a line) until `count` or the topic idles.
 
     from_start=False takes only decisions published after the consumer starts (a run's own,
     when collect starts before the replay): it starts near the end of the topic and skips
     records older than its start, since this broker's end offsets can point into the last batch.
+    `ready` is set once every partition has a position: nothing published later is missed.
     """
     consumer = consumer_for(settings, from_start=from_start)
     not_before = 0 if from_start else int(time.time() * 1000)
@@ -67,6 +69,8 @@ async def collect(
         last_seen = loop.time()
         while count is None or written < count:
             batches = await consumer.getmany(timeout_ms=200, max_records=5000)
+            if ready is not None and not ready.is_set():
+                await _signal_positioned(consumer, ready)
             if not batches and loop.time() - last_seen > idle_seconds:
                 return Collected(written, invalid, idle_stop=True)
             for partition, messages in batches.items():
@@ -86,3 +90,11 @@ async def collect(
         return Collected(written, invalid, idle_stop=False)
     finally:
         await consumer.stop()
+
+
+async def _signal_positioned(consumer: AIOKafkaConsumer, ready: asyncio.Event) -> None:
+    assigned = consumer.assignment()
+    if assigned:
+        for partition in assigned:
+            await consumer.position(partition)
+        ready.set()

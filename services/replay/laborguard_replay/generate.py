@@ -1,4 +1,4 @@
-"""laborguard-generate: writes a deterministic synthetic shipment history (JSONL, .gz)."""
+"""laborguard generate: writes a deterministic synthetic shipment history (JSONL, .gz)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from laborguard_replay.generator.stream import HistorySpec, events
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="laborguard-generate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="laborguard generate", description=__doc__)
     parser.add_argument("--count", type=int, default=300_000, help="shipments (default 300000)")
     parser.add_argument("--seed", type=int, default=7, help="same seed, same bytes (default 7)")
     parser.add_argument("--out", type=Path, default=Path("shipments.jsonl.gz"))
@@ -29,8 +29,8 @@ def _progress(stream: Iterator[ShipmentEvent], quiet: bool) -> Iterator[Shipment
     yield from tqdm(stream, unit=" events", disable=quiet, mininterval=0.5, file=sys.stderr)
 
 
-def _generate() -> None:
-    args = _parser().parse_args()
+def _generate(argv: list[str] | None) -> None:
+    args = _parser().parse_args(argv)
     spec = HistorySpec(seed=args.seed, count=args.count)
     started = time.perf_counter()
     written = history.write(args.out, _progress(events(spec), args.quiet))
@@ -42,5 +42,5 @@ def _generate() -> None:
     )
 
 
-def main() -> None:
-    run(_generate)
+def main(argv: list[str] | None = None) -> None:
+    run(lambda: _generate(argv), "laborguard generate")

@@ -1,7 +1,7 @@
-"""laborguard-replay: publishes a shipment history to `shipments`, or collects `decisions`.
+"""laborguard replay: publishes a shipment history to `shipments`; laborguard collect: `decisions`.
 
-laborguard-replay FILE (--speed X | --as-fast-as-possible) [--since D] [--until D]
-laborguard-replay collect --out run.jsonl [--count N] [--idle S]
+laborguard replay FILE (--speed X | --as-fast-as-possible) [--since D] [--until D]
+laborguard collect --out run.jsonl [--count N] [--idle S]
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _settings(args: argparse.Namespace) -> ReplaySettings:
 
 def _publish_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="laborguard-replay",
+        prog="laborguard replay",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -108,7 +108,7 @@ def _publish_parser() -> argparse.ArgumentParser:
 
 def _collect_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="laborguard-replay collect", description="Writes the decisions topic to a JSONL file."
+        prog="laborguard collect", description="Writes the decisions topic to a JSONL file."
     )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--count", type=int, help="stop after this many decisions")
@@ -180,6 +180,6 @@ def _collect(argv: list[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["collect"]:
-        run(lambda: _collect(argv[1:]))
+        run(lambda: _collect(argv[1:]), "laborguard collect")
     else:
-        run(lambda: _replay(argv))
+        run(lambda: _replay(argv), "laborguard replay")

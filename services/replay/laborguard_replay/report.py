@@ -1,7 +1,7 @@
-"""laborguard-report: a run's decisions by month, order, port and HTS chapter, or two runs' diff.
+"""laborguard report: a run's decisions by month, order, port and HTS chapter, or two runs' diff.
 
-laborguard-report run.jsonl [--shipments history.jsonl.gz] [--json report.json]
-laborguard-report before.jsonl --diff after.jsonl [--shipments ...] [--json diff.json]
+laborguard report run.jsonl [--shipments history.jsonl.gz] [--json report.json]
+laborguard report before.jsonl --diff after.jsonl [--shipments ...] [--json diff.json]
 """
 
 from __future__ import annotations
@@ -83,11 +83,11 @@ def render_diff(document: dict[str, Any], listed: int) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="laborguard-report",
+        prog="laborguard report",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("decisions", type=Path, help="decisions JSONL (laborguard-replay collect)")
+    parser.add_argument("decisions", type=Path, help="decisions JSONL (laborguard collect)")
     parser.add_argument(
         "--shipments",
         type=Path,
@@ -118,4 +118,4 @@ def _report(argv: list[str] | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    run(lambda: _report(argv))
+    run(lambda: _report(argv), "laborguard report")

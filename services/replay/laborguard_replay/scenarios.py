@@ -51,7 +51,7 @@ def what_if(
 ) -> WhatIf:
     """Both order sets over the same events, keeping only the events whose decision differs.
 
-    `keep` sees every pair of decisions (to write both runs out for laborguard-report).
+    `keep` sees every pair of decisions (to write both runs out for laborguard report).
     """
     baseline = tuple(baseline)
     result = WhatIf()

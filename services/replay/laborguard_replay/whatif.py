@@ -1,6 +1,6 @@
-"""laborguard-whatif: screens a history offline against the baseline orders and a candidate set.
+"""laborguard whatif: screens a history offline against the baseline orders and a candidate set.
 
-  laborguard-whatif [HISTORY] [--candidate orders.json] [--drop ORDER_ID] [--out DIR]
+  laborguard whatif [HISTORY] [--candidate orders.json] [--drop ORDER_ID] [--out DIR]
 
 Defaults: the bundled sample and the region-wide Xinjiang ban considered in September 2020, as
 if issued on 2020-09-14. Writes DIR/summary.json, flips.jsonl, flips.png and flips.html.
@@ -66,7 +66,7 @@ def write_outputs(result: WhatIf, title: str, out: Path) -> dict[str, Any]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="laborguard-whatif",
+        prog="laborguard whatif",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -134,4 +134,4 @@ def _what_if(argv: list[str] | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    run(lambda: _what_if(argv))
+    run(lambda: _what_if(argv), "laborguard whatif")

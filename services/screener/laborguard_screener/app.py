@@ -12,7 +12,7 @@ import faust
 from faust.types import TP
 from mode import ServiceT
 
-from laborguard_platform.topics import ScreeningTopics
+from laborguard_contracts.topics import ScreeningTopics
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.orderstate import OrderFeed
 from laborguard_screener.screening import ScreeningPolicy

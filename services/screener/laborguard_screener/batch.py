@@ -1,10 +1,12 @@
-"""`screen`: decide a file of shipment events against a file of orders, as the screener would.
+"""`laborguard screen`: decide a file of shipment events against a file of orders, as the screener
+would.
 
-    screen shipments.jsonl[.gz] [--orders orders.json] [--as-of 2024-06-01T00:00:00Z]
+    laborguard screen shipments.jsonl[.gz] [--orders orders.json] [--as-of 2024-06-01T00:00:00Z]
            [--out decisions.jsonl] [--keep-going] [--rejects rejects.jsonl]
 
-A bad shipment line stops the run with its line number and reason (exit 1); with --keep-going it
-goes to the rejects file instead and the run goes on. The summary goes to stderr.
+A bad shipment line stops the run with its line number and reason (exit 2); with --keep-going it
+goes to the rejects file instead (written afresh every run) and the run goes on. The summary, and
+progress when stderr is a terminal, go to stderr.
 """
 
 from __future__ import annotations
@@ -28,8 +30,7 @@ from laborguard_screener.screening import ScreeningPolicy, screen
 from laborguard_screener.summary import Summary
 
 _Item = tuple[int, ShipmentEvent | Rejected]
-# Inputs larger than this get a progress bar (when stderr is a terminal).
-PROGRESS_BYTES = 1_000_000
+EXIT_BAD_INPUT = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,8 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         summary = run(args)
     except BatchInputError as error:
-        print(f"screen: {error}", file=sys.stderr)
-        return 1
+        print(f"laborguard screen: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(summary.render(), file=sys.stderr)
     return 0
 
@@ -50,12 +51,12 @@ def run(args: argparse.Namespace) -> Summary:
     summary = Summary(orders=len(book), order_state_version=book.version)
     with ExitStack() as files:
         out = _output(files, args.out)
-        rejects: IO[bytes] | None = None
-        for number, item in _progress(args.shipments, read_shipments(args.shipments)):
+        # opened up front: a run without rejects must not leave an earlier run's file behind
+        rejects = _writable(files, args.rejects) if args.keep_going else None
+        for number, item in _progress(read_shipments(args.shipments)):
             if isinstance(item, Rejected):
-                if not args.keep_going:
+                if rejects is None:
                     raise BatchInputError(f"{args.shipments}:{number}: {item.field}: {item.reason}")
-                rejects = rejects or files.enter_context(args.rejects.open("wb"))
                 rejects.write(dumps(_reject_document(item)) + b"\n")
                 summary.reject()
                 continue
@@ -77,25 +78,50 @@ def _reject_document(rejected: Rejected) -> dict[str, object]:
 def _output(files: ExitStack, path: str) -> IO[bytes]:
     if path == "-":
         return sys.stdout.buffer
-    return files.enter_context(Path(path).open("wb"))
+    return _writable(files, Path(path))
 
 
-def _progress(path: Path, items: Iterator[_Item]) -> Iterator[_Item]:
-    show = sys.stderr.isatty() and path.is_file() and path.stat().st_size > PROGRESS_BYTES
-    if not show:
+def _writable(files: ExitStack, path: Path) -> IO[bytes]:
+    """The file, truncated, its directory created if missing; BatchInputError if it cannot be."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return files.enter_context(path.open("wb"))
+    except OSError as error:
+        raise BatchInputError(f"{path}: cannot write: {error.strerror or error}") from error
+
+
+def _progress(items: Iterator[_Item]) -> Iterator[_Item]:
+    """A live count on stderr when it is a terminal (any input size); nothing in a pipe or a log."""
+    if not sys.stderr.isatty():
         return items
-    return iter(tqdm(items, desc="screening", unit=" shipments"))
+    return iter(tqdm(items, desc="screening", unit=" shipments", mininterval=0.5))
 
 
 def _aware(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date-time: use ISO 8601 with a time zone, "
+            "e.g. 2024-06-01T00:00:00Z or 2024-06-01T08:00:00+08:00"
+        ) from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r} needs a time zone, e.g. 2024-06-01T00:00:00Z")
     return moment
 
 
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 100") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is outside 0-100")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="screen", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="laborguard screen", description=__doc__.split("\n\n")[0])
     parser.add_argument("shipments", type=Path, help="shipment events, JSONL (.gz accepted)")
     parser.add_argument(
         "--orders", type=Path, default=SEED_PATH, help="JSON or JSONL orders (default: the seed)"
@@ -108,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--threshold",
-        type=float,
+        type=_percent,
         default=ScreeningPolicy().fuzzy_threshold,
         help="fuzzy name similarity threshold, 0-100 (default: %(default)s)",
     )

@@ -15,7 +15,6 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, cast
 
 import faust
 from faust.types import TP, Message
@@ -29,6 +28,7 @@ from laborguard_screener.outbox import Outbox
 from laborguard_screener.screening import ScreeningPolicy
 from laborguard_screener.settings import ScreenerSettings
 from laborguard_screener.transactional import TransactionalOutbox, transactional_producer
+from laborguard_screener.transport import kafka_producer
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +116,7 @@ class ShipmentScreener:
                 self._outbox = TransactionalOutbox(transactions, group, self._delivered)
             else:
                 # faust's producer is started by now; its aiokafka producer takes whole batches
-                producer = cast(Any, self.app.producer)._ensure_producer()
-                self._outbox = Outbox(producer, self._delivered)
+                self._outbox = Outbox(kafka_producer(self.app), self._delivered)
         await self._outbox.know_partitions(
             self.settings.decisions_topic, self.settings.dead_letter_topic
         )

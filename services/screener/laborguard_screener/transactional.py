@@ -23,7 +23,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer, TopicPartition
 from faust.types import Message
 
-from laborguard_platform.kafka_features import supports_producer_ids
+from laborguard_contracts.kafka_features import supports_producer_ids
 from laborguard_screener.outbox import Outbox
 from laborguard_screener.settings import ScreenerSettings
 

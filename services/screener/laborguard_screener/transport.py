@@ -1,4 +1,11 @@
-"""faust's Kafka transport, changed in two places: the fetch wait, and batches instead of events.
+"""The one module that touches faust's and aiokafka's private names: faust's Kafka transport,
+changed in two places (the fetch wait, and batches instead of events), and the aiokafka producer
+behind faust's. `PRIVATE_NAMES` lists every private name used here; `require_internals()` checks
+them (existence, signature, and for an instance attribute that the method that sets or reads it
+still names it) when the transport is built, so a worker on a faust or aiokafka that renamed one
+refuses to start (`FaustInternalsError`) instead of running silently without the override
+(latency back to ~1.1 s, `commit_every` off). tests/screener/test_faust_internals.py checks the
+list, and that nothing outside this module uses those names.
 
 **Fetch wait.** faust builds its aiokafka consumer with `fetch_max_wait_ms=1500` and no setting to
 change it. The embedded broker answers a waiting fetch only when the wait ends, even when data
@@ -20,29 +27,113 @@ exception from the sink ends the drain, and faust then stops the worker (exit st
 sink raises when an output was not delivered, so no offset is committed past it and a restarted
 worker decides those records again.
 
-This depends on faust-streaming internals (`_drain_messages`, `getmany`, `_read_offset`,
-`_add_gap`, `consumer_stopped_errors`), pinned by constraints.txt (0.15.3); the screener's
-stream tests run through it, so a faust upgrade that changes them fails there.
+These are faust-streaming and aiokafka internals, pinned by constraints.txt (faust-streaming
+0.15.3, aiokafka 0.14.0).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
+import faust
+import mode
+from aiokafka import AIOKafkaConsumer
+from faust.transport import consumer as faust_consumer
 from faust.transport.drivers import aiokafka as driver
 from faust.types import Message
 
 BatchSink = Callable[[Sequence[Message]], Awaitable[None]]
 
 
+class FaustInternalsError(RuntimeError):
+    """A faust or aiokafka private name this module relies on is gone or changed."""
+
+
+@dataclass(frozen=True)
+class PrivateName:
+    """A private name used here: a method with its parameters, or an attribute that `used_in`
+    (a method of `owner`) must still name as `self.NAME`."""
+
+    owner: type
+    name: str
+    parameters: tuple[str, ...] | None = None
+    used_in: str | None = None
+
+    def problem(self) -> str | None:
+        where = f"{self.owner.__module__}.{self.owner.__qualname__}.{self.name}"
+        if self.used_in is not None:
+            source = inspect.getsource(getattr(self.owner, self.used_in))
+            if f"self.{self.name}" not in source:
+                return f"{where}: no longer used by {self.used_in}()"
+            return None
+        found = getattr(self.owner, self.name, None)
+        if found is None:
+            return f"{where}: missing"
+        if self.parameters is not None:
+            parameters = tuple(inspect.signature(found).parameters)
+            if parameters != self.parameters:
+                return f"{where}: parameters {parameters}, expected {self.parameters}"
+        return None
+
+
+_THREAD, _CONSUMER = driver.AIOKafkaConsumerThread, driver.Consumer
+PRIVATE_NAMES = (
+    PrivateName(_THREAD, "_create_worker_consumer", ("self", "transport")),
+    PrivateName(AIOKafkaConsumer, "_fetch_max_wait_ms", used_in="__init__"),
+    PrivateName(AIOKafkaConsumer, "_fetch_max_wait_ms", used_in="start"),  # builds the fetcher
+    PrivateName(_CONSUMER, "_new_consumer_thread", ("self",)),
+    PrivateName(_CONSUMER, "_drain_messages", ("self", "fetcher")),
+    PrivateName(_CONSUMER, "_add_gap", ("self", "tp", "offset_from", "offset_to")),
+    PrivateName(faust_consumer.Consumer, "_read_offset", used_in="__init__"),
+    PrivateName(faust_consumer.Consumer, "_commit_every", used_in="__init__"),
+    PrivateName(faust_consumer.Consumer, "_n_acked", used_in="ack"),
+    PrivateName(mode.Service, "_stopped", used_in="__init__"),
+    PrivateName(_CONSUMER, "consumer_stopped_errors"),
+    PrivateName(_CONSUMER, "getmany", ("self", "timeout")),
+    PrivateName(faust_consumer.Consumer, "callback", used_in="__init__"),
+    PrivateName(driver.Producer, "_ensure_producer", ("self",)),
+)
+
+
+def missing_internals(names: Sequence[PrivateName] = PRIVATE_NAMES) -> list[str]:
+    return [problem for name in names if (problem := name.problem()) is not None]
+
+
+@functools.cache
+def _checked() -> None:
+    problems = missing_internals()
+    if problems:
+        raise FaustInternalsError(
+            "this faust-streaming/aiokafka lacks what the screener's transport overrides "
+            "(transport.py; pinned: constraints.txt): " + "; ".join(problems)
+        )
+
+
+def require_internals() -> None:
+    """FaustInternalsError unless every private name is as expected (checked once a process)."""
+    _checked()
+
+
+def kafka_producer(app: faust.App) -> Any:
+    """The started aiokafka producer inside faust's: it takes whole record batches."""
+    return cast(Any, app.producer)._ensure_producer()
+
+
 def screener_transport(
     fetch_wait_ms: int, batch_topic: str, sink: BatchSink
 ) -> type[driver.Transport]:
+    require_internals()
+
     class ConsumerThread(driver.AIOKafkaConsumerThread):
         def _create_worker_consumer(self, transport: Any) -> Any:
             consumer = super()._create_worker_consumer(transport)
+            if not hasattr(consumer, "_fetch_max_wait_ms"):  # set on nothing: fail, not slow
+                raise FaustInternalsError("aiokafka's consumer has no _fetch_max_wait_ms")
             consumer._fetch_max_wait_ms = fetch_wait_ms
             return consumer
 

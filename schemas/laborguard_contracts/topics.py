@@ -1,4 +1,5 @@
-"""The topic catalogue: names, partitions and configs are part of the wire contract.
+"""The topic catalogue: names, partitions, keys and configs are part of the wire contract, so
+it lives with the contracts: the registry, the screener and the launcher all read it from here.
 
 Topics are created up front: the embedded broker would otherwise auto-create them with four
 partitions and no config, and Apache Kafka may have auto-creation off. Replication follows the
