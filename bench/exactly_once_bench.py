@@ -23,15 +23,14 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from screener.factory import shipment  # noqa: E402
-from screener.harness import Worker, produce  # noqa: E402
-
+sys.path.insert(0, str(ROOT))
 from laborguard_contracts import Decision  # noqa: E402
 from laborguard_contracts.codec import decode, encode  # noqa: E402
 from laborguard_contracts.seed import load_seed  # noqa: E402
-from laborguard_platform.apache_kafka import running_kafka  # noqa: E402
 from laborguard_contracts.topics import ScreeningTopics as Topics  # noqa: E402
+from laborguard_platform.apache_kafka import running_kafka  # noqa: E402
+from testbed.factory import shipment  # noqa: E402
+from testbed.harness import Worker, produce  # noqa: E402
 
 
 async def decided_span(bootstrap: str, topic: str, count: int, within: float) -> float:

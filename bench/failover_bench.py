@@ -20,11 +20,11 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 import asyncio  # noqa: E402
 
-from apache.failover import leaders, report, screening_cluster  # noqa: E402
-from apache.streaming import Run, stream  # noqa: E402
+from testbed.failover import leaders, report, screening_cluster  # noqa: E402
+from testbed.streaming import Run, stream  # noqa: E402
 
 
 def takeover(run: Run, victim: str) -> float:

@@ -22,15 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from apache.streaming import percentile, stream, warm_up  # noqa: E402
-from screener.harness import Worker, produce  # noqa: E402
-
+sys.path.insert(0, str(ROOT))
 from laborguard_contracts.codec import encode  # noqa: E402
 from laborguard_contracts.seed import load_seed  # noqa: E402
+from laborguard_contracts.topics import ScreeningTopics as Topics  # noqa: E402
 from laborguard_platform.apache_kafka import running_kafka  # noqa: E402
 from laborguard_platform.embedded_broker import running_broker  # noqa: E402
-from laborguard_contracts.topics import ScreeningTopics as Topics  # noqa: E402
+from testbed.harness import Worker, produce  # noqa: E402
+from testbed.streaming import percentile, stream, warm_up  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -41,7 +41,7 @@ ENGINE = {
     "laborguard_screener.orderbook",
     "laborguard_screener.lifecycle",
 }
-ENGINE_MAY_ALSO_IMPORT = {"rapidfuzz", "laborguard_contracts"}
+ENGINE_MAY_ALSO_IMPORT = {"rapidfuzz", "rigour", "pycountry", "laborguard_contracts"}
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from screener.harness import Worker
 
-from laborguard_platform.apache_kafka import ApacheKafka
 from laborguard_contracts.topics import ScreeningTopics as Topics
+from laborguard_platform.apache_kafka import ApacheKafka
+from testbed.harness import Worker
 
 
 @pytest.fixture

@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaProducer
 from registry.test_relay import amend_many, drained, running
-from screener.factory import shipment
-from screener.harness import Worker, read_sources
 
 from laborguard_contracts.codec import encode
-from laborguard_platform.apache_kafka import running_kafka
 from laborguard_contracts.topics import ScreeningTopics
+from laborguard_platform.apache_kafka import running_kafka
 from laborguard_registry.app import Registry, build
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.orderbook import OrderBook
+from testbed.factory import shipment
+from testbed.harness import Worker, read_sources
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from laborguard_platform.apache_kafka import ApacheKafka, Node, cluster_id
 from laborguard_contracts.topics import ORDERS, SHIPMENTS, replicated_configs, replication_for
+from laborguard_platform.apache_kafka import ApacheKafka, Node, cluster_id
 
 pytestmark = pytest.mark.unit
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer
 from registry.test_relay import amend_many, committed, drained, running
-from screener.harness import Worker
 
 from laborguard_contracts.seed import load_seed
-from laborguard_platform.apache_kafka import ApacheKafka
 from laborguard_contracts.topics import ORDERS, ScreeningTopics, TopicSpec, ensure_topics
+from laborguard_platform.apache_kafka import ApacheKafka
 from laborguard_registry.app import Registry, build
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.orderbook import OrderBook
+from testbed.harness import Worker
 
 pytestmark = pytest.mark.integration
 

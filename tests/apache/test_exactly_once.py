@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from screener.factory import shipment
-from screener.harness import Worker, headers, produce, source_of
 
 from laborguard_contracts.codec import encode
 from laborguard_contracts.seed import load_seed
+from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.apache_kafka import ApacheKafka
 from laborguard_platform.embedded_broker import EmbeddedBroker
-from laborguard_contracts.topics import ScreeningTopics as Topics
+from testbed.factory import shipment
+from testbed.harness import Worker, headers, produce, source_of
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .failover import kill_leader_mid_stream, report, screening_cluster
+from testbed.failover import kill_leader_mid_stream, report, screening_cluster
 
 pytestmark = pytest.mark.integration
 

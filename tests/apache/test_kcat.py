@@ -13,13 +13,13 @@ import subprocess
 from collections.abc import Callable
 
 import pytest
-from screener.factory import shipment
-from screener.harness import Worker, produce
 
 from laborguard_contracts.codec import encode
 from laborguard_contracts.seed import load_seed
-from laborguard_platform.apache_kafka import ApacheKafka
 from laborguard_contracts.topics import ScreeningTopics as Topics
+from laborguard_platform.apache_kafka import ApacheKafka
+from testbed.factory import shipment
+from testbed.harness import Worker, produce
 
 pytestmark = pytest.mark.integration
 

@@ -7,10 +7,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from laborguard_platform.apache_kafka import ApacheKafka, kafka_version, resolve_libs
-from laborguard_platform.embedded_broker import EmbeddedBroker
 from laborguard_contracts.kafka_features import supports_producer_ids
 from laborguard_contracts.topics import ORDERS, TopicSpec, ensure_topics
+from laborguard_platform.apache_kafka import ApacheKafka, kafka_version, resolve_libs
+from laborguard_platform.embedded_broker import EmbeddedBroker
 from laborguard_registry.outbox import OutboxRow
 from laborguard_registry.publisher import KafkaPublisher
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from topic_reading import read_count
 
 from laborguard_contracts.topics import TopicSpec, ensure_topics
+from testbed.topic_reading import read_count
 
 pytestmark = pytest.mark.integration
 

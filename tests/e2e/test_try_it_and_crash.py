@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from topic_reading import settled_event_ids
 
 from e2e.conftest import StackUnderTest, start_stack
 from e2e.processes import processes_mentioning
@@ -22,6 +21,7 @@ from laborguard_contracts import ShipmentEvent, topics
 from laborguard_contracts.codec import decode, loads
 from laborguard_replay import history
 from laborguard_replay.samples import SAMPLE_PATH
+from testbed.topic_reading import settled_event_ids
 
 pytestmark = pytest.mark.e2e
 

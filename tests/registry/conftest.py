@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from topic_reading import Records, read_until
 
 from laborguard_contracts import Order
 from laborguard_contracts.codec import decode
 from laborguard_registry.app import Registry, build
 from laborguard_registry.settings import RegistrySettings
 from laborguard_registry.tokens import Principal, Role
+from testbed.topic_reading import Records, read_until
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
 OFFICER = Principal("officer-test", Role.OFFICER)

@@ -11,7 +11,6 @@ from typing import BinaryIO
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from topic_reading import read_count
 
 from laborguard_contracts import Decision, Outcome, ShipmentEvent
 from laborguard_contracts.codec import encode
@@ -20,6 +19,7 @@ from laborguard_replay.collecting import collect
 from laborguard_replay.pacing import Pace, Window, moment
 from laborguard_replay.replay import main, replay_file
 from laborguard_replay.settings import ReplaySettings
+from testbed.topic_reading import read_count
 
 # replay is what `make run` does: also on the embedded broker
 pytestmark = [pytest.mark.integration, pytest.mark.embedded_too]

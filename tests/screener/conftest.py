@@ -8,8 +8,7 @@ import pytest
 
 from laborguard_contracts.codec import encode
 from laborguard_contracts.seed import load_seed
-
-from .harness import Topics, Worker, produce
+from testbed.harness import Topics, Worker, produce
 
 
 @pytest.fixture

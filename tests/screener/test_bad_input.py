@@ -15,9 +15,8 @@ from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.intake import take_in
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.screening import DEFAULT_POLICY
-
-from .factory import EVENT_TIME, shipment
-from .harness import Topics, Worker, headers, produce, read_sources
+from testbed.factory import EVENT_TIME, shipment
+from testbed.harness import Topics, Worker, headers, produce, read_sources
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,7 @@ from laborguard_screener.deadletter import DeadLetter, DeadLetterReason, SourceR
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.screening import DEFAULT_POLICY
-
-from .factory import shipment
+from testbed.factory import shipment
 
 pytestmark = pytest.mark.unit
 

@@ -12,9 +12,8 @@ from laborguard_contracts.codec import encode
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.orderstate import OrderFeed, caught_up
 from laborguard_screener.settings import ScreenerSettings
-
-from .factory import entity_order, synthetic_name
-from .harness import Topics, produce
+from testbed.factory import entity_order, synthetic_name
+from testbed.harness import Topics, produce
 
 TP = TopicPartition("orders", 0)
 

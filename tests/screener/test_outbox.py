@@ -8,11 +8,11 @@ import asyncio
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
-from topic_reading import read_count
 
 from laborguard_contracts.topics import ScreeningTopics
 from laborguard_platform.embedded_broker import EmbeddedBroker
 from laborguard_screener.outbox import DeliveryFailed, Outbox
+from testbed.topic_reading import read_count
 
 pytestmark = pytest.mark.integration
 

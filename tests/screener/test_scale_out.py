@@ -16,9 +16,17 @@ from laborguard_contracts import Decision
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_screener.orderbook import OrderBook
-
-from .factory import entity_order, shipment, synthetic_name
-from .harness import Topics, Worker, headers, produce, read, read_sources, read_until, source_of
+from testbed.factory import entity_order, shipment, synthetic_name
+from testbed.harness import (
+    Topics,
+    Worker,
+    headers,
+    produce,
+    read,
+    read_sources,
+    read_until,
+    source_of,
+)
 
 pytestmark = pytest.mark.integration
 

@@ -12,9 +12,8 @@ from aiokafka import ConsumerRecord
 
 from laborguard_contracts import Decision, Outcome
 from laborguard_contracts.codec import decode, encode
-
-from .factory import entity_order, shipment
-from .harness import Topics, Worker, headers, produce, read_sources
+from testbed.factory import entity_order, shipment
+from testbed.harness import Topics, Worker, headers, produce, read_sources
 
 pytestmark = pytest.mark.integration
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from screener.factory import shipment
-from screener.harness import headers, source_of
 
 from laborguard_contracts.codec import encode
 from laborguard_contracts.topics import ScreeningTopics as Topics
+from testbed.factory import shipment
+from testbed.harness import headers, source_of
 
 Source = tuple[int, int]  # the shipment record's partition and offset
 Action = tuple[float, str, Callable[[], object]]  # seconds into the stream, name, what to do

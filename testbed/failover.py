@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
-from screener.harness import Worker, produce
 
 from laborguard_contracts.codec import encode
 from laborguard_contracts.seed import load_seed
-from laborguard_platform.apache_kafka import ApacheKafka, running_kafka
 from laborguard_contracts.topics import ScreeningTopics as Topics
-
-from .streaming import Run, percentile, stream, warm_up
+from laborguard_platform.apache_kafka import ApacheKafka, running_kafka
+from testbed.harness import Worker, produce
+from testbed.streaming import Run, percentile, stream, warm_up
 
 CLUSTER = {"min.insync.replicas": "2"}
 

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
-from topic_reading import Records, read_until
 
 from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import free_port
+from testbed.topic_reading import Records, read_until
 
-SCREENER = [str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "laborguard"), "screener"]
+SCREENER = [str(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "laborguard"), "screener"]
 
 
 class Worker:
