@@ -56,6 +56,10 @@ class RegistrySettings(BaseSettings):
     token_cache_seconds: float = Field(
         5.0, ge=0, le=300, validation_alias=_env("token_cache_seconds")
     )
+    # Failed authentications allowed per client address per minute; past it: 429.
+    auth_failures_per_minute: int = Field(
+        30, ge=1, le=100_000, validation_alias=_env("auth_failures_per_minute")
+    )
     # Import the bundled seed of 94 orders when the database holds no order yet.
     seed_on_start: bool = Field(False, validation_alias=_env("seed_on_start"))
     log_level: str = Field("info", validation_alias=_env("log_level"))

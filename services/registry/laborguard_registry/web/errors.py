@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from laborguard_registry.errors import (
     AuthenticationError,
+    ConflictError,
     InvalidChangeError,
     NotFoundError,
     OrderExistsError,
@@ -19,6 +23,7 @@ from laborguard_registry.errors import (
     RequestTooLargeError,
     StaleVersionError,
     TokenExistsError,
+    TooManyAttemptsError,
 )
 
 log = logging.getLogger(__name__)
@@ -28,15 +33,54 @@ STATUS: tuple[tuple[type[RegistryError], int, str], ...] = (
     (StaleVersionError, 409, "stale_version"),
     (OrderExistsError, 409, "exists"),
     (TokenExistsError, 409, "exists"),
+    (ConflictError, 409, "conflict"),
+    (TooManyAttemptsError, 429, "too_many_attempts"),
     (AuthenticationError, 401, "unauthenticated"),
     (PermissionDeniedError, 403, "forbidden"),
     (RequestTooLargeError, 413, "too_large"),
 )
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+class ErrorBody(BaseModel):
+    """Every error response: a code, a message, and the field at fault when there is one."""
+
+    error: str
+    message: str
+    field: str | None
+
+
+DESCRIPTIONS = {
+    401: "no, an unknown, expired or revoked token",
+    403: "the token's role does not allow this",
+    404: "no such order or token",
+    405: "method not allowed (the Allow header lists the allowed ones)",
+    409: "stale expected_version, an id that exists, or an import that differs",
+    413: "request body too large",
+    422: "invalid input; `field` names it",
+    429: "too many failed authentications from this address (Retry-After)",
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer, with the error body."""
+    return {
+        status: {"model": ErrorBody, "description": DESCRIPTIONS[status]} for status in statuses
+    }
+
+
+# What an authenticated route can answer besides its success.
+API_ERRORS = responses(401, 403, 404, 409, 413, 422, 429)
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     body = {"error": code, "message": message, "field": field}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {**(headers or {}), **({"WWW-Authenticate": "Bearer"} if status == 401 else {})}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -50,7 +94,9 @@ def install(app: FastAPI) -> None:
 async def _registry_error(_request: Request, exc: RegistryError) -> JSONResponse:
     for kind, status, code in STATUS:
         if isinstance(exc, kind):
-            return error_response(status, code, exc.message, exc.field)
+            retry = getattr(exc, "retry_after", None)
+            headers = {"Retry-After": str(retry)} if retry is not None else None
+            return error_response(status, code, exc.message, exc.field, headers)
     return error_response(400, "bad_request", exc.message, exc.field)
 
 
@@ -63,7 +109,8 @@ async def _invalid_request(_request: Request, exc: RequestValidationError) -> JS
 
 
 async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-    return error_response(exc.status_code, "http_error", str(exc.detail))
+    # Starlette's 405 carries the Allow header: keep it.
+    return error_response(exc.status_code, "http_error", str(exc.detail), headers=exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
