@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from laborguard_contracts.seed import load_seed
-from laborguard_registry.database import create_db_engine, migrate, ping
+from laborguard_registry.database import create_db_engine, grant_app_role, migrate, ping
 from laborguard_registry.outbox import Outbox
 from laborguard_registry.pg_pool import AsyncPool
 from laborguard_registry.publisher import KafkaPublisher, Publisher
@@ -51,7 +51,7 @@ class Registry:
 
 def build(settings: RegistrySettings, publisher: Callable[[], Publisher] | None = None) -> Registry:
     engine = create_db_engine(settings.database_url)
-    migrate(engine)
+    _migrate(settings, engine)
     relay = Relay(
         Outbox(engine),
         publisher or _kafka_publisher(settings),
@@ -70,6 +70,18 @@ def build(settings: RegistrySettings, publisher: Callable[[], Publisher] | None 
     tokens = TokenBook(engine, store, settings.admin_token, settings.token_cache_seconds)
     app = _app(settings, engine, store, service, tokens, relay)
     return Registry(settings, engine, store, service, tokens, relay, app)
+
+
+def _migrate(settings: RegistrySettings, engine: Engine) -> None:
+    if not settings.migration_database_url:
+        migrate(engine)
+        return
+    owner = create_db_engine(settings.migration_database_url)
+    try:
+        migrate(owner)
+        grant_app_role(owner, str(engine.url.username))
+    finally:
+        owner.dispose()
 
 
 def _app(

@@ -20,6 +20,10 @@ class RegistrySettings(BaseSettings):
     database_url: str = Field(
         "sqlite:///var/registry.sqlite3", validation_alias=_env("database_url")
     )
+    # PostgreSQL: the tables' owner, for migrations only (empty: database_url migrates). When
+    # set, the application's role (database_url's user) gets INSERT and SELECT only on the
+    # audit log and the order versions.
+    migration_database_url: str = Field("", validation_alias=_env("migration_database_url"))
     # Shared with every service, hence no REGISTRY in its name.
     kafka_bootstrap: str = Field(
         "127.0.0.1:9092",

@@ -23,6 +23,8 @@ POSTGRES = (
     POSTGRES_CHAIN,
     "CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit_log "
     "FOR EACH ROW EXECUTE FUNCTION audit_log_chain()",
+    # The trigger takes the id under its lock; a default would only burn sequence values.
+    "ALTER TABLE audit_log ALTER COLUMN audit_id DROP DEFAULT",
     # Row triggers do not fire on TRUNCATE: a statement trigger does.
     "CREATE FUNCTION refuse_rewrite() RETURNS trigger AS $$ "
     "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; "
@@ -62,6 +64,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "ALTER TABLE audit_log ALTER COLUMN audit_id "
+            "SET DEFAULT nextval(pg_get_serial_sequence('audit_log', 'audit_id'))"
+        )
         for trigger, table in (
             ("audit_log_chain", "audit_log"),
             ("audit_log_no_truncate", "audit_log"),
