@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from laborguard_registry.errors import (
     AuthenticationError,
@@ -50,6 +51,7 @@ class ErrorBody(BaseModel):
 
 
 DESCRIPTIONS = {
+    400: "a body that cannot be parsed (not UTF-8, not JSON)",
     401: "no, an unknown, expired or revoked token",
     403: "the token's role does not allow this",
     404: "no such order or token",
@@ -69,7 +71,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 # What an authenticated route can answer besides its success.
-API_ERRORS = responses(401, 403, 404, 409, 413, 422, 429)
+API_ERRORS = responses(400, 401, 403, 404, 409, 413, 422, 429)
 
 
 def error_response(
@@ -108,9 +110,20 @@ async def _invalid_request(_request: Request, exc: RequestValidationError) -> JS
     return error_response(422, "invalid", f"{field}: {first['msg']}{more}", field)
 
 
-async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-    # Starlette's 405 carries the Allow header: keep it.
-    return error_response(exc.status_code, "http_error", str(exc.detail), headers=exc.headers)
+async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    headers = exc.headers
+    if exc.status_code == 405:  # Starlette's Allow names one route's methods: name the path's
+        headers = {**(headers or {}), "Allow": ", ".join(_allowed(request))}
+    return error_response(exc.status_code, "http_error", str(exc.detail), headers=headers)
+
+
+def _allowed(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
