@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from laborguard_contracts.types import ORDER_ID_PATTERN
@@ -15,7 +15,7 @@ from laborguard_registry.tokens import TOKEN_NAME_PATTERN, Role, TokenBook, Toke
 from laborguard_registry.web import errors
 from laborguard_registry.web.auth import Caller
 from laborguard_registry.web.bodies import IssuedToken, IssueToken, Republished, Write
-from laborguard_registry.web.params import MAX_ROW_ID
+from laborguard_registry.web.params import MAX_ROW_ID, link_next
 
 Reason = Annotated[str, Query(min_length=1, max_length=2000, description="why: audited")]
 TokenName = Annotated[str, Path(max_length=128, pattern=TOKEN_NAME_PATTERN)]
@@ -46,13 +46,18 @@ def admin_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
     def audit(
         _caller: Caller,
         request: Request,
+        response: Response,
         order_id: Annotated[str | None, Query(max_length=128, pattern=ORDER_ID_PATTERN)] = None,
         after: Annotated[
             int, Query(ge=0, le=MAX_ROW_ID, description="audit_id to continue after")
         ] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[AuditRecord]:
-        return read_audit(request.app.state.engine, order_id, after, limit)
+        """A page of the audit log by audit_id; `Link: <...>; rel="next"` while more follow."""
+        records = read_audit(request.app.state.engine, order_id, after, limit + 1)
+        if len(records) > limit:
+            link_next(request, response, records[limit - 1].audit_id)
+        return records[:limit]
 
     @router.post("/tokens", tags=["tokens"], status_code=status.HTTP_201_CREATED)
     def issue_token(caller: Caller, body: IssueToken) -> IssuedToken:

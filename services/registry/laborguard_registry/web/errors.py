@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,7 @@ from laborguard_registry.errors import (
 )
 
 log = logging.getLogger(__name__)
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 STATUS: tuple[tuple[type[RegistryError], int, str], ...] = (
     (InvalidChangeError, 422, "invalid"),
     (NotFoundError, 404, "not_found"),
@@ -118,12 +120,24 @@ async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
 
 
 def _allowed(request: Request) -> list[str]:
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
-    return sorted(methods)
+    """The methods the OpenAPI document gives the most specific template matching the path
+    (`/orders/amendments` before `/orders/{order_id}`); else those routing would accept."""
+    path = request.url.path
+    matching = [
+        (template.count("{"), methods)
+        for template, methods in request.app.openapi()["paths"].items()
+        if re.fullmatch(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template)), path)
+    ]
+    if matching:
+        fewest = min(parameters for parameters, _ in matching)
+        documented = {m.upper() for n, methods in matching if n == fewest for m in methods}
+        return sorted(documented)
+    return [method for method in METHODS if _routed(request, method)]
+
+
+def _routed(request: Request, method: str) -> bool:
+    scope = {**request.scope, "method": method}
+    return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

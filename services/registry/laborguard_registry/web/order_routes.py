@@ -6,11 +6,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from laborguard_contracts import Order, OrderKind
 from laborguard_contracts.codec import encode
-from laborguard_contracts.types import IsoDate
+from laborguard_contracts.types import ORDER_ID_PATTERN, IsoDate
 from laborguard_registry.orders import OrderStatus
 from laborguard_registry.service import RegistryService
 from laborguard_registry.tokens import TokenBook
@@ -29,7 +29,7 @@ from laborguard_registry.web.bodies import (
     LifecycleBody,
     RevokeOrder,
 )
-from laborguard_registry.web.params import Moment, OrderIdPath
+from laborguard_registry.web.params import Moment, OrderIdPath, link_next
 
 
 def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
@@ -38,18 +38,33 @@ def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
     @router.get("/orders")
     def list_orders(
         _caller: Caller,
+        request: Request,
+        response: Response,
         kind: OrderKind | None = None,
         status: OrderStatus | None = None,
         entity: Annotated[str | None, Query(max_length=512)] = None,
         in_force_at: Annotated[IsoDate | None, Query()] = None,
         at: Annotated[IsoDate | None, Query(description="date the status is taken at")] = None,
+        after: Annotated[
+            str | None,
+            Query(
+                max_length=128, pattern=ORDER_ID_PATTERN, description="order id to continue after"
+            ),
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="orders per page")] = MAX_PAGE,
     ) -> list[OrderState]:
+        """Orders by id, a page at a time: `Link: <...>; rel="next"` when more follow."""
         if in_force_at is not None:
             at, status = in_force_at, OrderStatus.IN_FORCE
         query = OrderQuery(
             at=at or datetime.now(UTC).date(), kind=kind, status=status, entity=entity
         )
-        return service.find(query)
+        found = [
+            state for state in service.find(query) if after is None or state.order.order_id > after
+        ]
+        if len(found) > limit:
+            link_next(request, response, found[limit - 1].order.order_id)
+        return found[:limit]
 
     @router.get("/as-of")
     def state_as_of(
@@ -95,6 +110,10 @@ def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
 
     return router
 
+
+# Default and largest page of GET /orders: every caller in the repository (stack, replay,
+# benchmark, tests) holds far fewer orders, so they read one page as before.
+MAX_PAGE = 1000
 
 # The changes of one order: the path's last segment and the body that names the command.
 LIFECYCLE: tuple[tuple[str, type[LifecycleBody]], ...] = (

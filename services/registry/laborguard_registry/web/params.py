@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import Path
+from fastapi import Path, Request, Response
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from laborguard_contracts.types import ORDER_ID_PATTERN
@@ -33,3 +34,9 @@ Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_ut
 OrderIdPath = Annotated[
     str, Path(max_length=128, pattern=ORDER_ID_PATTERN, description="a lowercase slug")
 ]
+
+
+def link_next(request: Request, response: Response, after: str | int) -> None:
+    """Point to the next page (RFC 8288), relative: never built from the Host header."""
+    params = {**request.query_params, "after": str(after)}
+    response.headers["Link"] = f'<{request.url.path}?{urlencode(params)}>; rel="next"'
