@@ -108,7 +108,7 @@ def test_import_refuses_escalated_from_naming_no_wro(
         ({"expected_version": True}, "expected_version"),
         ({"expected_version": "1"}, "expected_version"),
         ({"expected_version": 1.0}, "expected_version"),
-        ({"effective": 20240301}, "effective"),
+        ({"effective": 1735689600}, "effective"),  # lax: 2025-01-01 as epoch seconds
         ({"reason": "\u200b"}, "reason"),
         ({"reason": "\u2060\u200d"}, "reason"),
         ({"reason": "why\x00"}, "reason"),
