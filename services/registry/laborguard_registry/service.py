@@ -70,7 +70,7 @@ class RegistryService:
     def escalate(
         self, by: Principal, order_id: str, command: orders.Escalate, reason: str
     ) -> tuple[Order, Order]:
-        entry = _entry(by, "order_escalated", reason, command.detail())
+        entry = _entry(by, command.action, reason, command.detail())
         with self._store.unit() as unit:
             wro, finding = command.decide(unit.current(order_id))
             return unit.replace(wro, entry), unit.insert(finding, entry)
