@@ -71,7 +71,7 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
     -- The id is taken under the lock, so id order is chain order.
-    NEW.audit_id := nextval(pg_get_serial_sequence('audit_log', 'audit_id'));
+    NEW.audit_id := nextval('audit_log_audit_id_seq');  -- the BIGSERIAL's own sequence
     SELECT row_hash INTO previous FROM audit_log ORDER BY audit_id DESC LIMIT 1;
     NEW.row_hash := encode(sha256(convert_to(
         coalesce(previous, '{GENESIS}')
