@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, Field
 
 from laborguard_contracts.base import SCHEMA_VERSION, Contract
 from laborguard_contracts.order import LegalAction, OrderKind
-from laborguard_contracts.types import Identifier, Text
+from laborguard_contracts.types import Identifier, SchemaVersion, Text
 
 
 class Outcome(StrEnum):
@@ -47,7 +47,7 @@ class OrderMatch(Contract):
 
 
 class Decision(Contract):
-    schema_version: int = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     shipment_id: Identifier
     event_id: Identifier
     outcome: Outcome

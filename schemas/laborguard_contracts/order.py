@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 
 from pydantic import AwareDatetime, Field, model_validator
@@ -11,11 +10,14 @@ from laborguard_contracts.base import SCHEMA_VERSION, Contract
 from laborguard_contracts.types import (
     CountryCode,
     HtsPrefix,
-    Identifier,
+    IsoDate,
     Mid,
     Name,
+    OrderId,
     RegionCode,
+    SchemaVersion,
     Text,
+    Version,
 )
 
 
@@ -41,12 +43,12 @@ class TimelineEventKind(StrEnum):
 
 class TimelineEvent(Contract):
     kind: TimelineEventKind
-    effective: date
+    effective: IsoDate
     # For exemptions: the party (importer, manufacturer, seller...) the exemption names.
     party: Name | None = None
     # For a revocation: goods produced after this date are admissible, goods produced on or
     # before it stay covered (WRP Asia Pacific: revoked 2020-03-23 for gloves made after 03-16).
-    produced_after: date | None = None
+    produced_after: IsoDate | None = None
     note: Text = ""
 
     @model_validator(mode="after")
@@ -72,9 +74,9 @@ class CoveredEntity(Contract):
 
 
 class Order(Contract):
-    schema_version: int = SCHEMA_VERSION
-    order_id: Identifier
-    version: int = Field(ge=1)
+    schema_version: SchemaVersion = SCHEMA_VERSION
+    order_id: OrderId
+    version: Version
     kind: OrderKind
     title: Name
     merchandise_scope: Text = ""
@@ -84,7 +86,7 @@ class Order(Contract):
     region: RegionCode | None = None
     action: LegalAction = LegalAction.DETAIN
     timeline: tuple[TimelineEvent, ...] = Field(min_length=1)
-    escalated_from: Identifier | None = None  # a Finding names the WRO it escalated
+    escalated_from: OrderId | None = None  # a Finding names the WRO it escalated
     section: str | None = Field(default=None, max_length=64)  # UFLPA Entity List section
     confidence: str | None = Field(default=None, max_length=16)
     source: Text = ""

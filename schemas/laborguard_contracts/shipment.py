@@ -20,6 +20,7 @@ from laborguard_contracts.types import (
     PortCode,
     RegionCode,
     RegionText,
+    SchemaVersion,
     Text,
 )
 
@@ -100,7 +101,7 @@ class ShipmentLine(Contract):
 
 
 class ShipmentEvent(Contract):
-    schema_version: int = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     event_id: Identifier  # idempotency key: a redelivered event carries the same id
     shipment_id: Identifier  # entry number or bill of lading; the Kafka key
     event_type: ShipmentEventType

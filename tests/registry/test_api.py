@@ -15,7 +15,7 @@ from laborguard_contracts.codec import dumps
 from laborguard_contracts.seed import load_seed
 from laborguard_registry.app import Registry
 from laborguard_registry.errors import StaleVersionError
-from laborguard_registry.orders import OrderStatus, status_at
+from laborguard_registry.orders import OrderStatus, Revoke, status_at
 from laborguard_registry.tables import api_tokens, order_versions, outbox
 from laborguard_registry.tokens import Principal, Role
 
@@ -256,7 +256,8 @@ def test_as_of_without_a_utc_offset_gets_422(
 def test_concurrent_writes_against_one_version_let_exactly_one_through(seeded: Registry) -> None:
     def revoke_v1(_: int) -> str:
         try:
-            seeded.service.revoke(OFFICER, ORDER, 1, date(2024, 3, 1), None, "", "race")
+            revoke = Revoke(expected_version=1, effective=date(2024, 3, 1))
+            seeded.service.store(seeded.service.change(OFFICER, ORDER, revoke, "race"))
         except StaleVersionError:
             return "stale"
         return "ok"

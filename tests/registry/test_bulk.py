@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from laborguard_registry.app import Registry
 from laborguard_registry.errors import AuthenticationError, StaleVersionError
+from laborguard_registry.orders import Revoke
 from laborguard_registry.tables import api_tokens, audit_log, order_versions, outbox
 from laborguard_registry.tokens import Principal, Role, TokenBook
 
@@ -135,7 +136,8 @@ def test_concurrent_async_changes_against_one_version_let_exactly_one_through(
     audited = rows(seeded, audit_log)
 
     async def revoke_v1() -> str:
-        change = service.revocation(OFFICER, WRO, 1, date(2024, 3, 1), None, "", "race")
+        revoke = Revoke(expected_version=1, effective=date(2024, 3, 1))
+        change = service.change(OFFICER, WRO, revoke, "race")
         try:
             await service.apply(change)
         except StaleVersionError as exc:

@@ -5,7 +5,7 @@ import pytest
 from laborguard_contracts import OrderKind
 from laborguard_contracts.codec import dumps
 from laborguard_contracts.seed import load_seed
-from laborguard_registry.errors import ImportFormatError
+from laborguard_registry.errors import ConflictError, ImportFormatError, InvalidChangeError
 from laborguard_registry.imports import ImportFormat, plan_import, read_orders
 from laborguard_registry.orders import OrderStatus, status_at
 
@@ -69,13 +69,30 @@ def test_seed_document_error_names_the_index_and_field() -> None:
     assert caught.value.field == "[1].kind"
 
 
-def test_import_plan_leaves_identical_orders_alone_and_versions_changed_ones() -> None:
+def test_import_plan_leaves_identical_orders_alone() -> None:
+    seed = load_seed()
+    held = {order.order_id: order for order in seed[:10]}
+    plan = plan_import(held, seed)
+    assert len(plan.created) == len(seed) - 10 and len(plan.unchanged) == 10
+
+
+def test_import_plan_refuses_a_changed_existing_order_naming_the_item_and_field() -> None:
     seed = load_seed()
     held = {order.order_id: order for order in seed}
-    changed = seed[0].model_copy(update={"notes": "new remark"})
-    plan = plan_import(held, [changed, *seed[1:]])
-    assert plan.created == () and len(plan.unchanged) == len(seed) - 1
-    assert [(o.order_id, o.version) for o in plan.amended] == [(seed[0].order_id, 2)]
+    changed = seed[1].model_copy(update={"notes": "new remark"})
+    with pytest.raises(ConflictError) as caught:
+        plan_import(held, [seed[0], changed])
+    assert caught.value.field == "[1].notes"
+
+
+def test_import_plan_takes_a_finding_only_with_the_wro_it_escalated() -> None:
+    seed = load_seed()
+    finding = next(order for order in seed if order.escalated_from)
+    wro = next(order for order in seed if order.order_id == finding.escalated_from)
+    assert plan_import({}, [wro, finding]).created == (wro, finding)
+    with pytest.raises(InvalidChangeError) as caught:
+        plan_import({}, [finding])
+    assert caught.value.field == "[0].escalated_from"
 
 
 def test_import_plan_refuses_a_file_naming_an_order_twice() -> None:

@@ -18,6 +18,7 @@ from laborguard_contracts import Order
 from laborguard_contracts.seed import load_seed
 from laborguard_platform.embedded_broker import EmbeddedBroker
 from laborguard_registry.app import Registry, build
+from laborguard_registry.orders import Amend
 from laborguard_registry.settings import RegistrySettings
 from laborguard_registry.tables import order_versions, outbox
 from laborguard_registry.tokens import Principal, Role
@@ -54,10 +55,13 @@ def amend_many(registry: Registry, orders: int, each: int) -> dict[str, int]:
     def amend(order_id: str) -> int:
         version = registry.store.current(order_id).version
         for number in range(each):
-            version = registry.service.amend(
-                OFFICER, order_id, version, {"notes": f"revision {number}"}, date(2025, 1, 1),
-                "", "load test",
-            ).version  # fmt: skip
+            command = Amend(
+                expected_version=version,
+                effective=date(2025, 1, 1),
+                changes={"notes": f"revision {number}"},
+            )
+            change = registry.service.change(OFFICER, order_id, command, "load test")
+            version = registry.service.store(change).version
         return version
 
     ids = [order.order_id for order in load_seed()[:orders]]

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from laborguard_contracts.seed import load_seed
-from laborguard_registry.database import create_db_engine, migrate, ping
+from laborguard_registry.database import create_db_engine, grant_app_role, migrate, ping
 from laborguard_registry.outbox import Outbox
 from laborguard_registry.pg_pool import AsyncPool
 from laborguard_registry.publisher import KafkaPublisher, Publisher
@@ -18,14 +18,16 @@ from laborguard_registry.relay import Relay
 from laborguard_registry.service import ImportResult, RegistryService
 from laborguard_registry.settings import RegistrySettings
 from laborguard_registry.store import OrderStore
+from laborguard_registry.tokens import SEEDER as SEED_IMPORT
 from laborguard_registry.tokens import Principal, Role, TokenBook
 from laborguard_registry.web import errors
 from laborguard_registry.web.admin_routes import admin_routes
+from laborguard_registry.web.auth import FailedAuthentications
 from laborguard_registry.web.middleware import ObservedAndLimited
 from laborguard_registry.web.ops_routes import ops_routes
 from laborguard_registry.web.order_routes import order_routes
 
-SEEDER = Principal("seed-import", Role.OFFICER)
+SEEDER = Principal(SEED_IMPORT, Role.OFFICER)
 ASYNC_CONNECTIONS = 16  # for changes on the event loop; the engine's pool serves the rest
 
 
@@ -49,7 +51,7 @@ class Registry:
 
 def build(settings: RegistrySettings, publisher: Callable[[], Publisher] | None = None) -> Registry:
     engine = create_db_engine(settings.database_url)
-    migrate(engine)
+    _migrate(settings, engine)
     relay = Relay(
         Outbox(engine),
         publisher or _kafka_publisher(settings),
@@ -70,6 +72,18 @@ def build(settings: RegistrySettings, publisher: Callable[[], Publisher] | None 
     return Registry(settings, engine, store, service, tokens, relay, app)
 
 
+def _migrate(settings: RegistrySettings, engine: Engine) -> None:
+    if not settings.migration_database_url:
+        migrate(engine)
+        return
+    owner = create_db_engine(settings.migration_database_url)
+    try:
+        migrate(owner)
+        grant_app_role(owner, str(engine.url.username))
+    finally:
+        owner.dispose()
+
+
 def _app(
     settings: RegistrySettings,
     engine: Engine,
@@ -88,9 +102,11 @@ def _app(
         title="laborguard registry",
         summary="Forced-labour import orders: versioned, audited, published to Kafka",
         version="1",
+        redirect_slashes=False,  # its redirect would be built from the caller's Host header
     )
     app.state.engine = engine
     app.state.tokens = tokens
+    app.state.failed_authentications = FailedAuthentications(settings.auth_failures_per_minute)
     errors.install(app)
     app.include_router(ops_routes(store, lambda: ping(engine), lambda: relay.connected))
     app.include_router(order_routes(service, tokens))

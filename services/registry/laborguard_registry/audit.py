@@ -1,4 +1,4 @@
-"""Reading the append-only audit log."""
+"""Reading the append-only audit log, and verifying its hash chain."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, select
 
 from laborguard_contracts.codec import loads
+from laborguard_registry import audit_chain
+from laborguard_registry.audit_chain import ChainBreak
 from laborguard_registry.tables import audit_log
 
 
@@ -35,3 +37,11 @@ def read_audit(
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
     return [AuditRecord.model_validate({**row, "detail": loads(row["detail"])}) for row in rows]
+
+
+def verify_audit(engine: Engine) -> tuple[int, ChainBreak | None]:
+    """(rows checked, the first broken row or None): the chain recomputed from the first row."""
+    query = select(audit_log).order_by(audit_log.c.audit_id)
+    with engine.connect() as connection:
+        rows = connection.execution_options(stream_results=True, yield_per=1000).execute(query)
+        return audit_chain.verify(dict(row) for row in rows.mappings())

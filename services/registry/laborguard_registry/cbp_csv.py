@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -63,11 +64,32 @@ COUNTRIES = {
 
 def parse_cbp_csv(text: str) -> tuple[Order, ...]:
     reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in COLUMNS if column not in (reader.fieldnames or ())]
+    try:
+        missing = [column for column in COLUMNS if column not in (reader.fieldnames or ())]
+    except csv.Error as exc:
+        raise ImportFormatError(f"unreadable CSV header: {exc}", "header") from exc
     if missing:
         raise ImportFormatError(f"missing column(s): {', '.join(missing)}", "header")
-    rows = (row for row in reader if any((value or "").strip() for value in row.values()))
-    return tuple(_order(number, row) for number, row in enumerate(rows, start=2))
+    return tuple(_order(line, row) for line, row in _rows(reader))
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """(line, row) of every non-blank row; a row csv cannot read, or with more fields than the
+    header names, is refused naming its line."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a field over csv's 131,072-character limit
+            raise ImportFormatError(f"unreadable row: {exc}", f"line {line}") from exc
+        if reader.restkey in row:
+            message = f"{len(COLUMNS)} columns expected, the row has more"
+            raise ImportFormatError(message, f"line {reader.line_num}")
+        values: dict[str, str | None] = {key: value for key, value in row.items() if key}
+        if any((value or "").strip() for value in values.values()):
+            yield reader.line_num, values
 
 
 def _order(line: int, raw: dict[str, str | None]) -> Order:

@@ -38,6 +38,24 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+# What the application's role may do (PostgreSQL, when migrations run as the owner): the audit
+# log and the order versions only grow; it cannot truncate, alter, or drop their triggers.
+APP_GRANTS = (
+    "GRANT SELECT, INSERT ON audit_log, order_versions TO {role}",
+    "GRANT SELECT, INSERT, UPDATE ON orders, outbox, api_tokens TO {role}",
+    "GRANT SELECT ON alembic_version TO {role}",
+    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+)
+
+
+def grant_app_role(owner: Engine, role: str) -> None:
+    """Give the application's role (not the owner) exactly what it needs."""
+    quoted = owner.dialect.identifier_preparer.quote(role)
+    with owner.begin() as connection:
+        for grant in APP_GRANTS:
+            connection.exec_driver_sql(grant.format(role=quoted))
+
+
 def ping(engine: Engine) -> None:
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))

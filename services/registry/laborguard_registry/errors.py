@@ -39,6 +39,18 @@ class OrderExistsError(RegistryError):
     pass
 
 
+class ConflictError(RegistryError):
+    """A write that contradicts what the registry holds (an import rewriting an order)."""
+
+
+class TooManyAttemptsError(RegistryError):
+    """Too many failed authentications from one client address."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class StaleVersionError(RegistryError):
     """The caller changed an order version that is no longer the current one."""
 

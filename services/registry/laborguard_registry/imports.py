@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from laborguard_contracts import Order
 from laborguard_contracts.codec import loads
 from laborguard_contracts.errors import ContractError
+from laborguard_registry import orders
 from laborguard_registry.cbp_csv import parse_cbp_csv
-from laborguard_registry.errors import ImportFormatError
-from laborguard_registry.orders import same_content
+from laborguard_registry.errors import ImportFormatError, located
 
 
 class ImportFormat(StrEnum):
@@ -24,12 +24,7 @@ class ImportFormat(StrEnum):
 @dataclass(frozen=True)
 class ImportPlan:
     created: tuple[Order, ...]
-    amended: tuple[Order, ...]
     unchanged: tuple[str, ...]
-
-    @property
-    def changes(self) -> tuple[Order, ...]:
-        return self.created + self.amended
 
 
 def read_orders(data: bytes, form: ImportFormat) -> tuple[Order, ...]:
@@ -49,21 +44,24 @@ def parse_seed(data: bytes) -> tuple[Order, ...]:
 
 
 def plan_import(current: Mapping[str, Order], incoming: Sequence[Order]) -> ImportPlan:
-    """New ids are created, differing ones get a new version, identical ones are left alone."""
+    """New ids are created (with the history they bring), identical ones are left alone, and
+    an existing order that differs is refused naming the field (409): existing orders change
+    only through the lifecycle commands. Errors name the item: `[3].timeline`."""
+    known = {**current, **{order.order_id: order for order in incoming}}
     seen: set[str] = set()
-    created, amended, unchanged = [], [], []
+    created, unchanged = [], []
     for index, order in enumerate(incoming):
-        if order.order_id in seen:
-            raise ImportFormatError(f"order {order.order_id} appears twice", f"[{index}].order_id")
-        seen.add(order.order_id)
-        held = current.get(order.order_id)
-        if held is None:
-            created.append(order.model_copy(update={"updated_at": None}))
-        elif same_content(held, order):
-            unchanged.append(order.order_id)
-        else:
-            amended.append(order.model_copy(update={"version": held.version + 1}))
-    return ImportPlan(tuple(created), tuple(amended), tuple(unchanged))
+        with located(f"[{index}]"):
+            if order.order_id in seen:
+                raise ImportFormatError(f"order {order.order_id} appears twice", "order_id")
+            seen.add(order.order_id)
+            held = current.get(order.order_id)
+            if held is None:
+                created.append(orders.recreate(order, known))
+            else:
+                orders.reimport(held, order)
+                unchanged.append(order.order_id)
+    return ImportPlan(tuple(created), tuple(unchanged))
 
 
 def _order(index: int, document: object) -> Order:

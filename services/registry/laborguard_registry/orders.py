@@ -4,15 +4,16 @@ next version (or raises a named error). Storing and publishing is the caller's b
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
 from laborguard_contracts import LegalAction, Order, OrderKind, TimelineEvent, TimelineEventKind
 from laborguard_contracts.errors import ContractError
-from laborguard_registry.errors import InvalidChangeError, StaleVersionError
+from laborguard_registry.errors import ConflictError, InvalidChangeError, StaleVersionError
 
 # What an amendment may not touch: identity, history and registry-owned fields.
 FIXED_FIELDS = frozenset(
@@ -63,14 +64,134 @@ def names_entity(order: Order, text: str) -> bool:
     )
 
 
+REGISTRY_OWNED = frozenset({"version", "updated_at"})
+
+
 def same_content(left: Order, right: Order) -> bool:
     """Equal apart from what the registry assigns (version, commit time)."""
-    registry_owned = {"version", "updated_at"}
-    return left.model_dump(exclude=registry_owned) == right.model_dump(exclude=registry_owned)
+    owned = set(REGISTRY_OWNED)
+    return left.model_dump(exclude=owned) == right.model_dump(exclude=owned)
 
 
 def create(draft: Order) -> Order:
+    """A new order (version 1). A Finding that escalates a WRO is made by `escalate`, which
+    records the escalation on the WRO too; naming one here would skip that."""
+    if draft.escalated_from is not None:
+        message = "a Finding is made by escalating its WRO (POST /orders/{id}/escalate)"
+        raise InvalidChangeError(message, "escalated_from")
+    return _first_version(draft)
+
+
+def recreate(draft: Order, known: Mapping[str, Order]) -> Order:
+    """An order the registry never held, imported with its history (seed, CBP's table): an
+    `escalated_from` must name a WRO the registry holds or the same import brings."""
+    escalated = known.get(draft.escalated_from) if draft.escalated_from else None
+    if draft.escalated_from is not None and (escalated is None or escalated.kind != OrderKind.WRO):
+        message = f"{draft.escalated_from} is not a WRO held or imported with this order"
+        raise InvalidChangeError(message, "escalated_from")
+    return _first_version(draft)
+
+
+def reimport(held: Order, incoming: Order) -> None:
+    """An import of an order the registry holds changes nothing: identical, or refused (an
+    existing order changes only through the lifecycle commands)."""
+    if same_content(held, incoming):
+        return
+    differing = next(
+        name
+        for name in Order.model_fields
+        if getattr(held, name) != getattr(incoming, name) and name not in REGISTRY_OWNED
+    )
+    raise ConflictError(
+        f"order {held.order_id} exists and differs in {differing}; change it through "
+        "amend, revoke, exemptions or escalate",
+        differing,
+    )
+
+
+def _first_version(draft: Order) -> Order:
     return draft.model_copy(update={"version": 1, "updated_at": None})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recorded:
+    """A lifecycle command made against `expected_version`; `action` and `detail()` are what
+    the audit log records."""
+
+    action: ClassVar[str]
+    expected_version: int
+    effective: date
+    note: str = ""
+
+    def detail(self) -> dict[str, Any]:
+        detail: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "expected_version" or value is None:
+                continue
+            if isinstance(value, Mapping):
+                value = sorted(value)  # amended field names, not their values
+            detail[item.name] = value.isoformat() if isinstance(value, date) else value
+        return detail
+
+
+class Command(Recorded):
+    """A change of one order: `decide` returns its next version."""
+
+    def decide(self, order: Order) -> Order:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class Amend(Command):
+    action = "order_amended"
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+    def decide(self, order: Order) -> Order:
+        return amend(order, self.changes, self.expected_version, self.effective, self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Revoke(Command):
+    action = "order_revoked"
+    produced_after: date | None = None
+
+    def decide(self, order: Order) -> Order:
+        version, effective = self.expected_version, self.effective
+        return revoke(order, version, effective, self.produced_after, self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GrantExemption(Command):
+    action = "exemption_granted"
+    party: str
+
+    def decide(self, order: Order) -> Order:
+        version, effective = self.expected_version, self.effective
+        return grant_exemption(order, version, self.party, effective, self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndExemption(Command):
+    action = "exemption_ended"
+    party: str
+
+    def decide(self, order: Order) -> Order:
+        version, effective = self.expected_version, self.effective
+        return end_exemption(order, version, self.party, effective, self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Escalate(Recorded):
+    """The WRO's next version and the Finding it escalates to (two orders, one transaction)."""
+
+    action = "order_escalated"
+    finding_id: str
+    hts_prefixes: tuple[str, ...] | None = None
+
+    def decide(self, wro: Order) -> tuple[Order, Order]:
+        version, effective, prefixes = self.expected_version, self.effective, self.hts_prefixes
+        return escalate(wro, version, self.finding_id, effective, prefixes, self.note)
 
 
 def amend(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from laborguard_contracts import Order
 from laborguard_registry import orders
-from laborguard_registry.errors import InvalidChangeError
+from laborguard_registry.errors import located
 from laborguard_registry.imports import plan_import
 from laborguard_registry.store import AuditEntry, Change, OrderStore
 from laborguard_registry.tokens import Principal, Role
@@ -29,19 +29,9 @@ class ImportResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     created: tuple[str, ...]
-    amended: tuple[str, ...]
+    # Always empty: an import never changes an existing order (kept for existing clients).
+    amended: tuple[str, ...] = ()
     unchanged: int
-
-
-@dataclass(frozen=True)
-class Amendment:
-    """One amendment of a bulk change."""
-
-    order_id: str
-    expected_version: int
-    effective: date
-    changes: Mapping[str, Any]
-    note: str = ""
 
 
 class RegistryService:
@@ -50,97 +40,39 @@ class RegistryService:
 
     def create(self, by: Principal, draft: Order, reason: str) -> Order:
         entry = _entry(by, "order_created", reason, {})
+        with located("order"):
+            first = orders.create(draft)
         with self._store.unit() as unit:
-            return unit.insert(orders.create(draft), entry)
+            return unit.insert(first, entry)
 
-    # Each change to one order comes in two forms: `amend(...)` stores it (blocking), and
-    # `amendment(...)` checks the caller and returns the Change for `await apply(change)`.
-    def amend(
-        self, by: Principal, order_id: str, expected_version: int, changes: Mapping[str, Any],
-        effective: date, note: str, reason: str,
-    ) -> Order:  # fmt: skip
-        return self._store.change(
-            self.amendment(by, order_id, expected_version, changes, effective, note, reason)
+    def change(self, by: Principal, order_id: str, command: orders.Command, reason: str) -> Change:
+        """A lifecycle command on one order, checked (caller, reason), for `store`/`apply`."""
+        return Change(
+            order_id, command.decide, _entry(by, command.action, reason, command.detail())
         )
 
-    def revoke(
-        self, by: Principal, order_id: str, expected_version: int, effective: date,
-        produced_after: date | None, note: str, reason: str,
-    ) -> Order:  # fmt: skip
-        return self._store.change(
-            self.revocation(by, order_id, expected_version, effective, produced_after, note, reason)
-        )
+    def store(self, change: Change) -> Order:
+        return self._store.change(change)
 
     async def apply(self, change: Change) -> Order:
         """Store a change without blocking the event loop."""
         return await self._store.change_async(change)
 
-    def amendment(
-        self, by: Principal, order_id: str, expected_version: int, changes: Mapping[str, Any],
-        effective: date, note: str, reason: str,
-    ) -> Change:  # fmt: skip
-        amendment = Amendment(order_id, expected_version, effective, changes, note)
-        entry = _entry(by, "order_amended", reason, _amend_detail(amendment))
-        return Change(order_id, _amending(amendment), entry)
-
-    def revocation(
-        self, by: Principal, order_id: str, expected_version: int, effective: date,
-        produced_after: date | None, note: str, reason: str,
-    ) -> Change:  # fmt: skip
-        detail = {"effective": effective.isoformat(), "note": note}
-        entry = _entry(by, "order_revoked", reason, detail)
-        return Change(
-            order_id,
-            lambda order: orders.revoke(order, expected_version, effective, produced_after, note),
-            entry,
-        )
-
-    def exemption_grant(
-        self, by: Principal, order_id: str, expected_version: int, party: str, effective: date,
-        note: str, reason: str,
-    ) -> Change:  # fmt: skip
-        detail = {"party": party, "effective": effective.isoformat(), "note": note}
-        entry = _entry(by, "exemption_granted", reason, detail)
-        return Change(
-            order_id,
-            lambda order: orders.grant_exemption(order, expected_version, party, effective, note),
-            entry,
-        )
-
-    def exemption_end(
-        self, by: Principal, order_id: str, expected_version: int, party: str, effective: date,
-        note: str, reason: str,
-    ) -> Change:  # fmt: skip
-        detail = {"party": party, "effective": effective.isoformat(), "note": note}
-        entry = _entry(by, "exemption_ended", reason, detail)
-        return Change(
-            order_id,
-            lambda order: orders.end_exemption(order, expected_version, party, effective, note),
-            entry,
-        )
-
-    def amend_many(
-        self, by: Principal, amendments: Sequence[Amendment], reason: str
+    def change_many(
+        self, by: Principal, commands: Sequence[tuple[str, orders.Command]], reason: str
     ) -> list[Order]:
-        """Many amendments in one transaction, each its own version, audit and outbox row.
+        """Many commands in one transaction, each its own version, audit and outbox row.
         All or none: the first failing one names its position (`amendments.3.expected_version`)."""
-        entry = _entry(by, "order_amended", reason, {})
-        return self._store.change_many([
-            Change(a.order_id, _amending(a), replace(entry, detail=_amend_detail(a)),
-                   f"amendments.{position}")
-            for position, a in enumerate(amendments)
-        ])  # fmt: skip
+        changes = [self.change(by, order_id, command, reason) for order_id, command in commands]
+        labelled = [replace(c, label=f"amendments.{n}") for n, c in enumerate(changes)]
+        return self._store.change_many(labelled)
 
     def escalate(
-        self, by: Principal, order_id: str, expected_version: int, finding_id: str,
-        effective: date, hts_prefixes: tuple[str, ...] | None, note: str, reason: str,
-    ) -> tuple[Order, Order]:  # fmt: skip
-        detail = {"finding_id": finding_id, "effective": effective.isoformat(), "note": note}
-        entry = _entry(by, "order_escalated", reason, detail)
+        self, by: Principal, order_id: str, command: orders.Escalate, reason: str
+    ) -> tuple[Order, Order]:
+        entry = _entry(by, command.action, reason, command.detail())
         with self._store.unit() as unit:
-            wro, finding = orders.escalate(
-                unit.current(order_id), expected_version, finding_id, effective, hts_prefixes, note
-            )
+            wro, finding = command.decide(unit.current(order_id))
             return unit.replace(wro, entry), unit.insert(finding, entry)
 
     def import_orders(
@@ -151,12 +83,8 @@ class RegistryService:
             plan = plan_import(unit.all_current(), incoming)
             for order in plan.created:
                 unit.insert(order, entry)
-            for order in plan.amended:
-                unit.replace(order, entry)
         return ImportResult(
-            created=tuple(o.order_id for o in plan.created),
-            amended=tuple(o.order_id for o in plan.amended),
-            unchanged=len(plan.unchanged),
+            created=tuple(o.order_id for o in plan.created), unchanged=len(plan.unchanged)
         )
 
     def republish(self, by: Principal, reason: str) -> int:
@@ -173,12 +101,11 @@ class RegistryService:
         return len(current)
 
     def get(self, order_id: str) -> OrderHistory:
-        versions = self._store.history(order_id)
-        return OrderHistory(
-            current=versions[-1].order,
-            versions=tuple(OrderVersion(version=v.order.version, committed_at=v.committed_at,
-                                        order=v.order) for v in versions),
-        )  # fmt: skip
+        versions = [
+            OrderVersion(version=v.order.version, committed_at=v.committed_at, order=v.order)
+            for v in self._store.history(order_id)
+        ]
+        return OrderHistory(current=versions[-1].order, versions=tuple(versions))
 
     def find(self, query: OrderQuery) -> list[OrderState]:
         return select_orders(self._store.all_current().values(), query)
@@ -193,26 +120,6 @@ class RegistryService:
         return [state_at(order, at) for order in sorted(held, key=lambda o: o.order_id)]
 
 
-def _amend_detail(amendment: Amendment) -> dict[str, Any]:
-    return {
-        "changes": sorted(amendment.changes),
-        "effective": amendment.effective.isoformat(),
-        "note": amendment.note,
-    }
-
-
-def _amending(amendment: Amendment) -> Callable[[Order], Order]:
-    def decide(order: Order) -> Order:
-        return orders.amend(
-            order, amendment.changes, amendment.expected_version, amendment.effective,
-            amendment.note,
-        )  # fmt: skip
-
-    return decide
-
-
 def _entry(by: Principal, action: str, reason: str, detail: Mapping[str, Any]) -> AuditEntry:
     by.require(Role.OFFICER)
-    if not reason.strip():
-        raise InvalidChangeError("every write needs a reason", "reason")
-    return AuditEntry(by.name, action, reason.strip(), detail)
+    return AuditEntry(by.name, action, reason, detail)

@@ -20,6 +20,10 @@ class RegistrySettings(BaseSettings):
     database_url: str = Field(
         "sqlite:///var/registry.sqlite3", validation_alias=_env("database_url")
     )
+    # PostgreSQL: the tables' owner, for migrations only (empty: database_url migrates). When
+    # set, the application's role (database_url's user) gets INSERT and SELECT only on the
+    # audit log and the order versions.
+    migration_database_url: str = Field("", validation_alias=_env("migration_database_url"))
     # Shared with every service, hence no REGISTRY in its name.
     kafka_bootstrap: str = Field(
         "127.0.0.1:9092",
@@ -56,6 +60,10 @@ class RegistrySettings(BaseSettings):
     # a revocation reaches other API worker processes within this delay.
     token_cache_seconds: float = Field(
         5.0, ge=0, le=300, validation_alias=_env("token_cache_seconds")
+    )
+    # Failed authentications allowed per client address per minute; past it: 429.
+    auth_failures_per_minute: int = Field(
+        30, ge=1, le=100_000, validation_alias=_env("auth_failures_per_minute")
     )
     # Import the bundled seed of 94 orders when the database holds no order yet.
     seed_on_start: bool = Field(False, validation_alias=_env("seed_on_start"))

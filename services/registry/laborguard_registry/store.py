@@ -3,6 +3,8 @@ its outbox row in one transaction; nothing is committed without the row that pub
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,8 +17,10 @@ from sqlalchemy.exc import IntegrityError
 
 from laborguard_contracts import Order
 from laborguard_contracts.codec import decode, dumps, encode
-from laborguard_registry import pg_writes
+from laborguard_registry import audit_chain, pg_writes
+from laborguard_registry.audit_chain import GENESIS
 from laborguard_registry.errors import (
+    InvalidChangeError,
     OrderExistsError,
     OrderNotFoundError,
     StaleVersionError,
@@ -28,10 +32,30 @@ from laborguard_registry.tables import audit_log, order_versions, orders, outbox
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """An audit row to be: every write path builds one, so the reason rule lives here."""
+
     actor: str
     action: str
     reason: str
     detail: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", audited_reason(self.reason))
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def audited_reason(reason: str) -> str:
+    """The reason as recorded: trimmed, with visible text, and no control character (PostgreSQL
+    cannot store NUL, SQLite can: both refuse it here alike)."""
+    reason = reason.strip()
+    if CONTROL.search(reason):
+        raise InvalidChangeError("a reason cannot hold control characters", "reason")
+    # Letters, marks, numbers, punctuation, symbols: not only spaces and invisible format marks.
+    if not any(unicodedata.category(char)[0] in "LMNPS" for char in reason):
+        raise InvalidChangeError("every write needs a reason with visible text", "reason")
+    return reason
 
 
 @dataclass(frozen=True)
@@ -64,6 +88,11 @@ UPDATE_ORDER = update(orders).where(
 INSERT_VERSION = insert(order_versions)
 INSERT_OUTBOX = insert(outbox)
 INSERT_AUDIT = insert(audit_log)
+LAST_AUDIT = (
+    select(audit_log.c.audit_id, audit_log.c.row_hash)
+    .order_by(audit_log.c.audit_id.desc())
+    .limit(1)
+)
 
 
 class Decoded:
@@ -131,7 +160,14 @@ class Unit:
         self.wrote = True
 
     def record(self, entry: AuditEntry, order: Order | None = None) -> None:
-        self.connection.execute(INSERT_AUDIT, _audit_row(entry, order))
+        row = _audit_row(entry, order)
+        if self.connection.dialect.name == "sqlite":
+            # Chained here (PostgreSQL chains in a trigger): SQLite writers are serialised by
+            # BEGIN IMMEDIATE, so the last row read is the one this row follows.
+            last = self.connection.execute(LAST_AUDIT).one_or_none()
+            row["audit_id"] = last.audit_id + 1 if last else 1
+            row["row_hash"] = audit_chain.row_hash(last.row_hash if last else GENESIS, row)
+        self.connection.execute(INSERT_AUDIT, row)
 
     def _append(self, stamped: Order, document: bytes, entry: AuditEntry) -> Order:
         assert stamped.updated_at is not None

@@ -64,7 +64,8 @@ order_versions = Table(
     Column("committed_at", UtcDateTime, nullable=False, index=True),
 )
 
-# Append-only (triggers refuse UPDATE and DELETE): who did what, when and why.
+# Append-only (triggers refuse UPDATE, DELETE, TRUNCATE and REPLACE), hash-chained: who did
+# what, when and why.
 audit_log = Table(
     "audit_log",
     metadata,
@@ -76,6 +77,8 @@ audit_log = Table(
     Column("version", Integer, nullable=True),
     Column("reason", Text, nullable=False),
     Column("detail", Text, nullable=False),
+    # sha256 of the previous row's row_hash and this row's fields (audit_chain.py)
+    Column("row_hash", String(64), nullable=True),
 )
 
 # Written in the same transaction as the change; the relay publishes in outbox_id order.
@@ -105,4 +108,5 @@ api_tokens = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("created_by", String(128), nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
+    Column("expires_at", UtcDateTime, nullable=True),
 )

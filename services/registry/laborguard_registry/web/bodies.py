@@ -1,37 +1,99 @@
-"""Request bodies. Every write carries a reason, recorded in the audit log."""
+"""Request bodies. Every write carries a reason, recorded in the audit log; every change to an
+order is a lifecycle body that names the domain command it stands for."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from laborguard_contracts import Order
-from laborguard_registry.tokens import Role
+from laborguard_contracts.types import HtsPrefix, IsoDate, Name, OrderId, Text, Version
+from laborguard_registry import orders
+from laborguard_registry.errors import InvalidChangeError
+from laborguard_registry.store import audited_reason
+from laborguard_registry.tokens import TOKEN_NAME_PATTERN, Role
 
 MAX_BULK = 1000
-Reason = Field(min_length=1, max_length=2000, description="why: recorded in the audit log")
+
+
+def _visible_reason(reason: str) -> str:
+    try:
+        return audited_reason(reason)
+    except InvalidChangeError as exc:
+        raise ValueError(exc.message) from exc
+
+
+Reason = Annotated[
+    str,
+    Field(min_length=1, max_length=2000, description="why: recorded in the audit log"),
+    AfterValidator(_visible_reason),
+]
 
 
 class Write(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Reason
+    reason: Reason
 
 
 class VersionedWrite(Write):
-    expected_version: int = Field(ge=1, description="the version the change was made against")
-    effective: date
-    note: str = Field("", max_length=4000)
+    expected_version: Version = Field(description="the version the change was made against")
+    effective: IsoDate
+    note: Text = ""
+
+
+class LifecycleBody(VersionedWrite):
+    """A change of one order: `command()` is the domain command it asks for."""
+
+    def command(self) -> orders.Command:
+        raise NotImplementedError
 
 
 class CreateOrder(Write):
     order: Order = Field(description="the order; its version is set to 1")
 
 
-class AmendOrder(VersionedWrite):
-    changes: dict[str, Any] = Field(min_length=1, description="order fields and their new values")
+Changes = Annotated[
+    dict[str, Any], Field(min_length=1, description="order fields and their new values")
+]
+
+
+class AmendOrder(LifecycleBody):
+    """New version; scope fields also add a `modified` timeline event at `effective`."""
+
+    changes: Changes
+
+    def command(self) -> orders.Amend:
+        return orders.Amend(**_common(self), changes=self.changes)
+
+
+class RevokeOrder(LifecycleBody):
+    """A `revoked` timeline event; goods produced after `produced_after` are admissible."""
+
+    produced_after: IsoDate | None = None
+
+    def command(self) -> orders.Revoke:
+        return orders.Revoke(**_common(self), produced_after=self.produced_after)
+
+
+class GrantExemption(LifecycleBody):
+    """One party is no longer covered; everyone else still is."""
+
+    party: Name
+
+    def command(self) -> orders.GrantExemption:
+        return orders.GrantExemption(**_common(self), party=self.party)
+
+
+class EndExemption(LifecycleBody):
+    """The party's exemption ends."""
+
+    party: Name
+
+    def command(self) -> orders.EndExemption:
+        return orders.EndExemption(**_common(self), party=self.party)
 
 
 class Amendment(BaseModel):
@@ -39,11 +101,14 @@ class Amendment(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    order_id: str = Field(min_length=1, max_length=128)
-    expected_version: int = Field(ge=1, description="the version the change was made against")
-    effective: date
-    changes: dict[str, Any] = Field(min_length=1, description="order fields and their new values")
-    note: str = Field("", max_length=4000)
+    order_id: OrderId
+    expected_version: Version = Field(description="the version the change was made against")
+    effective: IsoDate
+    changes: Changes
+    note: Text = ""
+
+    def command(self) -> orders.Amend:
+        return orders.Amend(**_common(self), changes=self.changes)
 
 
 class AmendOrders(Write):
@@ -60,28 +125,28 @@ class Amended(BaseModel):
     version: int
 
 
-class RevokeOrder(VersionedWrite):
-    produced_after: date | None = None
-
-
-class PartyExemption(VersionedWrite):
-    party: str = Field(min_length=1, max_length=512)
-
-
 class EscalateOrder(VersionedWrite):
-    finding_id: str = Field(min_length=1, max_length=128)
-    hts_prefixes: tuple[str, ...] | None = None
+    finding_id: OrderId
+    hts_prefixes: tuple[HtsPrefix, ...] | None = None
+
+    def command(self) -> orders.Escalate:
+        prefixes = self.hts_prefixes
+        return orders.Escalate(**_common(self), finding_id=self.finding_id, hts_prefixes=prefixes)
 
 
 class IssueToken(Write):
-    name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@-]+$")
+    name: str = Field(min_length=1, max_length=128, pattern=TOKEN_NAME_PATTERN)
     role: Role
+    expires_at: AwareDatetime | None = Field(
+        None, description="the token is refused from this moment on; none: it never expires"
+    )
 
 
 class IssuedToken(BaseModel):
     name: str
     role: Role
     token: str = Field(description="shown once; only its SHA-256 digest is stored")
+    expires_at: datetime | None = None
 
 
 class Escalated(BaseModel):
@@ -91,3 +156,11 @@ class Escalated(BaseModel):
 
 class Republished(BaseModel):
     queued: int
+
+
+def _common(body: VersionedWrite | Amendment) -> dict[str, Any]:
+    return {
+        "expected_version": body.expected_version,
+        "effective": body.effective,
+        "note": body.note,
+    }

@@ -2,115 +2,138 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
-from pydantic import AwareDatetime
+from fastapi import APIRouter, Query, Request, Response, status
 
 from laborguard_contracts import Order, OrderKind
 from laborguard_contracts.codec import encode
+from laborguard_contracts.types import ORDER_ID_PATTERN, IsoDate
 from laborguard_registry.orders import OrderStatus
-from laborguard_registry.service import Amendment, RegistryService
+from laborguard_registry.service import RegistryService
 from laborguard_registry.tokens import TokenBook
 from laborguard_registry.views import OrderHistory, OrderQuery, OrderState
+from laborguard_registry.web import errors
 from laborguard_registry.web.auth import Caller
 from laborguard_registry.web.bodies import (
     Amended,
     AmendOrder,
     AmendOrders,
     CreateOrder,
+    EndExemption,
     Escalated,
     EscalateOrder,
-    PartyExemption,
+    GrantExemption,
+    LifecycleBody,
     RevokeOrder,
 )
+from laborguard_registry.web.params import Moment, OrderIdPath, link_next
 
 
 def order_routes(service: RegistryService, tokens: TokenBook) -> APIRouter:
-    router = APIRouter(tags=["orders"])
+    router = APIRouter(tags=["orders"], responses=errors.API_ERRORS)
 
     @router.get("/orders")
     def list_orders(
         _caller: Caller,
+        request: Request,
+        response: Response,
         kind: OrderKind | None = None,
         status: OrderStatus | None = None,
         entity: Annotated[str | None, Query(max_length=512)] = None,
-        in_force_at: date | None = None,
-        at: Annotated[date | None, Query(description="date the status is taken at")] = None,
+        in_force_at: Annotated[IsoDate | None, Query()] = None,
+        at: Annotated[IsoDate | None, Query(description="date the status is taken at")] = None,
+        after: Annotated[
+            str | None,
+            Query(
+                max_length=128, pattern=ORDER_ID_PATTERN, description="order id to continue after"
+            ),
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="orders per page")] = MAX_PAGE,
     ) -> list[OrderState]:
+        """Orders by id, a page at a time: `Link: <...>; rel="next"` when more follow."""
         if in_force_at is not None:
             at, status = in_force_at, OrderStatus.IN_FORCE
         query = OrderQuery(
             at=at or datetime.now(UTC).date(), kind=kind, status=status, entity=entity
         )
-        return service.find(query)
+        found = [
+            state for state in service.find(query) if after is None or state.order.order_id > after
+        ]
+        if len(found) > limit:
+            link_next(request, response, found[limit - 1].order.order_id)
+        return found[:limit]
 
     @router.get("/as-of")
     def state_as_of(
         _caller: Caller,
-        at: date,
+        at: Annotated[IsoDate, Query()],
         known_at: Annotated[
-            AwareDatetime | None,
+            Moment | None,
             Query(description="use the versions recorded by this moment (with a UTC offset)"),
         ] = None,
     ) -> list[OrderState]:
         return service.as_of(at, known_at)
 
     @router.get("/orders/{order_id}")
-    def get_order(_caller: Caller, order_id: str) -> OrderHistory:
+    def get_order(_caller: Caller, order_id: OrderIdPath) -> OrderHistory:
         return service.get(order_id)
 
     @router.post("/orders", status_code=status.HTTP_201_CREATED, response_model=Order)
     def create_order(caller: Caller, body: CreateOrder) -> Response:
         return order_response(service.create(caller, body.order, body.reason), 201)
 
-    # Changes to one order are async: checked here, stored without a thread hop (PostgreSQL).
-    @router.post("/orders/{order_id}/amend", response_model=Order)
-    async def amend_order(caller: Caller, order_id: str, body: AmendOrder) -> Response:
-        return order_response(await service.apply(service.amendment(
-            caller, order_id, body.expected_version, body.changes, body.effective, body.note,
-            body.reason,
-        )))  # fmt: skip
+    for action, body_type in LIFECYCLE:
+        router.add_api_route(
+            f"/orders/{{order_id}}/{action}",
+            _lifecycle_route(service, body_type),
+            methods=["POST"],
+            response_model=Order,
+            name=body_type.__name__,
+            description=body_type.__doc__ or "",
+        )
 
     @router.post("/orders/amendments")
     def amend_orders(caller: Caller, body: AmendOrders) -> list[Amended]:
         """Many amendments in ONE transaction (all or none), each its own version, audit row and
         topic message."""
-        amendments = [Amendment(**dict(item)) for item in body.amendments]
-        done = service.amend_many(caller, amendments, body.reason)
+        commands = [(item.order_id, item.command()) for item in body.amendments]
+        done = service.change_many(caller, commands, body.reason)
         return [Amended(order_id=order.order_id, version=order.version) for order in done]
 
-    @router.post("/orders/{order_id}/revoke", response_model=Order)
-    async def revoke_order(caller: Caller, order_id: str, body: RevokeOrder) -> Response:
-        return order_response(await service.apply(service.revocation(
-            caller, order_id, body.expected_version, body.effective, body.produced_after,
-            body.note, body.reason,
-        )))  # fmt: skip
-
-    @router.post("/orders/{order_id}/exemptions", response_model=Order)
-    async def grant_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Response:
-        return order_response(await service.apply(service.exemption_grant(
-            caller, order_id, body.expected_version, body.party, body.effective, body.note,
-            body.reason,
-        )))  # fmt: skip
-
-    @router.post("/orders/{order_id}/exemptions/end", response_model=Order)
-    async def end_exemption(caller: Caller, order_id: str, body: PartyExemption) -> Response:
-        return order_response(await service.apply(service.exemption_end(
-            caller, order_id, body.expected_version, body.party, body.effective, body.note,
-            body.reason,
-        )))  # fmt: skip
-
     @router.post("/orders/{order_id}/escalate", status_code=status.HTTP_201_CREATED)
-    def escalate_order(caller: Caller, order_id: str, body: EscalateOrder) -> Escalated:
-        wro, finding = service.escalate(
-            caller, order_id, body.expected_version, body.finding_id, body.effective,
-            body.hts_prefixes, body.note, body.reason,
-        )  # fmt: skip
+    def escalate_order(caller: Caller, order_id: OrderIdPath, body: EscalateOrder) -> Escalated:
+        wro, finding = service.escalate(caller, order_id, body.command(), body.reason)
         return Escalated(wro=wro, finding=finding)
 
     return router
+
+
+# Default and largest page of GET /orders: every caller in the repository (stack, replay,
+# benchmark, tests) holds far fewer orders, so they read one page as before.
+MAX_PAGE = 1000
+
+# The changes of one order: the path's last segment and the body that names the command.
+LIFECYCLE: tuple[tuple[str, type[LifecycleBody]], ...] = (
+    ("amend", AmendOrder),
+    ("revoke", RevokeOrder),
+    ("exemptions", GrantExemption),
+    ("exemptions/end", EndExemption),
+)
+
+
+def _lifecycle_route(
+    service: RegistryService, body_type: type[LifecycleBody]
+) -> Callable[..., Awaitable[Response]]:
+    # Async: checked here, stored without a thread hop (PostgreSQL).
+    async def change_order(caller: Caller, order_id: OrderIdPath, body: LifecycleBody) -> Response:
+        change = service.change(caller, order_id, body.command(), body.reason)
+        return order_response(await service.apply(change))
+
+    change_order.__annotations__["body"] = body_type  # FastAPI reads the body's model here
+    return change_order
 
 
 def order_response(order: Order, status_code: int = 200) -> Response:
