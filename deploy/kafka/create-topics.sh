@@ -18,5 +18,6 @@ create orders 1 --config cleanup.policy=compact
 create shipments 4
 create decisions 4
 create shipments.dlq 1
+create shipments.open 4 --config cleanup.policy=compact
 
 "$topics" --bootstrap-server "$bootstrap" --describe
