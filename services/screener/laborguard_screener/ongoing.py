@@ -38,7 +38,6 @@ from laborguard_screener.openshipments import (
     OpenShipment,
     OpenShipments,
     is_final,
-    matched_ids,
 )
 from laborguard_screener.orderstate import OrderFeed, caught_up
 from laborguard_screener.outbox import Outbox
@@ -170,17 +169,7 @@ class OngoingScreening:
             event.event_time
         ):
             return None  # an older event than the one held, or already out of the window
-        shipment = OpenShipment(
-            shipment_id=shipment_id,
-            partition=partition,
-            event=value,
-            event_time=event.event_time,
-            decision_id=decision.decision_id,
-            outcome=decision.outcome,
-            matched=matched_ids(decision),
-            order_state_version=decision.order_state_version,
-            checked_version=decision.order_state_version,
-        )
+        shipment = OpenShipment.of(partition, value, event, decision)
         state.track(shipment, event)
         return (encode_open(shipment),)
 

@@ -53,6 +53,23 @@ class OpenShipment:
     hts: tuple[str, ...] = ()
     checked_version: str = ""  # last order state it was re-decided against (changed or not)
 
+    @classmethod
+    def of(
+        cls, partition: int, value: bytes, event: ShipmentEvent, decision: Decision
+    ) -> OpenShipment:
+        """The open record of a decided event (`value`: the event's bytes as validated)."""
+        return cls(
+            shipment_id=event.shipment_id,
+            partition=partition,
+            event=value,
+            event_time=event.event_time,
+            decision_id=decision.decision_id or "",
+            outcome=decision.outcome,
+            matched=matched_ids(decision),
+            order_state_version=decision.order_state_version,
+            checked_version=decision.order_state_version,
+        )
+
 
 def matched_ids(decision: Decision) -> frozenset[str]:
     return frozenset(match.order_id for match in decision.matches)
