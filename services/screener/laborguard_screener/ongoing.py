@@ -92,10 +92,12 @@ class _Run:
         self.ongoing = ongoing
         self.committed_at = committed_at
         self.pending = 0
+        self.produced = 0
         self.sealed = False
 
     def output(self, shipment_id: str, decision_id: str) -> _Superseding:
         self.pending += 1
+        self.produced += 1
         return _Superseding(self, shipment_id, decision_id)
 
     def delivered(self, shipment_id: str, decision_id: str) -> None:
@@ -108,7 +110,8 @@ class _Run:
         self._observe()
 
     def _observe(self) -> None:
-        if self.sealed and self.pending == 0 and self.committed_at is not None:
+        done = self.sealed and self.pending == 0 and self.produced > 0
+        if done and self.committed_at is not None:
             latency = (datetime.now(UTC) - self.committed_at).total_seconds()
             metrics.RESCREEN_COMMIT_TO_DECISION_SECONDS.observe(latency)
             self.committed_at = None  # once
