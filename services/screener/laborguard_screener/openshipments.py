@@ -1,10 +1,11 @@
 """Open shipments: filed, not yet at a final event, within the window; indexed for re-screening.
 
 Pure state, no I/O. Each open shipment is filed under the keys an order could reach it by, the
-same keys the screening indexes use: a party's exact name key ("e"), its look-up tokens ("t"),
-native name and its bigrams ("n", "g"), MID ("m"), the regions its production addresses signal
-("r"), and the orders its current decision matched ("o"). `affected(previous, order)` turns an
-order update into the shipments it can change without a scan: the listings of both versions
+same keys the screening indexes use: through its parties, a party's exact name key ("e"), its
+look-up tokens ("t"), native name and its bigrams ("n", "g"), MID ("m"); and its own, the regions
+its production addresses signal ("r") and the orders its current decision matched ("o").
+`affected(previous, order)` turns an order update into the shipments it can change without a
+scan: the listings of both versions
 give exact keys, MIDs, native keys and, for fuzzy matching, the shipment tokens within one edit
 of each listed distinctive token (a fuzzy match needs one); the order's region gives the region
 key; its HTS prefixes (of either version) then narrow the candidates to goods in scope.
@@ -30,11 +31,11 @@ from laborguard_contracts import (
 )
 from laborguard_screener.listings import listings_of
 from laborguard_screener.names import has_native_script, name_key, native_key, normalise_mid
-from laborguard_screener.subjects import line_signals, shipment_signals
+from laborguard_screener.regions import address_signals
+from laborguard_screener.subjects import PRODUCTION_ROLES
 from laborguard_screener.tokenindex import TokenIndex, deletion_variants, within_one_edit
 
 FINAL_EVENT_TYPES = frozenset({ShipmentEventType.ENTRY_SUMMARY_FILED})
-_PARTY_MEMO_LIMIT = 100_000
 _NATIVE_SUBSTRING_MIN = 6  # as matching.NATIVE_SUBSTRING_MIN: a listed native name this long
 # also matches inside a longer filed one (read here, not imported: matching's internals move)
 
@@ -49,7 +50,8 @@ class OpenShipment:
     outcome: Outcome
     matched: frozenset[str]  # order ids its last decision matched (near matches included)
     order_state_version: str  # the order state that decision was made against
-    keys: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()  # its own index keys: regions, matched orders
+    filers: tuple[_Filer, ...] = ()  # its parties' entries (which carry the name keys)
     hts: tuple[str, ...] = ()
     checked_version: str = ""  # last order state it was re-decided against (changed or not)
 
@@ -79,14 +81,40 @@ def is_final(event: ShipmentEvent, final_types: frozenset[ShipmentEventType]) ->
     return event.event_type in final_types
 
 
+class _Filer:
+    """A distinct filed party (name, native name, MID): its index keys and the open shipments
+    naming it. Names recur (a few importers, forwarders and factories file most entries), so a
+    shipment is filed under its parties' entries, and a party's keys are computed and indexed
+    once, not once per shipment."""
+
+    __slots__ = ("index_keys", "memo_key", "party", "shipments")
+
+    def __init__(self, memo_key: _PartyKey, party: Party) -> None:
+        self.memo_key = memo_key
+        self.party: Party | None = party  # until its keys are computed and indexed
+        self.index_keys: tuple[str, ...] = ()
+        self.shipments: set[str] = set()
+
+
+_PartyKey = str | tuple[str, str | None, str | None]
+
+
 class OpenShipments:
     def __init__(self, window: timedelta) -> None:
         self.window = window
         self.stream_time: datetime | None = None
         self._open: dict[str, OpenShipment] = {}
-        self._by_key: dict[str, set[str]] = {}
-        self._tokens = TokenIndex()  # the "t" keys held, for one-edit look-ups
-        self._party_keys: dict[tuple[str, str | None, str | None], tuple[str, ...]] = {}
+        self._by_key: dict[str, set[str]] = {}  # shipment keys: regions ("r"), matched orders ("o")
+        self._filers: dict[_PartyKey, _Filer] = {}
+        self._filers_by_key: dict[str, dict[_PartyKey, None]] = {}  # party keys -> filers
+        # Filed tokens within one edit of a listed token are found through a deletion-variant
+        # index, brought up to date only when an order update asks (not per shipment).
+        self._tokens = TokenIndex()
+        self._indexed_tokens: set[str] = set()
+        self._token_changes: dict[str, None] = {}
+        # New parties are indexed when an order update next asks, not on the shipment's path:
+        # most updates come long after, and a party whose shipments closed meanwhile never is.
+        self._unindexed: list[_Filer] = []
 
     def __len__(self) -> int:
         return len(self._open)
@@ -109,19 +137,37 @@ class OpenShipments:
 
     def track(self, shipment: OpenShipment, event: ShipmentEvent) -> None:
         """Holds `shipment` (replacing what was held for its id), filed under its keys."""
-        self.close(shipment.shipment_id)
-        shipment.keys = (*self._event_keys(event), *("o" + oid for oid in shipment.matched))
+        shipment_id = shipment.shipment_id
+        self.close(shipment_id)
+        filers = self._filers
+        held: list[_Filer] = []
+        for party in _parties(event):
+            native_name, mid = party.native_name, party.mid
+            memo_key = (
+                party.name
+                if native_name is None and mid is None
+                else (
+                    party.name,
+                    native_name,
+                    mid,
+                )
+            )
+            filer = filers.get(memo_key)
+            if filer is None:
+                filer = self._file(memo_key, party)
+            filer.shipments.add(shipment_id)
+            held.append(filer)
+        shipment.filers = tuple(held)
+        shipment.keys = (*_region_keys(event), *("o" + oid for oid in shipment.matched))
         shipment.hts = _hts_codes(event)
-        self._open[shipment.shipment_id] = shipment
+        self._open[shipment_id] = shipment
         by_key = self._by_key
         for key in shipment.keys:
-            held = by_key.get(key)
-            if held is None:
-                by_key[key] = {shipment.shipment_id}
-                if key[0] == "t":
-                    self._tokens.add(key[1:])
+            ids = by_key.get(key)
+            if ids is None:
+                by_key[key] = {shipment_id}
             else:
-                held.add(shipment.shipment_id)
+                ids.add(shipment_id)
 
     def redecided(self, shipment: OpenShipment, decision: Decision, event: ShipmentEvent) -> None:
         """Its new decision becomes the one held (and its matched orders its keys)."""
@@ -136,15 +182,17 @@ class OpenShipments:
         shipment = self._open.pop(shipment_id, None)
         if shipment is None:
             return None
+        for filer in shipment.filers:
+            filer.shipments.discard(shipment_id)
+            if not filer.shipments and self._filers.get(filer.memo_key) is filer:
+                self._unfile(filer)
         by_key = self._by_key
         for key in shipment.keys:
-            held = by_key.get(key)
-            if held is not None:
-                held.discard(shipment_id)
-                if not held:
+            ids = by_key.get(key)
+            if ids is not None:
+                ids.discard(shipment_id)
+                if not ids:
                     del by_key[key]
-                    if key[0] == "t":
-                        self._tokens.remove(key[1:])
         return shipment
 
     def expired(self) -> list[OpenShipment]:
@@ -165,16 +213,70 @@ class OpenShipments:
 
     def affected(self, previous: Order | None, order: Order) -> list[OpenShipment]:
         """The open shipments an update from `previous` to `order` can change (a superset)."""
+        self._index_parties()
+        self._sync_tokens()
         versions = [o for o in (previous, order) if o is not None]
         found: set[str] = set(self._by_key.get("o" + order.order_id, ()))
+        filers_by_key, filers = self._filers_by_key, self._filers
         for version in versions:
             for key in self._order_keys(version):
-                found.update(self._by_key.get(key, ()))
+                if key[0] == "r":
+                    found.update(self._by_key.get(key, ()))
+                    continue
+                for memo_key in filers_by_key.get(key, ()):
+                    found.update(filers[memo_key].shipments)
         prefixes = _prefixes(versions)
         shipments = (self._open[sid] for sid in sorted(found) if sid in self._open)
         if prefixes is None:
             return list(shipments)
         return [s for s in shipments if any(code.startswith(prefixes) for code in s.hts)]
+
+    def _file(self, memo_key: _PartyKey, party: Party) -> _Filer:
+        filer = self._filers[memo_key] = _Filer(memo_key, party)
+        self._unindexed.append(filer)
+        return filer
+
+    def _index_parties(self) -> None:
+        by_key, changes, filers = self._filers_by_key, self._token_changes, self._filers
+        for filer in self._unindexed:
+            party = filer.party
+            if party is None or filers.get(filer.memo_key) is not filer:
+                continue  # indexed already, or its shipments all closed
+            filer.party, filer.index_keys = None, _party_keys(party)
+            memo_key = filer.memo_key
+            for key in filer.index_keys:
+                held = by_key.get(key)
+                if held is None:
+                    by_key[key] = {memo_key: None}
+                    if key[0] == "t":
+                        changes[key[1:]] = None
+                else:
+                    held[memo_key] = None
+        self._unindexed.clear()
+
+    def _unfile(self, filer: _Filer) -> None:
+        del self._filers[filer.memo_key]
+        by_key, changes = self._filers_by_key, self._token_changes
+        for key in filer.index_keys:
+            held = by_key.get(key)
+            if held is not None:
+                held.pop(filer.memo_key, None)
+                if not held:
+                    del by_key[key]
+                    if key[0] == "t":
+                        changes[key[1:]] = None
+
+    def _sync_tokens(self) -> None:
+        indexed, by_key = self._indexed_tokens, self._filers_by_key
+        for token in self._token_changes:
+            filed = "t" + token in by_key
+            if filed and token not in indexed:
+                self._tokens.add(token)
+                indexed.add(token)
+            elif not filed and token in indexed:
+                self._tokens.remove(token)
+                indexed.discard(token)
+        self._token_changes.clear()
 
     def _order_keys(self, order: Order) -> Iterator[str]:
         if order.region is not None:
@@ -193,23 +295,25 @@ class OpenShipments:
                         if within_one_edit(token, held):
                             yield "t" + held
 
-    def _event_keys(self, event: ShipmentEvent) -> set[str]:
-        keys: set[str] = set()
-        party_keys = self._party_keys
-        for party in _parties(event):
-            memo_key = (party.name, party.native_name, party.mid)
-            held = party_keys.get(memo_key)
-            if held is None:
-                if len(party_keys) >= _PARTY_MEMO_LIMIT:
-                    party_keys.clear()
-                held = party_keys[memo_key] = _party_keys(party)
-            keys.update(held)
-        for located in shipment_signals(event):
-            keys.add("r" + located.signal.region)
-        for index, line in enumerate(event.lines):
-            for located in line_signals(index, line):
-                keys.add("r" + located.signal.region)
-        return keys
+
+def _region_keys(event: ShipmentEvent) -> set[str]:
+    """The regions the production addresses signal: the fields `subjects.shipment_signals` and
+    `subjects.line_signals` read, without building their evidence paths."""
+    keys: set[str] = set()
+    for party in event.parties:
+        if party.role in PRODUCTION_ROLES and party.address is not None:
+            keys.update("r" + signal.region for signal in address_signals(party.address))
+    for line in event.lines:
+        if line.manufacturer.address is not None:
+            signals = address_signals(line.manufacturer.address)
+            keys.update("r" + signal.region for signal in signals)
+        for item in line.inputs:
+            if item.origin_region is not None:
+                keys.add("r" + item.origin_region)
+            if item.producer is not None and item.producer.address is not None:
+                signals = address_signals(item.producer.address)
+                keys.update("r" + signal.region for signal in signals)
+    return keys
 
 
 def _parties(event: ShipmentEvent) -> Iterator[Party]:
