@@ -1,12 +1,15 @@
 """Screener stream benchmark: the faust worker against a plain aiokafka loop, scale-out, latency.
 
     .venv/bin/python bench/screener_bench.py [--shipments 10000] [--rates 200,1000,5000]
+        [--parts engine,throughput,latency,rescreen]
 
 Order state: the seed plus 10,000 synthetic listed entities (bench/screening_synthetic.py);
 shipments: three lines and eight party names each, 1% of names listed. Every figure comes from
 one run on one embedded broker (restarted between the throughput and the latency parts, since it
 never frees memory). The machine is shared: the load average is printed next to the figures, and
-throughput is also given per CPU-second of the process doing the work.
+throughput is also given per CPU-second of the process doing the work. `rescreen`: two workers
+hold every filed shipment open (ongoing screening), then 20 new WROs naming filed manufacturers
+arrive one a second; it prints the time from each order's commit to its last superseding decision.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,13 +29,15 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 
-from laborguard_contracts import Order, ShipmentEvent
+from laborguard_contracts import Decision, Order, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import EmbeddedBroker, free_port
+from laborguard_screener.changelog import encode_open
 from laborguard_screener.deadletter import DeadLetter
-from laborguard_screener.intake import take_in
+from laborguard_screener.intake import Screened, take_in
+from laborguard_screener.openshipments import OpenShipment, OpenShipments
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.orderstate import settle_memory
 from laborguard_screener.screening import DEFAULT_POLICY
@@ -147,6 +153,7 @@ class Worker:
             "LABORGUARD_SCREENER_SHIPMENTS_TOPIC": topics.shipments,
             "LABORGUARD_SCREENER_DECISIONS_TOPIC": topics.decisions,
             "LABORGUARD_SCREENER_DEAD_LETTER_TOPIC": topics.dead_letters,
+            "LABORGUARD_SCREENER_OPEN_SHIPMENTS_TOPIC": topics.open_shipments,
         }
         WORKDIR.mkdir(parents=True, exist_ok=True)
         with (WORKDIR / f"{worker_id}.log").open("ab") as log:
@@ -201,7 +208,9 @@ def faust_throughput(
 ) -> dict[str, float]:
     """Ready, settled workers of a fresh group; then the shipments arrive and are timed."""
     topics = Topics.named(f"thru{workers}-{time.time_ns()}")
-    topics = Topics(orders_topic, topics.shipments, topics.decisions, topics.dead_letters)
+    topics = Topics(
+        orders_topic, topics.shipments, topics.decisions, topics.dead_letters, topics.open_shipments
+    )
     asyncio.run(topics.create(bootstrap))
     group = f"bench-{time.time_ns()}"
     running = [Worker(bootstrap, topics, group, f"w{n}") for n in range(workers)]
@@ -377,7 +386,8 @@ def run(count: int, rates: list[int], parts: set[str], synthetic: int, updates: 
     print(f"screener bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load()}")
     book_orders = orders(synthetic)
     listed = listed_names(book_orders[94:]) or ["Hetian Taida Apparel Co., Ltd."]
-    raw = [(e.shipment_id.encode(), encode(e)) for e in shipments(count, listed)]
+    events = shipments(count, listed)
+    raw = [(e.shipment_id.encode(), encode(e)) for e in events]
     keyed_orders = [(o.order_id.encode(), encode(o)) for o in book_orders]
     size = statistics.mean(len(value) for _, value in raw)
     print(f"  {len(book_orders):,} orders; {count:,} shipments of {size:.0f} bytes")
@@ -388,6 +398,8 @@ def run(count: int, rates: list[int], parts: set[str], synthetic: int, updates: 
         throughput(count, raw, keyed_orders)
     if "latency" in parts:
         latencies(rates, keyed_orders, book_orders, listed, updates)
+    if "rescreen" in parts:
+        rescreens(raw, keyed_orders, events)
     print(f"  load average at end: {load()}")
 
 
@@ -407,6 +419,28 @@ def engine(book_orders: list[Order], listed: list[str], count: int) -> None:
             take_in(value, book, DEFAULT_POLICY, decided_at)
         micros = (time.process_time() - started) / len(records) * 1e6
         print(f"  take_in, {label:36} {micros:6.0f} us CPU per shipment")
+    ongoing_cost(book, traffic)
+
+
+def ongoing_cost(book: OrderBook, traffic: list[bytes]) -> None:
+    """What ongoing screening adds per shipment on the worker's path: the open record, its index
+    keys and its changelog bytes (warm: the traffic was screened above), best of 3."""
+    screened = [take_in(value, book, DEFAULT_POLICY, datetime.now(UTC)) for value in traffic]
+    kept = [
+        (value, s) for value, s in zip(traffic, screened, strict=True) if isinstance(s, Screened)
+    ]
+    best = float("inf")
+    for _ in range(3):
+        state = OpenShipments(timedelta(days=45))
+        started = time.process_time()
+        for value, result in kept:
+            assert result.event is not None
+            state.advance(result.event.event_time)
+            shipment = OpenShipment.of(0, value, result.event, result.decision)
+            state.track(shipment, result.event)
+            encode_open(shipment)
+        best = min(best, (time.process_time() - started) / len(kept) * 1e6)
+    print(f"  ongoing: open record, index keys, changelog bytes {best:6.1f} us CPU per shipment")
 
 
 def throughput(
@@ -473,6 +507,115 @@ def latencies(
             worker.stop()
     finally:
         broker.stop()
+
+
+# ----------------------------------------------------------------- ongoing screening
+
+
+def rescreens(
+    raw: list[tuple[bytes, bytes]],
+    keyed_orders: list[tuple[bytes, bytes]],
+    events: list[ShipmentEvent],
+    new_orders: int = 20,
+) -> None:
+    """Two workers holding every shipment open; new WROs naming filed manufacturers, one a
+    second: from each order's commit (updated_at) to its last superseding decision."""
+    broker = EmbeddedBroker()
+    broker.start()
+    try:
+        topics = Topics.named("resc")
+        asyncio.run(topics.create(broker.bootstrap))
+        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+        running = [Worker(broker.bootstrap, topics, "rescreen", f"r{n}") for n in range(2)]
+        try:
+            for worker in running:
+                worker.wait_ready()
+            time.sleep(8)  # both joined and hold partitions
+            asyncio.run(produce(broker.bootstrap, topics.shipments, raw))
+            asyncio.run(_decision_stamps(broker.bootstrap, topics.decisions, len(raw)))
+            open_now = sum(w.metrics().get("screener_open_shipments", 0) for w in running)
+            wros = _new_wros(events, new_orders)
+            for order in wros:
+                stamped = order.model_copy(update={"updated_at": datetime.now(UTC)})
+                asyncio.run(produce(broker.bootstrap, topics.orders, [_keyed(stamped)]))
+                time.sleep(1.0)
+            time.sleep(2.0)
+            superseding = asyncio.run(_superseding(broker.bootstrap, topics.decisions))
+        finally:
+            for worker in running:
+                worker.stop()
+    finally:
+        broker.stop()
+    _report_rescreens(open_now, len(wros), superseding)
+
+
+def _new_wros(events: list[ShipmentEvent], count: int) -> list[Order]:
+    makers = Counter(line.manufacturer.name for event in events for line in event.lines)
+    ranked = [name for name, _ in makers.most_common()]
+    step = max(len(ranked) // (count * 4), 1)  # frequent and rare manufacturers alike
+    return [
+        Order.model_validate(
+            {
+                "order_id": f"bench-wro-{n}",
+                "version": 1,
+                "kind": "wro",
+                "title": f"Bench WRO {n}",
+                "entities": [{"name": name}],
+                "timeline": [{"kind": "in_force", "effective": "2024-01-01"}],
+            }
+        )
+        for n, name in enumerate(ranked[::step][:count])
+    ]
+
+
+def _keyed(order: Order) -> tuple[bytes, bytes]:
+    return order.order_id.encode(), encode(order)
+
+
+async def _superseding(bootstrap: str, topic: str) -> list[tuple[float, Decision]]:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", fetch_max_wait_ms=10
+    )
+    await consumer.start()
+    found: list[tuple[float, Decision]] = []
+    try:
+        idle = 0
+        while idle < 5:
+            batches = await consumer.getmany(timeout_ms=200)
+            idle = 0 if batches else idle + 1
+            for records in batches.values():
+                for record in records:
+                    decision = decode(Decision, record.value)
+                    if decision.supersedes is not None:
+                        found.append((record.timestamp / 1000, decision))
+        return found
+    finally:
+        await consumer.stop()
+
+
+def _report_rescreens(open_now: float, orders: int, found: list[tuple[float, Decision]]) -> None:
+    last: dict[str, float] = {}
+    committed: dict[str, float] = {}
+    for stamp, decision in found:
+        cause = decision.cause
+        if cause is None or cause.committed_at is None:
+            continue
+        last[cause.order_id] = max(last.get(cause.order_id, 0.0), stamp)
+        committed[cause.order_id] = cause.committed_at.timestamp()
+    delays = sorted(last[oid] - committed[oid] for oid in last)
+    if not delays:
+        print(f"  re-screens: {orders} new WROs over {open_now:,.0f} open shipments: none changed")
+        return
+    per_order = Counter(decision.cause.order_id for _, decision in found if decision.cause)
+    print(
+        f"  re-screens: {orders} new WROs, one a second, over {open_now:,.0f} open shipments on 2"
+        f" workers: {len(found):,} superseding decisions ({min(per_order.values())}-"
+        f"{max(per_order.values())} per order, {len(delays)} orders changed something)"
+    )
+    print(
+        f"  order commit -> last superseding decision: p50 {quantile(delays, 0.5) * 1000:.0f} ms,"
+        f" p99 {quantile(delays, 0.99) * 1000:.0f} ms, max {delays[-1] * 1000:.0f} ms"
+    )
 
 
 def plain_latencies(
@@ -567,14 +710,15 @@ def _report_throughput(
 def main() -> None:
     if sys.argv[1:2] == ["--plain"]:
         bootstrap, orders_topic, shipments_topic, count, *decisions = sys.argv[2:]
-        topics = Topics(orders_topic, shipments_topic, *(decisions or ["plain-decisions"]), "-")
+        decided = decisions[0] if decisions else "plain-decisions"
+        topics = Topics(orders_topic, shipments_topic, decided, "-")
         result = asyncio.run(plain_loop(bootstrap, topics, int(count)))
         print(result["seconds"], result["cpu"])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shipments", type=int, default=10_000)
     parser.add_argument("--rates", default="200,1000,5000")
-    parser.add_argument("--parts", default="engine,throughput,latency")
+    parser.add_argument("--parts", default="engine,throughput,latency,rescreen")
     parser.add_argument("--synthetic", type=int, default=10_000, help="synthetic listed entities")
     parser.add_argument(
         "--order-updates",

@@ -51,6 +51,7 @@ class Worker:
             "LABORGUARD_SCREENER_SHIPMENTS_TOPIC": topics.shipments,
             "LABORGUARD_SCREENER_DECISIONS_TOPIC": topics.decisions,
             "LABORGUARD_SCREENER_DEAD_LETTER_TOPIC": topics.dead_letters,
+            "LABORGUARD_SCREENER_OPEN_SHIPMENTS_TOPIC": topics.open_shipments,
             **{f"LABORGUARD_SCREENER_{name.upper()}": value for name, value in env.items()},
         }
         self.process: subprocess.Popen[bytes] | None = None
@@ -159,6 +160,10 @@ def headers(record: ConsumerRecord[bytes, bytes]) -> dict[str, str]:
     return {name: value.decode() for name, value in record.headers}
 
 
-def source_of(record: ConsumerRecord[bytes, bytes]) -> tuple[int, int]:
+def source_of(record: ConsumerRecord[bytes, bytes]) -> tuple[int, int] | None:
+    """The shipment record an output answers; None for a superseding decision (it answers an
+    order update, not a record)."""
     found = headers(record)
+    if "source_partition" not in found:
+        return None
     return int(found["source_partition"]), int(found["source_offset"])

@@ -5,7 +5,7 @@
 set -euo pipefail
 bootstrap="${LABORGUARD_KAFKA_BOOTSTRAP:-kafka-1:9092}"
 replication="${LABORGUARD_TOPIC_REPLICATION:-3}"
-# as laborguard_platform.topics.replicated_configs: 2 from three replicas on, else 1
+# as laborguard_contracts.topics.replicated_configs: 2 from three replicas on, else 1
 min_isr=$(( replication >= 3 ? 2 : 1 ))
 topics=/opt/kafka/bin/kafka-topics.sh
 
@@ -21,5 +21,6 @@ create orders 1 --config cleanup.policy=compact
 create shipments 4
 create decisions 4
 create shipments.dlq 1
+create shipments.open 4 --config cleanup.policy=compact
 
 "$topics" --bootstrap-server "$bootstrap" --describe

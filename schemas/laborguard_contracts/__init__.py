@@ -1,6 +1,15 @@
 """Wire contracts: one frozen pydantic model per message, shared by producers and consumers."""
 
-from laborguard_contracts.decision import Decision, Evidence, MatchRule, OrderMatch, Outcome
+from laborguard_contracts.decision import (
+    Decision,
+    DecisionCause,
+    Evidence,
+    MatchRule,
+    OrderMatch,
+    Outcome,
+    ReferralReason,
+    ValidationIssue,
+)
 from laborguard_contracts.errors import ContractError, MalformedJsonError
 from laborguard_contracts.order import (
     CoveredEntity,
@@ -26,6 +35,7 @@ __all__ = [
     "ContractError",
     "CoveredEntity",
     "Decision",
+    "DecisionCause",
     "Evidence",
     "LegalAction",
     "MalformedJsonError",
@@ -36,6 +46,7 @@ __all__ = [
     "Outcome",
     "Party",
     "PartyRole",
+    "ReferralReason",
     "RoledParty",
     "ShipmentEvent",
     "ShipmentEventType",
@@ -43,4 +54,5 @@ __all__ = [
     "TimelineEvent",
     "TimelineEventKind",
     "UpstreamInput",
+    "ValidationIssue",
 ]

@@ -1,4 +1,10 @@
-"""The screener's verdict on one shipment event, with the evidence for every match."""
+"""The screener's verdict on one shipment event, with the evidence for every match.
+
+Three outcomes: DETAIN (an order applies), RELEASE (none does) and REFER (an officer must look:
+the event failed validation but named its shipment, or a name came within the review band below
+the automatic threshold). Every field added after the first version is optional with a default,
+so a reader of the first version's decisions reads these as well.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,12 @@ from laborguard_contracts.types import Identifier, SchemaVersion, Text
 class Outcome(StrEnum):
     DETAIN = "DETAIN"
     RELEASE = "RELEASE"
+    REFER = "REFER"  # hold for an officer: see `referral`
+
+
+class ReferralReason(StrEnum):
+    INVALID_EVENT = "invalid_event"  # the event failed the contract but names its shipment
+    NEAR_MATCH = "near_match"  # a name within the review band below the automatic threshold
 
 
 class MatchRule(StrEnum):
@@ -46,6 +58,21 @@ class OrderMatch(Contract):
     evidence: tuple[Evidence, ...] = Field(min_length=1)
 
 
+class ValidationIssue(Contract):
+    """One way an event failed the ShipmentEvent contract."""
+
+    field: str = Field(max_length=200)  # "lines.0.hts_code", or "(message)" for the whole
+    reason: Text
+
+
+class DecisionCause(Contract):
+    """The order update that made a shipment already decided be decided again."""
+
+    order_id: Identifier
+    order_version: int
+    committed_at: AwareDatetime | None = None  # the order's updated_at (registry commit)
+
+
 class Decision(Contract):
     schema_version: SchemaVersion = SCHEMA_VERSION
     shipment_id: Identifier
@@ -59,3 +86,15 @@ class Decision(Contract):
     event_time: AwareDatetime
     as_of: AwareDatetime
     decided_at: AwareDatetime
+    # Identity of this decision: the event and the order state it was decided against, so a
+    # repeat of the same decision (redelivery, takeover) carries the same id.
+    decision_id: str | None = Field(default=None, max_length=200)
+    # REFER only: why, the validation errors of an invalid event, and the review threshold a
+    # near match reached (its evidence and score are in `matches`).
+    referral: ReferralReason | None = None
+    validation_errors: tuple[ValidationIssue, ...] = ()
+    review_threshold: float | None = None
+    # A re-decision of an open shipment: the decision_id it replaces and the order update
+    # that caused it (ongoing screening).
+    supersedes: str | None = Field(default=None, max_length=200)
+    cause: DecisionCause | None = None

@@ -6,10 +6,14 @@ from pydantic import ValidationError
 class ContractError(ValueError):
     """A message that does not meet its wire contract; `field` and `reason` say where and why."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(
+        self, field: str, reason: str, issues: tuple[tuple[str, str], ...] | None = None
+    ) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+        # Every (field, reason), not only the first: what a referral lists for an officer.
+        self.issues = issues if issues is not None else ((field, reason),)
 
     @classmethod
     def from_validation(cls, exc: ValidationError) -> ContractError:
@@ -18,7 +22,11 @@ class ContractError(ValueError):
         field = ".".join(str(part) for part in first["loc"]) or "(message)"
         more = len(_own_errors([tuple(error["loc"]) for error in errors])) - 1
         reason = first["msg"] + (f" (and {more} more error(s))" if more else "")
-        return cls(field, reason)
+        issues = tuple(
+            (".".join(str(part) for part in error["loc"]) or "(message)", error["msg"])
+            for error in exc.errors(include_url=False)
+        )
+        return cls(field, reason, issues)
 
 
 class MalformedJsonError(ContractError):

@@ -28,7 +28,9 @@ ORDERS = TopicSpec("orders", 1, {"cleanup.policy": "compact"})  # key: order id
 SHIPMENTS = TopicSpec("shipments", 4)  # key: shipment id
 DECISIONS = TopicSpec("decisions", 4)  # key: shipment id
 SHIPMENTS_DLQ = TopicSpec("shipments.dlq", 1)  # original bytes, reason in headers
-ALL_TOPICS = (ORDERS, SHIPMENTS, DECISIONS, SHIPMENTS_DLQ)
+# The screener's open shipments (key: shipment id), partitioned exactly like `shipments`.
+OPEN_SHIPMENTS = TopicSpec("shipments.open", SHIPMENTS.partitions, {"cleanup.policy": "compact"})
+ALL_TOPICS = (ORDERS, SHIPMENTS, DECISIONS, SHIPMENTS_DLQ, OPEN_SHIPMENTS)
 
 
 MAX_REPLICATION = 3
@@ -75,17 +77,22 @@ async def ensure_topics(
 
 @dataclass(frozen=True)
 class ScreeningTopics:
-    """The four topics one screening deployment uses, by name; tests and benchmarks prefix them."""
+    """The topics one screening deployment uses, by name; tests and benchmarks prefix them."""
 
     orders: str = ORDERS.name
     shipments: str = SHIPMENTS.name
     decisions: str = DECISIONS.name
     dead_letters: str = SHIPMENTS_DLQ.name
+    open_shipments: str = OPEN_SHIPMENTS.name
 
     @classmethod
     def named(cls, prefix: str) -> ScreeningTopics:
         return cls(
-            f"{prefix}-orders", f"{prefix}-shipments", f"{prefix}-decisions", f"{prefix}-dlq"
+            f"{prefix}-orders",
+            f"{prefix}-shipments",
+            f"{prefix}-decisions",
+            f"{prefix}-dlq",
+            f"{prefix}-open",
         )
 
     def specs(self) -> tuple[TopicSpec, ...]:
@@ -94,6 +101,7 @@ class ScreeningTopics:
             TopicSpec(self.shipments, SHIPMENTS.partitions),
             TopicSpec(self.decisions, DECISIONS.partitions),
             TopicSpec(self.dead_letters, SHIPMENTS_DLQ.partitions),
+            TopicSpec(self.open_shipments, OPEN_SHIPMENTS.partitions, OPEN_SHIPMENTS.configs),
         )
 
     async def create(self, bootstrap: str) -> None:

@@ -77,22 +77,26 @@ def test_tally_counts_by_month_port_chapter_and_order() -> None:
         "B-entry": _decision("B-entry", Outcome.RELEASE),
     }
     result = tally(_verdicts(run), ATTRS)
-    assert result.outcomes == {"DETAIN": 1, "RELEASE": 2}
+    assert result.outcomes == {"DETAIN": 1, "RELEASE": 2, "REFER": 0}
     assert result.by_month == {
-        "2020-09": {"DETAIN": 0, "RELEASE": 1},
-        "2020-10": {"DETAIN": 1, "RELEASE": 1},
+        "2020-09": {"DETAIN": 0, "RELEASE": 1, "REFER": 0},
+        "2020-10": {"DETAIN": 1, "RELEASE": 1, "REFER": 0},
     }
-    assert result.by_port["2704"] == {"DETAIN": 1, "RELEASE": 1}
-    assert result.by_chapter["62"] == {"DETAIN": 1, "RELEASE": 0}  # a line of each chapter
-    assert result.by_chapter["61"] == {"DETAIN": 1, "RELEASE": 1}
+    assert result.by_port["2704"] == {"DETAIN": 1, "RELEASE": 1, "REFER": 0}
+    assert result.by_chapter["62"] == {
+        "DETAIN": 1,
+        "RELEASE": 0,
+        "REFER": 0,
+    }  # a line of each chapter
+    assert result.by_chapter["61"] == {"DETAIN": 1, "RELEASE": 1, "REFER": 0}
     assert result.by_order == {"wro-x": 1, "region-y": 1}
     assert (result.shipments, result.shipments_detained) == (2, 1)
 
 
 def test_decision_without_its_event_is_grouped_by_its_own_month() -> None:
     result = tally(_verdicts({"C-entry": _decision("C-entry", Outcome.DETAIN, "o", month=3)}), {})
-    assert result.by_month == {"2020-03": {"DETAIN": 1, "RELEASE": 0}}
-    assert result.by_port == {"?": {"DETAIN": 1, "RELEASE": 0}}
+    assert result.by_month == {"2020-03": {"DETAIN": 1, "RELEASE": 0, "REFER": 0}}
+    assert result.by_port == {"?": {"DETAIN": 1, "RELEASE": 0, "REFER": 0}}
 
 
 def test_redelivered_event_counts_once_with_its_last_decision() -> None:
@@ -149,7 +153,7 @@ def test_report_command_writes_text_and_json(
     assert "2 decisions: 1 DETAIN, 1 RELEASE" in capsys.readouterr().out
     document = loads((tmp_path / "r.json").read_bytes())
     assert document["by_order"] == {"wro-x": 1}
-    assert document["by_month"]["2020-10"] == {"DETAIN": 1, "RELEASE": 1}
+    assert document["by_month"]["2020-10"] == {"DETAIN": 1, "RELEASE": 1, "REFER": 0}
 
 
 def test_report_diff_command_lists_the_flipped_event(

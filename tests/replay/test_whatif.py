@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from laborguard_replay.report import main as report_main
 from laborguard_replay.samples import XUAR_BAN_2020_PATH
 from laborguard_replay.scenarios import WhatIf, what_if
 from laborguard_replay.whatif import main
+from laborguard_screener.screening import screen
 
 pytestmark = pytest.mark.unit
 
@@ -125,3 +126,32 @@ def test_written_decisions_of_both_runs_feed_the_report_diff(
         ]
     )
     assert loads((tmp_path / "diff.json").read_bytes())["flipped"] == flipped > 0
+
+
+def test_xuar_ban_catches_the_shipments_in_transit_on_2020_09_14(
+    xuar_ban: WhatIf, events: list[ShipmentEvent]
+) -> None:
+    """Ongoing screening in the what-if: the open shipments (last event within 45 days before the
+    ban, no entry summary yet) that the ban detains as of its day get a superseding DETAIN, and
+    no other shipment does. Reference: a plain scan of the history, screened as of that day."""
+    issued = datetime(2020, 9, 14, tzinfo=UTC)
+    book = candidate_book(load_seed(), read_orders(XUAR_BAN_2020_PATH))
+    last: dict[str, ShipmentEvent] = {}
+    for event in events:
+        if event.event_time < issued:
+            last[event.shipment_id] = event
+    window = max(e.event_time for e in events if e.event_time < issued) - timedelta(days=45)
+    expected = {
+        shipment_id
+        for shipment_id, event in last.items()
+        if event.event_type != "entry_summary_filed"
+        and event.event_time >= window
+        and screen(event, book, decided_at=issued).outcome is Outcome.RELEASE
+        and screen(event, book, decided_at=issued, as_of=issued).outcome is Outcome.DETAIN
+    }
+    caught = {d.shipment_id for d in xuar_ban.in_transit}
+
+    assert expected and caught == expected
+    for decision in xuar_ban.in_transit:
+        assert decision.outcome is Outcome.DETAIN and decision.as_of == issued
+        assert decision.supersedes and decision.cause and decision.cause.order_id == CANDIDATE_ID

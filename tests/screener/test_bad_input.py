@@ -1,4 +1,5 @@
-"""Property: any bytes on `shipments` yield one decision or one dead letter, never a crash."""
+"""Property: any bytes on `shipments` yield a decision or a dead letter, never a crash; an
+invalid record that names its shipment (field or key) gets a REFER decision with its dead letter."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from laborguard_contracts import Decision, ShipmentEvent
 from laborguard_contracts.codec import decode, dumps
-from laborguard_screener.deadletter import DeadLetter
+from laborguard_screener.deadletter import DeadLetter, SourceRecord
 from laborguard_screener.intake import take_in
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.screening import DEFAULT_POLICY
@@ -93,27 +94,42 @@ SEED_FREE_BOOK = OrderBook()
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False
 )
 @given(payloads=st.lists(PAYLOADS, min_size=1, max_size=25))
-def test_every_record_yields_one_decision_or_one_dead_letter(
+def test_every_record_is_decided_or_dead_lettered_and_a_named_invalid_one_referred(
     bootstrap: str, seeded: tuple[Worker, Topics], payloads: list[bytes | None]
 ) -> None:
     worker, topics = seeded
-    sources = asyncio.run(
-        produce(
-            bootstrap, topics.shipments, [(f"key-{i}".encode(), p) for i, p in enumerate(payloads)]
-        )
-    )
+    # Every third record has no key (Kafka needs a key or a value): only a shipment_id inside
+    # the bytes can name it.
+    keys = [
+        None if i % 3 == 2 and payload is not None else f"key-{i}".encode()
+        for i, payload in enumerate(payloads)
+    ]
+    records = list(zip(keys, payloads, strict=True))
+    sources = asyncio.run(produce(bootstrap, topics.shipments, records))
     outputs = asyncio.run(read_sources(bootstrap, [topics.decisions, topics.dead_letters], sources))
 
     assert worker.process is not None and worker.process.poll() is None
-    for payload, source in zip(payloads, sources, strict=True):
-        assert len(outputs.get(source, [])) == 1, (payload, source, worker.log())
-        (output,) = outputs[source]
-        expected = take_in(payload, SEED_FREE_BOOK, DEFAULT_POLICY, EVENT_TIME)
+    for payload, key, (partition, offset) in zip(payloads, keys, sources, strict=True):
+        source = SourceRecord(topics.shipments, partition, offset)
+        expected = take_in(
+            payload, SEED_FREE_BOOK, DEFAULT_POLICY, EVENT_TIME, key=key, source=source
+        )
+        found = outputs.get((partition, offset), [])
         if isinstance(expected, DeadLetter):
-            assert output.topic == topics.dead_letters
-            assert output.value == payload
-            assert headers(output)["reason"] == expected.reason.value
+            by_topic = {output.topic: output for output in found}
+            referred = expected.referral is not None
+            assert len(found) == 1 + referred, (payload, key, worker.log())
+            dead = by_topic[topics.dead_letters]
+            assert dead.value == payload
+            assert headers(dead)["reason"] == expected.reason.value
+            if expected.referral is not None:
+                referral = decode(Decision, by_topic[topics.decisions].value)
+                assert referral.outcome == "REFER" and referral.referral == "invalid_event"
+                assert referral.shipment_id == expected.referral.shipment_id
+                assert referral.validation_errors == expected.referral.validation_errors
         else:
+            assert len(found) == 1, (payload, source, worker.log())
+            (output,) = found
             assert output.topic == topics.decisions
             event = decode(ShipmentEvent, payload or b"")
             decision = decode(Decision, output.value)

@@ -94,7 +94,8 @@ class Ledger:
                     now = time.monotonic()
                     for r in records:
                         decision = decode(Decision, r.value)
-                        self.arrivals.append((now, headers(r)["worker"], source_of(r), decision))
+                        if (source := source_of(r)) is not None:  # not a superseding decision
+                            self.arrivals.append((now, headers(r)["worker"], source, decision))
         finally:
             await consumer.stop()
 

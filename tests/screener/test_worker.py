@@ -11,7 +11,7 @@ import pytest
 from aiokafka import ConsumerRecord
 
 from laborguard_contracts import Decision, Outcome
-from laborguard_contracts.codec import decode, encode
+from laborguard_contracts.codec import decode, dumps, encode
 from testbed.factory import entity_order, shipment
 from testbed.harness import Topics, Worker, headers, produce, read_sources
 
@@ -25,9 +25,16 @@ def _number() -> int:
 def _outputs(
     bootstrap: str, topics: Topics, sources: list[tuple[int, int]]
 ) -> dict[tuple[int, int], ConsumerRecord[bytes, bytes]]:
-    found = asyncio.run(read_sources(bootstrap, [topics.decisions, topics.dead_letters], sources))
+    found = _all_outputs(bootstrap, topics, sources)
     assert all(len(records) == 1 for records in found.values()), found
-    return {source: records[0] for source, records in found.items()}
+    return {source: next(iter(records.values())) for source, records in found.items()}
+
+
+def _all_outputs(
+    bootstrap: str, topics: Topics, sources: list[tuple[int, int]]
+) -> dict[tuple[int, int], dict[str, ConsumerRecord[bytes, bytes]]]:
+    found = asyncio.run(read_sources(bootstrap, [topics.decisions, topics.dead_letters], sources))
+    return {source: {r.topic: r for r in records} for source, records in found.items()}
 
 
 @pytest.mark.embedded_too  # the worker's main path, as `make run` runs it
@@ -38,9 +45,9 @@ def test_detains_and_releases_and_dead_letters_with_the_source_named(
     n = _number()
     detained = shipment(n, manufacturer="Hetian Taida Apparel Co., Ltd.", country="CN")
     released = shipment(n + 1)
-    values = [encode(detained), encode(released), b"{not json", b'{"shipment_id": "x"}']
+    values = [encode(detained), encode(released), b"{not json", b'{"port_code": 7}']
     sources = asyncio.run(
-        produce(bootstrap, topics.shipments, ((b"k", value) for value in values), partition=1)
+        produce(bootstrap, topics.shipments, ((None, value) for value in values), partition=1)
     )
     out = _outputs(bootstrap, topics, sources)
 
@@ -50,11 +57,39 @@ def test_detains_and_releases_and_dead_letters_with_the_source_named(
     for source, value, reason in zip(
         sources[2:], values[2:], ["invalid_json", "invalid_contract"], strict=True
     ):
+        # no key and no shipment_id: nothing names a shipment, so a dead letter only
         dead = out[source]
         assert dead.topic == topics.dead_letters and dead.value == value
         assert headers(dead)["reason"] == reason
         assert headers(dead)["source_topic"] == topics.shipments
         assert headers(dead)["error"]
+
+
+def test_malformed_event_naming_its_shipment_is_referred_and_dead_lettered(
+    bootstrap: str, seeded: tuple[Worker, Topics]
+) -> None:
+    _, topics = seeded
+    n = _number()
+    broken = shipment(n).model_dump(mode="json")
+    broken["lines"][0]["hts_code"] = "cotton"
+    del broken["port_code"]
+    records = [(None, dumps(broken)), (f"shp-key-{n}".encode(), b"{not json")]
+    sources = asyncio.run(produce(bootstrap, topics.shipments, records, partition=2))
+    out = _all_outputs(bootstrap, topics, sources)
+
+    by_field, by_key = (out[source] for source in sources)
+    referral = decode(Decision, by_field[topics.decisions].value)
+    assert (referral.outcome, referral.referral) == (Outcome.REFER, "invalid_event")
+    assert (referral.shipment_id, referral.event_id) == (f"shp-{n}", f"evt-{n}")
+    assert {issue.field for issue in referral.validation_errors} >= {
+        "port_code",
+        "lines.0.hts_code",
+    }
+    assert by_field[topics.dead_letters].value == records[0][1]
+    from_key = decode(Decision, by_key[topics.decisions].value)
+    assert (from_key.outcome, from_key.shipment_id) == (Outcome.REFER, f"shp-key-{n}")
+    assert from_key.validation_errors[0].field == "(message)"
+    assert headers(by_key[topics.dead_letters])["reason"] == "invalid_json"
 
 
 def test_redelivered_shipment_gets_an_identical_decision(
@@ -125,5 +160,12 @@ def test_serves_health_readiness_and_the_shared_metric_names(
         "screener_order_apply_seconds_bucket",
         "screener_consumer_lag{",
         "screener_ready 1.0",
+        'screener_decisions_total{outcome="REFER"}',
+        'screener_referrals_total{reason="invalid_event"}',
+        "screener_open_shipments",
+        "screener_rescreens_total",
+        'screener_decisions_superseded_total{outcome="DETAIN"}',
+        "screener_rescreen_backlog",
+        "screener_rescreen_commit_to_decision_seconds_bucket",
     ]:
         assert name in text, name

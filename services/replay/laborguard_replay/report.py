@@ -22,7 +22,8 @@ def render_tallies(result: Tallies) -> str:
     document = result.document()
     head = (
         f"{result.events} decisions: {result.outcomes['DETAIN']} DETAIN, "
-        f"{result.outcomes['RELEASE']} RELEASE; shipments {result.shipments}, "
+        f"{result.outcomes['RELEASE']} RELEASE, {result.outcomes['REFER']} REFER; "
+        f"shipments {result.shipments}, "
         f"detained {result.shipments_detained}\n\n"
     )
     return "\n".join(

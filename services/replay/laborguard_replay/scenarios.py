@@ -6,10 +6,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from laborguard_contracts import Order, ShipmentEvent
+from laborguard_contracts import Decision, Order, Outcome, ShipmentEvent
 from laborguard_replay.attributes import Attributes, attributes_of
 from laborguard_replay.candidates import candidate_book
 from laborguard_replay.diffing import Change, RunDiff, change_between
+from laborguard_replay.intransit import InTransit
 from laborguard_replay.offline import Paired, screen_both
 from laborguard_replay.verdicts import Verdict
 from laborguard_screener.orderbook import OrderBook
@@ -24,6 +25,9 @@ class WhatIf:
     changes: list[Change] = field(default_factory=list)
     attributes: dict[str, Attributes] = field(default_factory=dict)  # of changed events
     months: set[str] = field(default_factory=set)  # every month screened, for the chart's axis
+    # Ongoing screening in the candidate run: superseding decisions for shipments in transit
+    # (filed, not final, within the window) when a candidate order was issued.
+    in_transit: list[Decision] = field(default_factory=list)
 
     @property
     def diff(self) -> RunDiff:
@@ -32,11 +36,13 @@ class WhatIf:
     def headline(self) -> str:
         flips = self.diff.flips
         to_detain = sum(1 for f in flips if f.after.value == "DETAIN")
+        caught = {d.shipment_id for d in self.in_transit if d.outcome is Outcome.DETAIN}
         return (
             f"{self.events} events screened: baseline {self.baseline['DETAIN']} DETAIN, "
             f"candidate {self.candidate['DETAIN']} DETAIN; {len(flips)} flip "
             f"({to_detain} to DETAIN, {len(flips) - to_detain} to RELEASE) on "
-            f"{len({f.shipment_id for f in flips})} shipments"
+            f"{len({f.shipment_id for f in flips})} shipments; {len(caught)} shipments in "
+            f"transit caught when the candidate orders were issued"
         )
 
 
@@ -54,11 +60,15 @@ def what_if(
     `keep` sees every pair of decisions (to write both runs out for laborguard report).
     """
     baseline = tuple(baseline)
+    changes = tuple(changes)
     result = WhatIf()
+    policy = policy or ScreeningPolicy()
     candidate = candidate_book(baseline, changes, drop)
-    pairs = screen_both(events, OrderBook.of(baseline), candidate, policy or ScreeningPolicy())
+    transit = InTransit(candidate, changes, {o.order_id: o for o in baseline}, policy)
+    pairs = screen_both(events, OrderBook.of(baseline), candidate, policy)
     for pair in pairs:
         keep(pair)
+        transit.observe(pair.event, pair.candidate)
         result.events += 1
         result.baseline[pair.baseline.outcome.value] += 1
         result.candidate[pair.candidate.outcome.value] += 1
@@ -69,4 +79,5 @@ def what_if(
         if change:
             result.changes.append(change)
             result.attributes[change.event_id] = attributes_of(pair.event)
+    result.in_transit = transit.finish()
     return result

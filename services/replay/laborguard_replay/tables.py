@@ -27,9 +27,10 @@ def outcomes(title: str, key: str, counts: Mapping[str, Mapping[str, int]]) -> s
     rows = []
     for name, by_outcome in counts.items():
         detain, release = by_outcome.get("DETAIN", 0), by_outcome.get("RELEASE", 0)
-        share = 100 * detain / max(detain + release, 1)
-        rows.append([name, str(detain), str(release), f"{share:.2f}%"])
-    return table(title, [key, "DETAIN", "RELEASE", "detain %"], rows)
+        refer = by_outcome.get("REFER", 0)
+        share = 100 * detain / max(detain + release + refer, 1)
+        rows.append([name, str(detain), str(release), str(refer), f"{share:.2f}%"])
+    return table(title, [key, "DETAIN", "RELEASE", "REFER", "detain %"], rows)
 
 
 def flips(title: str, key: str, counts: Mapping[str, Mapping[str, int]]) -> str:

@@ -15,7 +15,7 @@ OutcomeCounts = dict[str, int]
 
 
 def _zero() -> OutcomeCounts:
-    return {Outcome.DETAIN.value: 0, Outcome.RELEASE.value: 0}
+    return {outcome.value: 0 for outcome in Outcome}
 
 
 @dataclass

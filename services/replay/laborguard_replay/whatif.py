@@ -45,6 +45,23 @@ def flip_row(result: WhatIf, change: Change) -> dict[str, Any]:
     }
 
 
+def in_transit_document(result: WhatIf) -> dict[str, Any]:
+    """Superseding decisions of open shipments when the candidate orders were issued."""
+    by_outcome: dict[str, int] = {}
+    by_order: dict[str, int] = {}
+    for decision in result.in_transit:
+        by_outcome[decision.outcome.value] = by_outcome.get(decision.outcome.value, 0) + 1
+        if decision.cause is not None:
+            by_order[decision.cause.order_id] = by_order.get(decision.cause.order_id, 0) + 1
+    caught = sorted({d.shipment_id for d in result.in_transit if d.outcome.value == "DETAIN"})
+    return {
+        "superseding": len(result.in_transit),
+        "by_outcome": by_outcome,
+        "by_order": by_order,
+        "shipments_caught": caught,
+    }
+
+
 def write_outputs(result: WhatIf, title: str, out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {
@@ -54,7 +71,10 @@ def write_outputs(result: WhatIf, title: str, out: Path) -> dict[str, Any]:
         "candidate": dict(result.candidate),
     }
     summary |= diff_document(result.diff, result.attributes)
+    summary["in_transit"] = in_transit_document(result)
     (out / "summary.json").write_text(pretty(summary), encoding="utf-8")
+    in_transit = b"".join(encode(decision) + b"\n" for decision in result.in_transit)
+    (out / "in_transit.jsonl").write_bytes(in_transit)
     rows = [flip_row(result, change) for change in result.diff.flips]
     (out / "flips.jsonl").write_bytes(b"".join(dumps(row) + b"\n" for row in rows))
     by_month: dict[str, dict[str, int]] = summary["flips"]["by_month"]
@@ -130,7 +150,10 @@ def _what_if(argv: list[str] | None) -> None:
     summary = write_outputs(result, title, args.out)
     print(result.headline() + "\n")
     print(render_diff(summary, args.list))
-    print(f"wrote {args.out}/summary.json, flips.jsonl, flips.png, flips.html", file=sys.stderr)
+    print(
+        f"wrote {args.out}/summary.json, flips.jsonl, in_transit.jsonl, flips.png, flips.html",
+        file=sys.stderr,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -35,6 +35,7 @@ class Screener:
             settings.shipments_topic,
             settings.decisions_topic,
             settings.dead_letter_topic,
+            settings.open_shipments_topic,
         )
         await topics.create(settings.kafka_bootstrap)
 
@@ -59,8 +60,13 @@ class _ScreenerApp(faust.App):
 def build(settings: ScreenerSettings, *, book: OrderBook | None = None) -> Screener:
     app = _ScreenerApp(settings.group_id, **faust_config(settings))
     feed = app.feed = OrderFeed(settings, book if book is not None else OrderBook())
-    policy = ScreeningPolicy(fuzzy_threshold=settings.fuzzy_threshold)
+    policy = ScreeningPolicy(
+        fuzzy_threshold=settings.fuzzy_threshold, review_band=settings.review_band
+    )
     screener = ShipmentScreener(app, settings, feed, policy)
+    ongoing = screener.ongoing
+    if ongoing is not None:
+        feed.on_changed = ongoing.orders_changed
     # faust subscribes the group to the topic; its consumer hands each fetched batch to the
     # screener (transport.py) instead of an agent's per-event stream.
     app.topics.add(app.topic(settings.shipments_topic, key_type=bytes, value_type=bytes))
@@ -70,12 +76,24 @@ def build(settings: ScreenerSettings, *, book: OrderBook | None = None) -> Scree
     def forget_revoked_lag(sender: Any, *args: Any, signal: Any, **_: Any) -> None:
         revoked: set[TP] = args[0]  # the signal's one argument
         screener.forget_lag(revoked)
+        if ongoing is not None:
+            ongoing.revoked(_shipment_partitions(revoked, settings.shipments_topic))
+
+    def restore_assigned(sender: Any, *args: Any, signal: Any, **_: Any) -> None:
+        assigned: set[TP] = args[0]
+        if ongoing is not None:
+            ongoing.assigned(_shipment_partitions(assigned, settings.shipments_topic))
 
     # mode's handler type spells `signal` as BaseSignalT, which no plain function satisfies
     app.on_partitions_revoked.connect(cast(Any, forget_revoked_lag))
+    app.on_partitions_assigned.connect(cast(Any, restore_assigned))
     app.task(_quieten_logging(settings.log_level))
     add_pages(app, feed, settings.worker_id)
     return Screener(settings, app, feed)
+
+
+def _shipment_partitions(tps: Iterable[TP], topic: str) -> list[int]:
+    return [tp.partition for tp in tps if tp.topic == topic]
 
 
 def faust_config(settings: ScreenerSettings) -> dict[str, Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from laborguard_contracts import Decision
+
 # Long enough for a validation message, short enough for a Kafka header.
 _MAX_ERROR_CHARS = 1000
 
@@ -35,6 +37,9 @@ class SourceRecord:
 class DeadLetter:
     reason: DeadLetterReason
     error: str
+    # An invalid event that names its shipment also gets a REFER decision (referral.py), encoded.
+    referral: Decision | None = None
+    referral_value: bytes | None = None
 
     def headers(self, source: SourceRecord) -> list[tuple[str, bytes]]:
         return [

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from laborguard_contracts import ContractError, Decision, MalformedJsonError, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
-from laborguard_screener.deadletter import DeadLetter, DeadLetterReason
+from laborguard_screener.deadletter import DeadLetter, DeadLetterReason, SourceRecord
 from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.referral import refer_invalid
 from laborguard_screener.screening import ScreeningPolicy, screen
 
 
@@ -16,22 +17,57 @@ from laborguard_screener.screening import ScreeningPolicy, screen
 class Screened:
     decision: Decision
     value: bytes  # the encoded decision, ready to produce
+    event: ShipmentEvent | None = None  # the event decided (open-shipment tracking needs it)
 
 
 def take_in(
-    value: bytes | None, book: OrderBook, policy: ScreeningPolicy, decided_at: datetime
+    value: bytes | None,
+    book: OrderBook,
+    policy: ScreeningPolicy,
+    decided_at: datetime,
+    *,
+    key: bytes | None = None,
+    source: SourceRecord | None = None,
 ) -> Screened | DeadLetter:
+    """`source` (where the record was read) turns on referrals: an invalid event that names its
+    shipment (its `shipment_id` field, else `key`) gets a REFER decision with its dead letter."""
     try:
         event = decode(ShipmentEvent, value if value is not None else b"")
     except ContractError as exc:
-        return DeadLetter(_rejection_reason(exc), str(exc))
+        return _rejected(_rejection_reason(exc), exc, value, key, book, policy, decided_at, source)
     except Exception as exc:  # e.g. a validator's own bug: still the input's fault, still counted
-        return DeadLetter(DeadLetterReason.INVALID_CONTRACT, f"{type(exc).__name__}: {exc}")
+        error = ContractError("(message)", f"{type(exc).__name__}: {exc}")
+        reason = DeadLetterReason.INVALID_CONTRACT
+        return _rejected(reason, error, value, key, book, policy, decided_at, source)
     try:
         decision = screen(event, book, decided_at=decided_at, policy=policy)
-        return Screened(decision, encode(decision))
+        return Screened(decision, encode(decision), event)
     except Exception as exc:  # an engine defect must cost one event, not the stream
         return DeadLetter(DeadLetterReason.SCREENING_ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def _rejected(
+    reason: DeadLetterReason,
+    error: ContractError,
+    value: bytes | None,
+    key: bytes | None,
+    book: OrderBook,
+    policy: ScreeningPolicy,
+    decided_at: datetime,
+    source: SourceRecord | None,
+) -> DeadLetter:
+    if source is None:
+        return DeadLetter(reason, str(error))
+    source_id = f"{source.topic}/{source.partition}@{source.offset}"
+    try:
+        referral = refer_invalid(
+            value, key, error, book, policy, decided_at, fallback_event_id=source_id
+        )
+    except Exception:  # a referral must never cost the dead letter
+        referral = None
+    if referral is None:
+        return DeadLetter(reason, str(error))
+    return DeadLetter(reason, str(error), referral, encode(referral))
 
 
 def _rejection_reason(exc: ContractError) -> DeadLetterReason:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from laborguard_contracts import OrderKind, Outcome
+from laborguard_contracts import OrderKind, Outcome, ReferralReason
 from laborguard_screener.deadletter import DeadLetterReason
 from laborguard_screener.loophistogram import LoopHistogram
 
@@ -40,6 +40,22 @@ CONSUMER_LAG = Gauge(
     "screener_consumer_lag", "Records behind the high watermark", ["topic", "partition"]
 )
 READY = Gauge("screener_ready", "1 once the order state is complete, else 0")
+REFERRALS = Counter("screener_referrals", "REFER decisions emitted", ["reason"])
+# Ongoing screening (open shipments re-decided when orders change).
+OPEN_SHIPMENTS = Gauge("screener_open_shipments", "Open shipments held by this worker")
+RESCREENS = Counter("screener_rescreens", "Open shipments re-decided after an order update")
+RESCREEN_FAILURES = Counter("screener_rescreen_failures", "Re-decisions the engine failed on")
+SUPERSEDED = Counter(
+    "screener_decisions_superseded", "Superseding decisions emitted, by new outcome", ["outcome"]
+)
+RESCREEN_BACKLOG = Gauge(
+    "screener_rescreen_backlog", "Open shipments found affected by an update, not yet re-decided"
+)
+RESCREEN_COMMIT_TO_DECISION_SECONDS = Histogram(
+    "screener_rescreen_commit_to_decision_seconds",
+    "From an order's commit to the last superseding decision of its re-screen, delivered",
+    buckets=_LATENCY_BUCKETS,
+)
 
 
 def _initialise_known_labels() -> None:
@@ -51,6 +67,10 @@ def _initialise_known_labels() -> None:
         MATCHES.labels(order_kind=kind.value)
     for reason in DeadLetterReason:
         DEAD_LETTERS.labels(reason=reason.value)
+    for outcome in Outcome:
+        SUPERSEDED.labels(outcome=outcome.value)
+    for referral in ReferralReason:
+        REFERRALS.labels(reason=referral.value)
 
 
 _initialise_known_labels()

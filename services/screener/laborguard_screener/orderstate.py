@@ -16,7 +16,7 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -29,6 +29,7 @@ from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.settings import ScreenerSettings
 
 log = logging.getLogger(__name__)
+OrderChange = tuple[Order | None, Order]  # (the version held before, or None; the new one)
 _YOUNG_COLLECTION_THRESHOLD = 10_000  # allocations (net) between young collections
 
 # The orders-in-force gauge walks the whole book (tens of ms for 10,000 orders, on the loop that
@@ -65,6 +66,10 @@ class OrderFeed:
         self.settings = settings
         self.book = book
         self.ready = asyncio.Event()
+        # The latest registry commit among the orders applied: re-screens decide "as of" it.
+        self.latest_commit: datetime | None = None
+        # Told of the live updates (previous version or None, new version) once applied.
+        self.on_changed: Callable[[list[OrderChange]], Awaitable[None]] | None = None
         self._in_force_refreshed = 0.0
         self._changed = True
 
@@ -82,8 +87,11 @@ class OrderFeed:
             partitions = await self._assign_all(consumer)
             while True:
                 batches = await consumer.getmany(timeout_ms=100)
+                changes: list[OrderChange] = []
                 for records in batches.values():
-                    self._apply(records)
+                    changes.extend(self._apply(records))
+                if changes and self.ready.is_set() and self.on_changed is not None:
+                    await self.on_changed(changes)
                 await self._observe(consumer, partitions)
         finally:
             await consumer.stop()
@@ -101,17 +109,26 @@ class OrderFeed:
         await consumer.seek_to_beginning(*partitions)
         return partitions
 
-    def _apply(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
-        applied_any = False
+    def _apply(self, records: list[ConsumerRecord[bytes, bytes]]) -> list[OrderChange]:
+        changes: list[OrderChange] = []
         for record in records:
             order = self._decode(record)
-            if order is not None and self.book.apply(order):
-                applied_any = True
+            if order is None:
+                continue
+            previous = self.book.get(order.order_id)
+            if self.book.apply(order):
+                changes.append((previous, order))
                 self._observe_apply(order)
-        if applied_any:
+                committed = order.updated_at
+                if committed is not None and (
+                    self.latest_commit is None or committed > self.latest_commit
+                ):
+                    self.latest_commit = committed
+        if changes:
             self._changed = True
             metrics.ORDER_STATE_ORDERS.set(len(self.book))
             metrics.ORDER_STATE_UPDATED.set(time.time())
+        return changes
 
     def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Order | None:
         if record.value is None:

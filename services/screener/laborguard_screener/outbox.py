@@ -52,10 +52,18 @@ class Outbox(Generic[Source]):
                 self._partitions[topic] = sorted(await self._producer.partitions_for(topic))
 
     def add(
-        self, topic: str, key: bytes | None, value: bytes | None, headers: Headers, source: Source
+        self,
+        topic: str,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Headers,
+        source: Source,
+        partition: int | None = None,
     ) -> None:
-        partitions = self._partitions[topic]  # KeyError: know_partitions was not awaited
-        partition = _partition_for(key, partitions, partitions)
+        """`partition` None: the key's, by aiokafka's default partitioner."""
+        if partition is None:
+            partitions = self._partitions[topic]  # KeyError: know_partitions was not awaited
+            partition = _partition_for(key, partitions, partitions)
         pending = self._pending.get((topic, partition))
         if pending is None:
             pending = self._pending[(topic, partition)] = _Pending()

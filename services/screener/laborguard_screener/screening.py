@@ -1,9 +1,11 @@
-"""The decision: one shipment event, the order state, an as-of time -> DETAIN or RELEASE.
+"""The decision: one shipment event, the order state, an as-of time -> DETAIN, RELEASE or REFER.
 
 Pure: no I/O, no clock, no globals. An order applies to a line when it is in force on the as-of
 date (for goods of the line's production date), its merchandise scope covers the line's HTS code
 (or, for an upstream input, the input's), no exempted party takes part, and its entities or its
-region hit the line. The outcome is DETAIN when any order applies.
+region hit the line. The outcome is DETAIN when any order applies. With a review band, a shipment
+no order applies to at the automatic threshold but one would at `threshold - band` is REFERred
+to an officer with that evidence and its score (off by default: today's DETAIN/RELEASE).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from laborguard_contracts import (
     MatchRule,
     OrderMatch,
     Outcome,
+    ReferralReason,
     ShipmentEvent,
     ShipmentLine,
 )
@@ -42,6 +45,13 @@ ENGINE_VERSION = "laborguard-engine/1.0.0"
 class ScreeningPolicy:
     # Lowest name similarity (0-100) a fuzzy match may have; exact, alias and MID rules ignore it.
     fuzzy_threshold: float = 90.0
+    # Width of the band below `fuzzy_threshold` whose near matches go to an officer (REFER);
+    # 0 turns it off. Only fuzzy similarity has a band: exact, alias and MID rules ignore it.
+    review_band: float = 0.0
+
+    @property
+    def review_threshold(self) -> float | None:
+        return self.fuzzy_threshold - self.review_band if self.review_band > 0 else None
 
 
 DEFAULT_POLICY = ScreeningPolicy()
@@ -58,12 +68,20 @@ def screen(
     policy: ScreeningPolicy = DEFAULT_POLICY,
 ) -> Decision:
     as_of = as_of or event.event_time
-    found = _find(event, book, as_of.date(), policy)
-    matches = tuple(_order_match(book.booked(oid), found[oid]) for oid in sorted(found))
+    on = as_of.date()
+    matches = _matches(event, book, on, policy.fuzzy_threshold)
+    outcome, referral = (Outcome.DETAIN, None) if matches else (Outcome.RELEASE, None)
+    review_threshold = policy.review_threshold
+    if not matches and review_threshold is not None:
+        # Most shipments are clear at both thresholds; the look-ups at the lower one are
+        # memoised apart, so the band costs a second pass only over names seen for the first time.
+        matches = _matches(event, book, on, review_threshold)
+        if matches:
+            outcome, referral = Outcome.REFER, ReferralReason.NEAR_MATCH
     return Decision(
         shipment_id=event.shipment_id,
         event_id=event.event_id,
-        outcome=Outcome.DETAIN if matches else Outcome.RELEASE,
+        outcome=outcome,
         matches=matches,
         fuzzy_threshold=policy.fuzzy_threshold,
         order_state_version=book.version,
@@ -72,12 +90,28 @@ def screen(
         event_time=event.event_time,
         as_of=as_of,
         decided_at=decided_at,
+        decision_id=decision_id(event.event_id, book.version),
+        referral=referral,
+        review_threshold=review_threshold if referral is not None else None,
     )
 
 
-def _find(event: ShipmentEvent, book: OrderBook, on: date, policy: ScreeningPolicy) -> _Found:
+def decision_id(event_id: str, order_state_version: str) -> str:
+    """The identity of a decision: this event decided against this order state (a repeat of
+    the same decision, by a redelivery or another worker, has the same id)."""
+    return f"{event_id}@{order_state_version}"
+
+
+def _matches(
+    event: ShipmentEvent, book: OrderBook, on: date, threshold: float
+) -> tuple[OrderMatch, ...]:
+    found = _find(event, book, on, threshold)
+    return tuple(_order_match(book.booked(oid), found[oid]) for oid in sorted(found))
+
+
+def _find(event: ShipmentEvent, book: OrderBook, on: date, threshold: float) -> _Found:
     found: _Found = {}
-    match = partial(book.names.match, threshold=policy.fuzzy_threshold)
+    match = partial(book.names.match, threshold=threshold)
     shared = shipment_hits(event, match)
     shared_signals = shipment_signals(event)
     for index, line in enumerate(event.lines):

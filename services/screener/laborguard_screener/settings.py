@@ -32,6 +32,8 @@ class ScreenerSettings(BaseSettings):
     shipments_topic: str = "shipments"
     decisions_topic: str = "decisions"
     dead_letter_topic: str = "shipments.dlq"
+    # The open-shipments changelog (compacted, partitioned like shipments): ongoing screening.
+    open_shipments_topic: str = "shipments.open"
     # Create the topic catalogue at start-up (the broker would auto-create them without config).
     create_topics: bool = True
 
@@ -59,4 +61,9 @@ class ScreenerSettings(BaseSettings):
     transaction_timeout_seconds: float = Field(default=10.0, ge=1.0, le=900.0)
 
     fuzzy_threshold: float = Field(default=90.0, ge=0, le=100)
+    # Near matches this far below the threshold go to an officer (REFER); 0: off.
+    review_band: float = Field(default=0.0, ge=0, le=100)
+    # Ongoing screening: open shipments (filed, no final event yet, within this many days of
+    # the latest event time seen) are re-decided when orders change. 0 turns it off.
+    open_window_days: float = Field(default=45.0, ge=0, le=3650)
     log_level: str = "WARNING"

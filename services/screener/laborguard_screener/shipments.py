@@ -19,10 +19,11 @@ from datetime import UTC, datetime
 import faust
 from faust.types import TP, Message
 
-from laborguard_contracts import Decision, OrderKind, Outcome
+from laborguard_contracts import Decision, OrderKind, Outcome, ReferralReason
 from laborguard_screener import metrics
 from laborguard_screener.deadletter import DeadLetter, SourceRecord
 from laborguard_screener.intake import Screened, take_in
+from laborguard_screener.ongoing import Delivery, Joint, OngoingScreening
 from laborguard_screener.orderstate import OrderFeed
 from laborguard_screener.outbox import Outbox
 from laborguard_screener.screening import ScreeningPolicy
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 _DECIDED = {outcome: metrics.DECISIONS.labels(outcome.value) for outcome in Outcome}
 _MATCHED = {kind: metrics.MATCHES.labels(kind.value) for kind in OrderKind}
+_REFERRED = {reason: metrics.REFERRALS.labels(reason.value) for reason in ReferralReason}
+Source = Message | Delivery
 
 
 class ShipmentScreener:
@@ -45,7 +48,11 @@ class ShipmentScreener:
         self.feed = feed
         self.policy = policy
         self._worker_header = [("worker", settings.worker_id.encode())]
-        self._outbox: Outbox[Message] | None = None
+        self._outbox: Outbox[Source] | None = None
+        # Open shipments re-decided when orders change (None: off, today's one decision per event).
+        self.ongoing: OngoingScreening | None = None
+        if settings.open_window_days > 0:
+            self.ongoing = OngoingScreening(settings, feed, policy, self._sending)
 
     async def take(self, messages: Sequence[Message]) -> None:
         """Decides a fetched batch, in chunks of `batch_size` decided against one order book.
@@ -57,6 +64,8 @@ class ShipmentScreener:
         if not messages:
             return
         await self.feed.ready.wait()  # no decision against incomplete order state
+        if self.ongoing is not None:  # nor before the partitions' open shipments are restored
+            await self.ongoing.wait_restored({message.partition for message in messages})
         outbox = await self._sending()
         size = self.settings.batch_size
         for start in range(0, len(messages), size):
@@ -64,8 +73,10 @@ class ShipmentScreener:
                 await asyncio.sleep(0)  # order updates apply between chunks
             await self.screen_batch(messages[start : start + size], outbox)
         self._observe_lag(messages)
+        if self.ongoing is not None:
+            self.ongoing.observe()
 
-    async def screen_batch(self, messages: Sequence[Message], outbox: Outbox[Message]) -> None:
+    async def screen_batch(self, messages: Sequence[Message], outbox: Outbox[Source]) -> None:
         metrics.EVENTS_CONSUMED.inc(len(messages))
         track = self.app.consumer.track_message
         decided_at = datetime.now(UTC)
@@ -78,37 +89,59 @@ class ShipmentScreener:
         await outbox.flush()
 
     def _screen(
-        self, message: Message, decided_at: datetime, outbox: Outbox[Message], tally: _Tally
+        self, message: Message, decided_at: datetime, outbox: Outbox[Source], tally: _Tally
     ) -> None:
         started = time.perf_counter()
-        outcome = take_in(message.value, self.feed.book, self.policy, decided_at)
-        metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
         source = SourceRecord(message.topic, message.partition, message.offset)
+        outcome = take_in(
+            message.value, self.feed.book, self.policy, decided_at, key=message.key, source=source
+        )
+        metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
         if isinstance(outcome, Screened):
             decision = outcome.decision
             # The source headers tie a decision to the exact record it decided (audit, replays).
             headers = source.headers() + self._worker_header
             key = decision.shipment_id.encode()
-            outbox.add(self.settings.decisions_topic, key, outcome.value, headers, message)
+            ongoing = self.ongoing
+            change = None
+            if ongoing is not None and message.value is not None:
+                change = ongoing.follow(message.partition, message.value, outcome)
+            # Acked once every output is delivered: the decision and the open-shipment record.
+            sent: Source = message if change is None else Joint(message, 2)
+            outbox.add(self.settings.decisions_topic, key, outcome.value, headers, sent)
+            if change is not None:
+                topic = self.settings.open_shipments_topic
+                outbox.add(topic, key, change[0], headers, sent, partition=message.partition)
             tally.count(decision)
         else:
-            self._dead_letter(message, outcome, source, outbox)
+            self._dead_letter(message, outcome, source, outbox, tally)
 
     def _dead_letter(
         self,
         message: Message,
         dead: DeadLetter,
         source: SourceRecord,
-        outbox: Outbox[Message],
+        outbox: Outbox[Source],
+        tally: _Tally,
     ) -> None:
         log.warning(
             "dead-lettering %s/%d@%d: %s", source.topic, source.partition, source.offset, dead.error
         )
         headers = dead.headers(source) + self._worker_header
-        outbox.add(self.settings.dead_letter_topic, message.key, message.value, headers, message)
+        sent: Source = message
+        if dead.referral is not None and dead.referral_value is not None:
+            # The shipment is named: its port system hears REFER, the bytes still go to the DLQ.
+            sent = Joint(message, 2)
+            key = dead.referral.shipment_id.encode()
+            decision_headers = source.headers() + self._worker_header
+            outbox.add(
+                self.settings.decisions_topic, key, dead.referral_value, decision_headers, sent
+            )
+            tally.count(dead.referral)
+        outbox.add(self.settings.dead_letter_topic, message.key, message.value, headers, sent)
         metrics.DEAD_LETTERS.labels(dead.reason.value).inc()
 
-    async def _sending(self) -> Outbox[Message]:
+    async def _sending(self) -> Outbox[Source]:
         if self._outbox is None:
             if self.settings.exactly_once:
                 transactions = await transactional_producer(self.settings)
@@ -122,10 +155,13 @@ class ShipmentScreener:
         )
         return self._outbox
 
-    def _delivered(self, messages: Sequence[Message]) -> None:
+    def _delivered(self, sources: Sequence[Source]) -> None:
         ack = self.app.consumer.ack
-        for message in messages:
-            ack(message)
+        for source in sources:
+            if isinstance(source, Delivery):
+                source.delivered(ack)
+            else:
+                ack(source)
 
     def forget_lag(self, revoked: Iterable[TP]) -> None:
         """Drops the lag of partitions this worker no longer holds (another worker reports it)."""
@@ -155,6 +191,8 @@ class _Tally:
 
     def count(self, decision: Decision) -> None:
         self.outcomes[decision.outcome] = self.outcomes.get(decision.outcome, 0) + 1
+        if decision.referral is not None:
+            _REFERRED[decision.referral].inc()
         for match in decision.matches:
             self.kinds[match.kind] = self.kinds.get(match.kind, 0) + 1
         latency = (decision.decided_at - decision.event_time).total_seconds()

@@ -1,0 +1,404 @@
+"""Ongoing screening at the stream edge: open shipments kept, restored, and re-decided.
+
+The pure parts are `openshipments.py` (the state and its indexes), `rescreening.py` (the
+re-decision) and `changelog.py` (the record format); this module wires them to Kafka:
+
+- every decided event updates its shipment's open record, written to the changelog topic in the
+  same output batch as the decision, at the same partition number; the consumed record is acked
+  only once both are delivered;
+- on partition assignment the changelog partitions are read back (to the high watermark of a
+  fetch answered after the read began, the order feed's rule) before any shipment of those
+  partitions is screened, and every restored shipment decided against another order state is
+  re-decided (this is what makes a takeover finish a re-screen the dead worker began);
+- an order update re-decides the open shipments it can affect; a changed decision is emitted
+  with `supersedes` and `cause`, and its changelog record is written only after the decision is
+  delivered, so the changelog never claims a decision the `decisions` topic lacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from faust.types import Message
+
+from laborguard_contracts import Order, Outcome, ShipmentEvent
+from laborguard_contracts.codec import encode
+from laborguard_screener import metrics
+from laborguard_screener.changelog import decode_open, encode_open
+from laborguard_screener.intake import Screened
+from laborguard_screener.openshipments import (
+    FINAL_EVENT_TYPES,
+    OpenShipment,
+    OpenShipments,
+    is_final,
+)
+from laborguard_screener.orderstate import OrderFeed, caught_up
+from laborguard_screener.outbox import Outbox
+from laborguard_screener.rescreening import rescreen
+from laborguard_screener.screening import ScreeningPolicy
+from laborguard_screener.settings import ScreenerSettings
+
+log = logging.getLogger(__name__)
+_SWEEP_SECONDS = 30.0
+_SUPERSEDED = {outcome: metrics.SUPERSEDED.labels(outcome.value) for outcome in Outcome}
+
+
+class Delivery:
+    """An output's source that is told of its delivery (a consumed message is acked instead)."""
+
+    __slots__ = ()
+
+    def delivered(self, ack: Callable[[Message], object]) -> None:
+        raise NotImplementedError
+
+
+class Joint(Delivery):
+    """A consumed record with several outputs: acked once every one is delivered."""
+
+    __slots__ = ("message", "remaining")
+
+    def __init__(self, message: Message, outputs: int) -> None:
+        self.message = message
+        self.remaining = outputs
+
+    def delivered(self, ack: Callable[[Message], object]) -> None:
+        self.remaining -= 1
+        if self.remaining == 0:
+            ack(self.message)
+
+
+class _Unsourced(Delivery):
+    __slots__ = ()
+
+    def delivered(self, ack: Callable[[Message], object]) -> None:
+        pass
+
+
+_UNSOURCED = _Unsourced()
+
+
+class _Run:
+    """One re-screen's superseding decisions: each delivered one has its changelog record
+    written; the last observes the time from the order's commit."""
+
+    def __init__(self, ongoing: OngoingScreening, committed_at: datetime | None) -> None:
+        self.ongoing = ongoing
+        self.committed_at = committed_at
+        self.pending = 0
+        self.produced = 0
+        self.sealed = False
+
+    def output(self, shipment_id: str, decision_id: str) -> _Superseding:
+        self.pending += 1
+        self.produced += 1
+        return _Superseding(self, shipment_id, decision_id)
+
+    def delivered(self, shipment_id: str, decision_id: str) -> None:
+        self.ongoing.superseded(shipment_id, decision_id)
+        self.pending -= 1
+        self._observe()
+
+    def seal(self) -> None:
+        self.sealed = True
+        self._observe()
+
+    def _observe(self) -> None:
+        done = self.sealed and self.pending == 0 and self.produced > 0
+        if done and self.committed_at is not None:
+            latency = (datetime.now(UTC) - self.committed_at).total_seconds()
+            metrics.RESCREEN_COMMIT_TO_DECISION_SECONDS.observe(latency)
+            self.committed_at = None  # once
+
+
+class _Superseding(Delivery):
+    __slots__ = ("decision_id", "run", "shipment_id")
+
+    def __init__(self, run: _Run, shipment_id: str, decision_id: str) -> None:
+        self.run = run
+        self.shipment_id = shipment_id
+        self.decision_id = decision_id
+
+    def delivered(self, ack: Callable[[Message], object]) -> None:
+        self.run.delivered(self.shipment_id, self.decision_id)
+
+
+class OngoingScreening:
+    def __init__(
+        self,
+        settings: ScreenerSettings,
+        feed: OrderFeed,
+        policy: ScreeningPolicy,
+        sending: Callable[[], Awaitable[Outbox[Any]]],
+    ) -> None:
+        self.settings = settings
+        self.feed = feed
+        self.policy = policy
+        self.state = OpenShipments(timedelta(days=settings.open_window_days))
+        self._sending = sending
+        self._outbox: Outbox[Any] | None = None
+        self._topic = settings.open_shipments_topic
+        self._restored: dict[int, asyncio.Event] = {}
+        self._restoring: dict[int, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._backlog = 0
+        self._flush_due = False
+        self._swept = time.monotonic()
+        self._header = [("worker", settings.worker_id.encode())]
+
+    # ------------------------------------------------------------- the shipments path
+
+    def follow(
+        self, partition: int, value: bytes, screened: Screened
+    ) -> tuple[bytes | None] | None:
+        """The changelog value the decided event gives its shipment (a 1-tuple; None inside is a
+        tombstone), or None when the open state does not change."""
+        event, decision = screened.event, screened.decision
+        if event is None or decision.decision_id is None:
+            return None
+        state = self.state
+        state.advance(event.event_time)
+        shipment_id = event.shipment_id
+        if is_final(event, FINAL_EVENT_TYPES):
+            return (None,) if state.close(shipment_id) is not None else None
+        held = state.get(shipment_id)
+        if (held is not None and held.event_time > event.event_time) or not state.within_window(
+            event.event_time
+        ):
+            return None  # an older event than the one held, or already out of the window
+        shipment = OpenShipment.of(partition, value, event, decision)
+        state.track(shipment, event)
+        return (encode_open(shipment),)
+
+    def observe(self) -> None:
+        metrics.OPEN_SHIPMENTS.set(len(self.state))
+        if time.monotonic() - self._swept >= _SWEEP_SECONDS:
+            self._swept = time.monotonic()
+            self._spawn(self._sweep())
+
+    async def wait_restored(self, partitions: Iterable[int]) -> None:
+        for partition in partitions:
+            if partition not in self._restored:
+                self.assigned([partition])
+            await self._restored[partition].wait()
+
+    # ------------------------------------------------------------- rebalances
+
+    def assigned(self, partitions: Iterable[int]) -> None:
+        fresh = sorted(p for p in set(partitions) if p not in self._restored)
+        if not fresh:
+            return
+        for partition in fresh:
+            self._restored[partition] = asyncio.Event()
+        task = asyncio.ensure_future(self._restore(fresh))
+        for partition in fresh:
+            self._restoring[partition] = task
+
+    def revoked(self, partitions: Iterable[int]) -> None:
+        gone = set(partitions)
+        for partition in gone:
+            self._restored.pop(partition, None)
+            task = self._restoring.pop(partition, None)
+            if task is not None and not task.done():
+                task.cancel()
+        dropped = self.state.drop_partitions(gone)
+        metrics.OPEN_SHIPMENTS.set(len(self.state))
+        log.info("dropped %d open shipments of revoked partitions %s", dropped, sorted(gone))
+
+    async def _restore(self, partitions: list[int]) -> None:
+        try:
+            latest = await self._read_changelog(partitions)
+            await self.feed.ready.wait()
+            self._track_restored(partitions, latest)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("restoring open shipments of partitions %s failed", partitions)
+            raise
+        finally:
+            for partition in partitions:
+                if (event := self._restored.get(partition)) is not None:
+                    event.set()
+        stale: dict[str, Order | None] = {
+            s.shipment_id: None for s in self.state if s.partition in partitions
+        }
+        await self._redecide(stale, self.feed.latest_commit)
+
+    async def _read_changelog(self, partitions: list[int]) -> dict[str, bytes | None]:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=self.settings.fetch_wait_ms,
+            max_partition_fetch_bytes=self.settings.fetch_max_bytes,
+        )
+        await consumer.start()
+        latest: dict[str, bytes | None] = {}
+        try:
+            tps = [TopicPartition(self._topic, partition) for partition in partitions]
+            consumer.assign(tps)
+            await consumer.seek_to_beginning(*tps)
+            while True:
+                batches = await consumer.getmany(timeout_ms=100)
+                for records in batches.values():
+                    for record in records:
+                        if record.key is not None:
+                            latest[record.key.decode("utf-8", "replace")] = record.value
+                positions = {tp: await consumer.position(tp) for tp in tps}
+                if caught_up(positions, {tp: consumer.highwater(tp) for tp in tps}):
+                    return latest
+        finally:
+            await consumer.stop()
+
+    def _track_restored(self, partitions: list[int], latest: dict[str, bytes | None]) -> None:
+        restored: list[tuple[OpenShipment, ShipmentEvent]] = []
+        for value in latest.values():
+            if value is None:
+                continue
+            try:
+                restored.append(decode_open(value))
+            except Exception as exc:  # a bad record costs that shipment's re-screens, not all
+                log.error("skipping an unreadable open-shipment record: %s", exc)
+        for shipment, _ in restored:
+            self.state.advance(shipment.event_time)
+        kept = 0
+        for shipment, event in restored:
+            if shipment.partition in partitions and self.state.within_window(shipment.event_time):
+                self.state.track(shipment, event)
+                kept += 1
+        metrics.OPEN_SHIPMENTS.set(len(self.state))
+        log.info("restored %d open shipments of partitions %s", kept, partitions)
+
+    # ------------------------------------------------------------- order updates
+
+    async def orders_changed(self, changes: list[tuple[Order | None, Order]]) -> None:
+        """Re-decides the open shipments the updates can affect (the last update wins a tie)."""
+        affected: dict[str, Order | None] = {}
+        for previous, order in changes:
+            for shipment in self.state.affected(previous, order):
+                affected[shipment.shipment_id] = order
+        if affected:
+            await self._redecide(affected, self.feed.latest_commit)
+
+    async def _redecide(self, shipments: dict[str, Order | None], as_of: datetime | None) -> None:
+        if not shipments:
+            return
+        outbox = await self._outbox_ready()
+        run = _Run(self, as_of)
+        book, state = self.feed.book, self.state
+        self._backlog += len(shipments)
+        metrics.RESCREEN_BACKLOG.set(self._backlog)
+        items = list(shipments.items())
+        size = self.settings.batch_size
+        unprocessed = len(items)
+        try:
+            for start in range(0, len(items), size):
+                if start:
+                    await asyncio.sleep(0)  # shipments and order updates go on between chunks
+                decided_at = datetime.now(UTC)
+                for shipment_id, trigger in items[start : start + size]:
+                    self._backlog -= 1
+                    unprocessed -= 1
+                    shipment = state.get(shipment_id)
+                    if shipment is None or shipment.checked_version == book.version:
+                        continue  # closed, or decided against this very order state already
+                    shipment.checked_version = book.version
+                    self._redecide_one(shipment, trigger, decided_at, as_of, outbox, run)
+                metrics.RESCREEN_BACKLOG.set(self._backlog)
+                await outbox.flush()
+        finally:
+            self._backlog -= unprocessed  # a cancelled run (revoked partitions) leaves none
+            metrics.RESCREEN_BACKLOG.set(self._backlog)
+            run.seal()
+
+    def _redecide_one(
+        self,
+        shipment: OpenShipment,
+        trigger: Order | None,
+        decided_at: datetime,
+        as_of: datetime | None,
+        outbox: Outbox[Any],
+        run: _Run,
+    ) -> None:
+        metrics.RESCREENS.inc()
+        try:
+            redecided = rescreen(
+                shipment,
+                self.feed.book,
+                self.policy,
+                decided_at=decided_at,
+                as_of=as_of,
+                trigger=trigger,
+            )
+        except Exception:  # an engine defect costs this shipment's re-decision, not the stream
+            log.exception("re-screening %s failed", shipment.shipment_id)
+            metrics.RESCREEN_FAILURES.inc()
+            return
+        if redecided is None:
+            return
+        decision = redecided.decision
+        assert decision.decision_id is not None
+        self.state.redecided(shipment, decision, redecided.event)
+        key = decision.shipment_id.encode()
+        source = run.output(decision.shipment_id, decision.decision_id)
+        outbox.add(self.settings.decisions_topic, key, encode(decision), self._header, source)
+        _SUPERSEDED[decision.outcome].inc()
+
+    def superseded(self, shipment_id: str, decision_id: str) -> None:
+        """A superseding decision is in Kafka: now its changelog record may say so."""
+        shipment = self.state.get(shipment_id)
+        if shipment is None or shipment.decision_id != decision_id or self._outbox is None:
+            return
+        self._outbox.add(
+            self._topic,
+            shipment_id.encode(),
+            encode_open(shipment),
+            self._header,
+            _UNSOURCED,
+            partition=shipment.partition,
+        )
+        self._flush_soon()
+
+    # ------------------------------------------------------------- housekeeping
+
+    async def _sweep(self) -> None:
+        expired = self.state.expired()
+        if not expired:
+            return
+        outbox = await self._outbox_ready()
+        for shipment in expired:
+            key = shipment.shipment_id.encode()
+            outbox.add(
+                self._topic, key, None, self._header, _UNSOURCED, partition=shipment.partition
+            )
+        metrics.OPEN_SHIPMENTS.set(len(self.state))
+        await outbox.flush()
+
+    async def _outbox_ready(self) -> Outbox[Any]:
+        if self._outbox is None:
+            self._outbox = await self._sending()
+        return self._outbox
+
+    def _flush_soon(self) -> None:
+        if not self._flush_due:
+            self._flush_due = True
+            self._spawn(self._flush())
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(0)  # gather the deliveries of the same response
+        self._flush_due = False
+        if self._outbox is not None:
+            with contextlib.suppress(Exception):  # a failure stops the worker at the next take
+                await self._outbox.flush()
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

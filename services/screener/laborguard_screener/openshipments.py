@@ -1,0 +1,359 @@
+"""Open shipments: filed, not yet at a final event, within the window; indexed for re-screening.
+
+Pure state, no I/O. Each open shipment is filed under the keys an order could reach it by, the
+same keys the screening indexes use: through its parties, a party's exact name key ("e"), its
+look-up tokens ("t"), native name and its bigrams ("n", "g"), MID ("m"); and its own, the regions
+its production addresses signal ("r") and the orders its current decision matched ("o").
+`affected(previous, order)` turns an order update into the shipments it can change without a
+scan: the listings of both versions
+give exact keys, MIDs, native keys and, for fuzzy matching, the shipment tokens within one edit
+of each listed distinctive token (a fuzzy match needs one); the order's region gives the region
+key; its HTS prefixes (of either version) then narrow the candidates to goods in scope.
+
+The window is measured in stream time (the latest event time seen), not the wall clock, so a
+replay of history keeps the same shipments open as the live stream did, and two workers agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from laborguard_contracts import (
+    Decision,
+    MatchRule,
+    Order,
+    Outcome,
+    Party,
+    ShipmentEvent,
+    ShipmentEventType,
+)
+from laborguard_screener.listings import listings_of
+from laborguard_screener.names import has_native_script, name_key, native_key, normalise_mid
+from laborguard_screener.regions import address_signals
+from laborguard_screener.subjects import PRODUCTION_ROLES
+from laborguard_screener.tokenindex import TokenIndex, deletion_variants, within_one_edit
+
+FINAL_EVENT_TYPES = frozenset({ShipmentEventType.ENTRY_SUMMARY_FILED})
+_NATIVE_SUBSTRING_MIN = 6  # as matching.NATIVE_SUBSTRING_MIN: a listed native name this long
+# also matches inside a longer filed one (read here, not imported: matching's internals move)
+
+
+@dataclass(slots=True)
+class OpenShipment:
+    shipment_id: str
+    partition: int  # of `shipments`: the state is partitioned like the records it follows
+    event: bytes  # the event's JSON, as validated: re-decoded when re-screened
+    event_time: datetime
+    decision_id: str  # the last decision emitted for it (what a re-decision supersedes)
+    outcome: Outcome
+    matched: frozenset[str]  # order ids its last decision matched (near matches included)
+    order_state_version: str  # the order state that decision was made against
+    keys: tuple[str, ...] = ()  # its own index keys: regions, matched orders
+    filers: tuple[_Filer, ...] = ()  # its parties' entries (which carry the name keys)
+    hts: tuple[str, ...] = ()
+    checked_version: str = ""  # last order state it was re-decided against (changed or not)
+
+    @classmethod
+    def of(
+        cls, partition: int, value: bytes, event: ShipmentEvent, decision: Decision
+    ) -> OpenShipment:
+        """The open record of a decided event (`value`: the event's bytes as validated)."""
+        return cls(
+            shipment_id=event.shipment_id,
+            partition=partition,
+            event=value,
+            event_time=event.event_time,
+            decision_id=decision.decision_id or "",
+            outcome=decision.outcome,
+            matched=matched_ids(decision),
+            order_state_version=decision.order_state_version,
+            checked_version=decision.order_state_version,
+        )
+
+
+def matched_ids(decision: Decision) -> frozenset[str]:
+    return frozenset(match.order_id for match in decision.matches)
+
+
+def is_final(event: ShipmentEvent, final_types: frozenset[ShipmentEventType]) -> bool:
+    return event.event_type in final_types
+
+
+class _Filer:
+    """A distinct filed party (name, native name, MID): its index keys and the open shipments
+    naming it. Names recur (a few importers, forwarders and factories file most entries), so a
+    shipment is filed under its parties' entries, and a party's keys are computed and indexed
+    once, not once per shipment."""
+
+    __slots__ = ("index_keys", "memo_key", "party", "shipments")
+
+    def __init__(self, memo_key: _PartyKey, party: Party) -> None:
+        self.memo_key = memo_key
+        self.party: Party | None = party  # until its keys are computed and indexed
+        self.index_keys: tuple[str, ...] = ()
+        self.shipments: set[str] = set()
+
+
+_PartyKey = str | tuple[str, str | None, str | None]
+
+
+class OpenShipments:
+    def __init__(self, window: timedelta) -> None:
+        self.window = window
+        self.stream_time: datetime | None = None
+        self._open: dict[str, OpenShipment] = {}
+        self._by_key: dict[str, set[str]] = {}  # shipment keys: regions ("r"), matched orders ("o")
+        self._filers: dict[_PartyKey, _Filer] = {}
+        self._filers_by_key: dict[str, dict[_PartyKey, None]] = {}  # party keys -> filers
+        # Filed tokens within one edit of a listed token are found through a deletion-variant
+        # index, brought up to date only when an order update asks (not per shipment).
+        self._tokens = TokenIndex()
+        self._indexed_tokens: set[str] = set()
+        self._token_changes: dict[str, None] = {}
+        # New parties are indexed when an order update next asks, not on the shipment's path:
+        # most updates come long after, and a party whose shipments closed meanwhile never is.
+        self._unindexed: list[_Filer] = []
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def __contains__(self, shipment_id: object) -> bool:
+        return shipment_id in self._open
+
+    def get(self, shipment_id: str) -> OpenShipment | None:
+        return self._open.get(shipment_id)
+
+    def __iter__(self) -> Iterator[OpenShipment]:
+        return iter(list(self._open.values()))
+
+    def within_window(self, event_time: datetime) -> bool:
+        return self.stream_time is None or event_time >= self.stream_time - self.window
+
+    def advance(self, event_time: datetime) -> None:
+        if self.stream_time is None or event_time > self.stream_time:
+            self.stream_time = event_time
+
+    def track(self, shipment: OpenShipment, event: ShipmentEvent) -> None:
+        """Holds `shipment` (replacing what was held for its id), filed under its keys."""
+        shipment_id = shipment.shipment_id
+        self.close(shipment_id)
+        filers = self._filers
+        held: list[_Filer] = []
+        for party in _parties(event):
+            native_name, mid = party.native_name, party.mid
+            memo_key = (
+                party.name
+                if native_name is None and mid is None
+                else (
+                    party.name,
+                    native_name,
+                    mid,
+                )
+            )
+            filer = filers.get(memo_key)
+            if filer is None:
+                filer = self._file(memo_key, party)
+            filer.shipments.add(shipment_id)
+            held.append(filer)
+        shipment.filers = tuple(held)
+        shipment.keys = (*_region_keys(event), *("o" + oid for oid in shipment.matched))
+        shipment.hts = _hts_codes(event)
+        self._open[shipment_id] = shipment
+        by_key = self._by_key
+        for key in shipment.keys:
+            ids = by_key.get(key)
+            if ids is None:
+                by_key[key] = {shipment_id}
+            else:
+                ids.add(shipment_id)
+
+    def redecided(self, shipment: OpenShipment, decision: Decision, event: ShipmentEvent) -> None:
+        """Its new decision becomes the one held (and its matched orders its keys)."""
+        shipment.decision_id = decision.decision_id or shipment.decision_id
+        shipment.outcome = decision.outcome
+        shipment.matched = matched_ids(decision)
+        shipment.order_state_version = decision.order_state_version
+        shipment.checked_version = decision.order_state_version
+        self.track(shipment, event)
+
+    def close(self, shipment_id: str) -> OpenShipment | None:
+        shipment = self._open.pop(shipment_id, None)
+        if shipment is None:
+            return None
+        for filer in shipment.filers:
+            filer.shipments.discard(shipment_id)
+            if not filer.shipments and self._filers.get(filer.memo_key) is filer:
+                self._unfile(filer)
+        by_key = self._by_key
+        for key in shipment.keys:
+            ids = by_key.get(key)
+            if ids is not None:
+                ids.discard(shipment_id)
+                if not ids:
+                    del by_key[key]
+        return shipment
+
+    def expired(self) -> list[OpenShipment]:
+        """Closes and returns the shipments that fell out of the window (stream time)."""
+        if self.stream_time is None:
+            return []
+        cutoff = self.stream_time - self.window
+        old = [s.shipment_id for s in self._open.values() if s.event_time < cutoff]
+        return [closed for sid in old if (closed := self.close(sid)) is not None]
+
+    def drop_partitions(self, partitions: Iterable[int]) -> int:
+        """Forgets the shipments of partitions this worker no longer holds."""
+        gone = set(partitions)
+        ids = [s.shipment_id for s in self._open.values() if s.partition in gone]
+        for shipment_id in ids:
+            self.close(shipment_id)
+        return len(ids)
+
+    def affected(self, previous: Order | None, order: Order) -> list[OpenShipment]:
+        """The open shipments an update from `previous` to `order` can change (a superset)."""
+        self._index_parties()
+        self._sync_tokens()
+        versions = [o for o in (previous, order) if o is not None]
+        found: set[str] = set(self._by_key.get("o" + order.order_id, ()))
+        filers_by_key, filers = self._filers_by_key, self._filers
+        for version in versions:
+            for key in self._order_keys(version):
+                if key[0] == "r":
+                    found.update(self._by_key.get(key, ()))
+                    continue
+                for memo_key in filers_by_key.get(key, ()):
+                    found.update(filers[memo_key].shipments)
+        prefixes = _prefixes(versions)
+        shipments = (self._open[sid] for sid in sorted(found) if sid in self._open)
+        if prefixes is None:
+            return list(shipments)
+        return [s for s in shipments if any(code.startswith(prefixes) for code in s.hts)]
+
+    def _file(self, memo_key: _PartyKey, party: Party) -> _Filer:
+        filer = self._filers[memo_key] = _Filer(memo_key, party)
+        self._unindexed.append(filer)
+        return filer
+
+    def _index_parties(self) -> None:
+        by_key, changes, filers = self._filers_by_key, self._token_changes, self._filers
+        for filer in self._unindexed:
+            party = filer.party
+            if party is None or filers.get(filer.memo_key) is not filer:
+                continue  # indexed already, or its shipments all closed
+            filer.party, filer.index_keys = None, _party_keys(party)
+            memo_key = filer.memo_key
+            for key in filer.index_keys:
+                held = by_key.get(key)
+                if held is None:
+                    by_key[key] = {memo_key: None}
+                    if key[0] == "t":
+                        changes[key[1:]] = None
+                else:
+                    held[memo_key] = None
+        self._unindexed.clear()
+
+    def _unfile(self, filer: _Filer) -> None:
+        del self._filers[filer.memo_key]
+        by_key, changes = self._filers_by_key, self._token_changes
+        for key in filer.index_keys:
+            held = by_key.get(key)
+            if held is not None:
+                held.pop(filer.memo_key, None)
+                if not held:
+                    del by_key[key]
+                    if key[0] == "t":
+                        changes[key[1:]] = None
+
+    def _sync_tokens(self) -> None:
+        indexed, by_key = self._indexed_tokens, self._filers_by_key
+        for token in self._token_changes:
+            filed = "t" + token in by_key
+            if filed and token not in indexed:
+                self._tokens.add(token)
+                indexed.add(token)
+            elif not filed and token in indexed:
+                self._tokens.remove(token)
+                indexed.discard(token)
+        self._token_changes.clear()
+
+    def _order_keys(self, order: Order) -> Iterator[str]:
+        if order.region is not None:
+            yield "r" + order.region
+        for listing in listings_of(order):
+            if listing.rule is MatchRule.MID:
+                yield "m" + listing.key
+            elif listing.rule is MatchRule.NATIVE_NAME:
+                yield "n" + listing.key
+                if len(listing.key) >= _NATIVE_SUBSTRING_MIN:
+                    yield "g" + listing.key[:2]
+            else:
+                yield "e" + listing.key
+                for token in listing.distinctive:
+                    for held in self._tokens.holding(deletion_variants(token)):
+                        if within_one_edit(token, held):
+                            yield "t" + held
+
+
+def _region_keys(event: ShipmentEvent) -> set[str]:
+    """The regions the production addresses signal: the fields `subjects.shipment_signals` and
+    `subjects.line_signals` read, without building their evidence paths."""
+    keys: set[str] = set()
+    for party in event.parties:
+        if party.role in PRODUCTION_ROLES and party.address is not None:
+            keys.update("r" + signal.region for signal in address_signals(party.address))
+    for line in event.lines:
+        if line.manufacturer.address is not None:
+            signals = address_signals(line.manufacturer.address)
+            keys.update("r" + signal.region for signal in signals)
+        for item in line.inputs:
+            if item.origin_region is not None:
+                keys.add("r" + item.origin_region)
+            if item.producer is not None and item.producer.address is not None:
+                signals = address_signals(item.producer.address)
+                keys.update("r" + signal.region for signal in signals)
+    return keys
+
+
+def _parties(event: ShipmentEvent) -> Iterator[Party]:
+    yield event.importer_of_record
+    yield from event.parties
+    for line in event.lines:
+        yield line.manufacturer
+        for item in line.inputs:
+            if item.producer is not None:
+                yield item.producer
+
+
+def _party_keys(party: Party) -> tuple[str, ...]:
+    keys: list[str] = []
+    if party.mid:
+        keys.append("m" + normalise_mid(party.mid))
+    for value in (party.name, party.native_name):
+        if not value:
+            continue
+        if has_native_script(value):
+            key = native_key(value)
+            keys.append("n" + key)
+            keys.extend("g" + key[i : i + 2] for i in range(len(key) - 1))
+        else:
+            key_ = name_key(value)
+            keys.append("e" + key_.text)
+            keys.extend("t" + token for token in key_.lookup)
+    return tuple(keys)
+
+
+def _hts_codes(event: ShipmentEvent) -> tuple[str, ...]:
+    codes = [line.hts_code for line in event.lines]
+    codes.extend(i.hts_code for line in event.lines for i in line.inputs if i.hts_code)
+    return tuple(codes)
+
+
+def _prefixes(versions: list[Order]) -> tuple[str, ...] | None:
+    prefixes: list[str] = []
+    for version in versions:
+        if version.hts_prefixes is None:
+            return None
+        prefixes.extend(version.hts_prefixes)
+    return tuple(prefixes)

@@ -1,0 +1,162 @@
+"""Ongoing screening through real workers: open shipments re-decided when an order changes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from aiokafka import ConsumerRecord
+from prometheus_client.parser import text_string_to_metric_families
+
+from laborguard_contracts import Decision, Order, Outcome
+from laborguard_contracts.codec import decode, encode
+
+from .fleet import fleet, wro
+from testbed.harness import Topics, Worker, produce, read_until
+
+pytestmark = pytest.mark.integration
+
+Records = list[ConsumerRecord[bytes, bytes]]
+
+
+def _decisions(records: Records) -> list[Decision]:
+    return [decode(Decision, r.value) for r in records]
+
+
+def _superseding(records: Records) -> list[tuple[ConsumerRecord[bytes, bytes], Decision]]:
+    found = [(r, decode(Decision, r.value)) for r in records]
+    return [(r, d) for r, d in found if d.supersedes is not None]
+
+
+def _open_shipments(workers: list[Worker]) -> int:
+    total = 0
+    for worker in workers:
+        if worker.process is None or worker.process.poll() is not None:
+            continue
+        _, text = worker.get("/metrics")
+        for family in text_string_to_metric_families(text):
+            if family.name == "screener_open_shipments":
+                total += int(family.samples[0].value)
+    return total
+
+
+def _wait_open(workers: list[Worker], count: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (held := _open_shipments(workers)) != count:
+        assert time.monotonic() < deadline, f"{held} of {count} open\n{workers[0].log()}"
+        time.sleep(0.3)
+
+
+def _file(bootstrap: str, topics: Topics, count: int, covered: int) -> tuple[dict[str, str], set]:  # type: ignore[type-arg]
+    """Files `count` shipments and waits for their decisions; their decision ids, the covered."""
+    events, hit = fleet(count, covered)
+    records = [(e.shipment_id.encode(), encode(e)) for e in events]
+    asyncio.run(produce(bootstrap, topics.shipments, records))
+    decided = asyncio.run(
+        read_until(bootstrap, [topics.decisions], lambda got: len(got) >= count, 120.0)
+    )
+    firsts = {d.shipment_id: d.decision_id or "" for d in _decisions(decided)}
+    assert len(firsts) == count
+    return firsts, hit
+
+
+def _publish(bootstrap: str, topics: Topics, order: Order) -> None:
+    asyncio.run(produce(bootstrap, topics.orders, [(order.order_id.encode(), encode(order))]))
+
+
+def _read_superseding(
+    bootstrap: str, topics: Topics, count: int, settle: float = 2.0
+) -> list[tuple[ConsumerRecord[bytes, bytes], Decision]]:
+    """Every superseding decision, once `count` have arrived and `settle` s passed with no more."""
+    asyncio.run(
+        read_until(bootstrap, [topics.decisions], lambda got: len(_superseding(got)) >= count, 60.0)
+    )
+    time.sleep(settle)  # anything extra would have arrived by now
+    everything = asyncio.run(read_until(bootstrap, [topics.decisions], lambda got: False, 3.0))
+    return _superseding(everything)
+
+
+def test_new_wro_supersedes_exactly_the_150_open_shipments_it_covers_then_revoking_releases_them(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    workers = [start_worker("a"), start_worker("b")]
+    for worker in workers:
+        worker.wait_ready()
+    firsts, covered = _file(bootstrap, topics, 10_000, 150)
+    _wait_open(workers, 10_000)
+
+    issued = wro(committed_at=datetime.now(UTC))
+    _publish(bootstrap, topics, issued)
+    detained = _read_superseding(bootstrap, topics, 150)
+
+    assert sorted(d.shipment_id for _, d in detained) == sorted(covered)
+    assert {d.outcome for _, d in detained} == {Outcome.DETAIN}
+    assert all(d.supersedes == firsts[d.shipment_id] for _, d in detained)
+    assert {(d.cause.order_id, d.cause.order_version) for _, d in detained if d.cause} == {
+        ("wro-korvanti", 1)
+    }
+    assert len({r.headers[0][1] for r, _ in detained}) == 2  # both workers re-decided theirs
+    _print_latency("new WRO", issued, detained)
+
+    revoked = wro(2, datetime.now(UTC), revoked=datetime.now(UTC).date())
+    _publish(bootstrap, topics, revoked)
+    both = _read_superseding(bootstrap, topics, 300)
+    released = [(r, d) for r, d in both if d.outcome is Outcome.RELEASE]
+
+    assert len(both) == 300
+    assert sorted(d.shipment_id for _, d in released) == sorted(covered)
+    by_shipment = {d.shipment_id: d.decision_id for _, d in detained}
+    assert all(d.supersedes == by_shipment[d.shipment_id] for _, d in released)
+    _print_latency("revocation", revoked, released)
+
+
+def _print_latency(
+    what: str, order: Order, found: list[tuple[ConsumerRecord[bytes, bytes], Decision]]
+) -> None:
+    assert order.updated_at is not None
+    last = max(r.timestamp for r, _ in found) / 1000.0
+    print(
+        f"{what}: commit -> last superseding decision {last - order.updated_at.timestamp():.3f} s"
+    )
+
+
+# 0.0: killed as the order lands (its successor re-decides all its shipments after takeover);
+# 0.6: killed while, or just after, it re-decides its own (duplicates possible, identical).
+@pytest.mark.parametrize("kill_after", [0.0, 0.6])
+def test_worker_killed_during_a_re_screen_every_affected_shipment_gets_its_superseding_decision(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker], kill_after: float
+) -> None:
+    workers = [start_worker("a"), start_worker("b")]
+    for worker in workers:
+        worker.wait_ready()
+    firsts, covered = _file(bootstrap, topics, 4_000, 1_000)
+    _wait_open(workers, 4_000)
+
+    issued = wro(committed_at=datetime.now(UTC))
+    _publish(bootstrap, topics, issued)
+    time.sleep(kill_after)
+    workers[0].kill()  # while it re-screens (or just before: its successor must finish it)
+    found = _read_superseding(bootstrap, topics, 1_000, settle=3.0)
+
+    by_shipment: dict[str, list[Decision]] = {}
+    for _, decision in found:
+        by_shipment.setdefault(decision.shipment_id, []).append(decision)
+    assert set(by_shipment) == covered
+    for decisions in by_shipment.values():
+        first = decisions[0]
+        assert first.outcome is Outcome.DETAIN and first.supersedes == firsts[first.shipment_id]
+        assert all(
+            d.model_copy(update={"decided_at": first.decided_at}) == first for d in decisions
+        )
+    duplicates = len(found) - len(by_shipment)
+    by_worker: dict[str, int] = {}
+    for record, _ in found:
+        worker_id = dict(record.headers)["worker"].decode()
+        by_worker[worker_id] = by_worker.get(worker_id, 0) + 1
+    print(
+        f"kill -9 during a re-screen: {len(by_shipment)} superseded, {duplicates} duplicates"
+        f" (identical), by worker {by_worker}"
+    )

@@ -1,0 +1,252 @@
+"""Ongoing screening and referrals, the pure parts: no broker, no clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from laborguard_contracts import (
+    ContractError,
+    Order,
+    OrderKind,
+    Outcome,
+    ShipmentEvent,
+    ShipmentEventType,
+    TimelineEvent,
+    TimelineEventKind,
+)
+from laborguard_contracts.codec import decode, dumps, encode
+from laborguard_contracts.seed import load_seed
+from laborguard_screener.changelog import decode_open, encode_open
+from laborguard_screener.deadletter import DeadLetter, SourceRecord
+from laborguard_screener.intake import Screened, take_in
+from laborguard_screener.openshipments import OpenShipment, OpenShipments
+from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.referral import refer_invalid
+from laborguard_screener.rescreening import Redecided, rescreen
+from laborguard_screener.screening import DEFAULT_POLICY, ScreeningPolicy, screen
+
+from testbed.factory import EVENT_TIME, shipment
+from .fleet import LISTED, fleet, wro
+
+pytestmark = pytest.mark.unit
+DECIDED = datetime(2026, 12, 1, tzinfo=UTC)
+WINDOW = timedelta(days=45)
+
+
+def _open_fleet(
+    events: list[ShipmentEvent], book: OrderBook
+) -> tuple[OpenShipments, dict[str, str]]:
+    state = OpenShipments(WINDOW)
+    ids = {}
+    for event in events:
+        decision = screen(event, book, decided_at=DECIDED)
+        state.advance(event.event_time)
+        state.track(OpenShipment.of(0, encode(event), event, decision), event)
+        ids[event.shipment_id] = decision.decision_id or ""
+    return state, ids
+
+
+def _redecide(
+    state: OpenShipments, book: OrderBook, previous: Order | None, order: Order
+) -> list[Redecided]:
+    done = []
+    for shipment_ in state.affected(previous, order):
+        redecided = rescreen(
+            shipment_,
+            book,
+            DEFAULT_POLICY,
+            decided_at=DECIDED,
+            as_of=order.updated_at,
+            trigger=order,
+        )
+        if redecided is not None:
+            state.redecided(shipment_, redecided.decision, redecided.event)
+            done.append(redecided)
+    return done
+
+
+def test_new_wro_supersedes_exactly_the_covered_open_shipments_and_revoking_it_releases_them() -> (
+    None
+):
+    events, covered = fleet(10_000, 150)
+    book = OrderBook.of(load_seed())
+    state, first_ids = _open_fleet(events, book)
+
+    issued = wro(committed_at=DECIDED)
+    book.apply(issued)
+    detained = _redecide(state, book, None, issued)
+
+    assert {r.decision.shipment_id for r in detained} == covered
+    assert {r.decision.outcome for r in detained} == {Outcome.DETAIN}
+    for redecided in detained:
+        decision = redecided.decision
+        assert decision.supersedes == first_ids[decision.shipment_id]
+        assert decision.cause is not None and decision.cause.order_id == "wro-korvanti"
+        assert decision.cause.order_version == 1 and decision.as_of == DECIDED
+
+    revoked = wro(2, DECIDED + timedelta(days=1), revoked=date(2026, 12, 2))
+    book.apply(revoked)
+    released = _redecide(state, book, issued, revoked)
+
+    assert {r.decision.shipment_id for r in released} == covered
+    assert {r.decision.outcome for r in released} == {Outcome.RELEASE}
+    by_id = {r.decision.shipment_id: r.decision for r in detained}
+    for redecided in released:
+        decision = redecided.decision
+        assert decision.supersedes == by_id[decision.shipment_id].decision_id
+        assert decision.cause is not None and decision.cause.order_version == 2
+
+
+def test_an_order_update_reaches_open_shipments_through_the_indexes_not_a_scan() -> None:
+    events, covered = fleet(2_000, 20)
+    state, _ = _open_fleet(events, OrderBook())
+    candidates = {s.shipment_id for s in state.affected(None, wro())}
+    # the covered ones and the near misses sharing a distinctive word, nothing else
+    assert covered <= candidates and len(candidates) < 60
+
+
+def test_hts_scope_narrows_the_candidates() -> None:
+    events = [shipment(1, LISTED, "CN", hts_code="6109.10.0012")]
+    events.append(shipment(2, LISTED, "CN", hts_code="8501.10.0000"))
+    state, _ = _open_fleet(events, OrderBook())
+    assert [s.shipment_id for s in state.affected(None, wro())] == ["shp-1"]
+
+
+def test_region_order_reaches_shipments_whose_production_addresses_signal_the_region() -> None:
+    inland = shipment(1)
+    urumqi = ShipmentEvent.model_validate(
+        {
+            **shipment(2).model_dump(mode="json"),
+            "lines": [
+                {
+                    **shipment(2).lines[0].model_dump(mode="json"),
+                    "manufacturer": {"name": "Tianchi Yarn", "address": {"postal_code": "830017"}},
+                }
+            ],
+        }
+    )
+    state, _ = _open_fleet([inland, urumqi], OrderBook())
+    region = Order(
+        order_id="region-xj",
+        version=1,
+        kind=OrderKind.REGION_ORDER,
+        title="XUAR cotton",
+        region="CN-XJ",
+        hts_prefixes=("61",),
+        timeline=(TimelineEvent(kind=TimelineEventKind.IN_FORCE, effective=date(2021, 1, 13)),),
+    )
+    assert [s.shipment_id for s in state.affected(None, region)] == ["shp-2"]
+
+
+def test_window_follows_stream_time_and_expired_shipments_close() -> None:
+    old, new = shipment(1), shipment(2, event_time=EVENT_TIME + timedelta(days=46))
+    state, _ = _open_fleet([old, new], OrderBook())
+    assert [s.shipment_id for s in state.expired()] == ["shp-1"]
+    assert len(state) == 1 and not state.within_window(EVENT_TIME)
+
+
+def test_unchanged_decision_is_not_re_emitted() -> None:
+    book = OrderBook.of(load_seed())
+    state, _ = _open_fleet([shipment(1, LISTED)], book)
+    unrelated = wro().model_copy(update={"order_id": "wro-other", "entities": ()})
+    book.apply(unrelated.model_copy(update={"region": "CN-XJ"}))
+    (held,) = state
+    assert rescreen(held, book, DEFAULT_POLICY, decided_at=DECIDED, as_of=DECIDED) is None
+
+
+def test_open_shipment_record_round_trips_through_the_changelog_bytes() -> None:
+    event = shipment(7, LISTED)
+    decision = screen(event, OrderBook.of([wro()]), decided_at=DECIDED, as_of=DECIDED)
+    held = OpenShipment.of(3, encode(event), event, decision)
+    restored, restored_event = decode_open(encode_open(held))
+    assert restored_event == event
+    assert (restored.partition, restored.decision_id, restored.matched) == (
+        3,
+        decision.decision_id,
+        frozenset({"wro-korvanti"}),
+    )
+    assert restored.outcome is Outcome.DETAIN
+
+
+@pytest.mark.parametrize(
+    ("value", "key", "shipment_id"),
+    [
+        (b'{"shipment_id": "SHP-9", "lines": []}', None, "SHP-9"),
+        (b"{not json", b"SHP-KEY", "SHP-KEY"),
+        (b'{"shipment_id": 12}', b"SHP-KEY", "SHP-KEY"),
+        (b"\xff\xfe", None, None),
+        (b'{"event_id": "e"}', b"\xff", None),
+        (None, None, None),
+    ],
+)
+def test_invalid_event_is_referred_only_when_it_names_its_shipment(
+    value: bytes | None, key: bytes | None, shipment_id: str | None
+) -> None:
+    source = SourceRecord("shipments", 1, 42)
+    result = take_in(value, OrderBook(), DEFAULT_POLICY, DECIDED, key=key, source=source)
+    assert isinstance(result, DeadLetter)
+    if shipment_id is None:
+        assert result.referral is None
+        return
+    referral = result.referral
+    assert referral is not None and result.referral_value is not None
+    assert (referral.outcome, referral.referral, referral.shipment_id) == (
+        Outcome.REFER,
+        "invalid_event",
+        shipment_id,
+    )
+    assert referral.validation_errors and decode(type(referral), result.referral_value) == referral
+
+
+def test_referral_keeps_the_events_own_id_and_time_when_they_are_valid() -> None:
+    broken = shipment(5).model_dump(mode="json")
+    broken["lines"] = []
+    error = ContractError("lines", "empty", (("lines", "empty"),))
+    referral = refer_invalid(
+        dumps(broken), None, error, OrderBook(), DEFAULT_POLICY, DECIDED, fallback_event_id="x"
+    )
+    assert referral is not None
+    assert (referral.event_id, referral.event_time) == ("evt-5", EVENT_TIME)
+    assert [(i.field, i.reason) for i in referral.validation_errors] == [("lines", "empty")]
+
+
+def test_review_band_refers_a_near_match_with_its_evidence_and_score() -> None:
+    book = OrderBook.of([wro()])
+    near = shipment(1, "Korvanty Spining Mill Co., Ltd.", event_time=DECIDED)  # 93.0 similar
+    strict = ScreeningPolicy(fuzzy_threshold=95.0)
+    banded = ScreeningPolicy(fuzzy_threshold=95.0, review_band=5.0)
+
+    assert screen(near, book, decided_at=DECIDED, policy=strict).outcome is Outcome.RELEASE
+    referred = screen(near, book, decided_at=DECIDED, policy=banded)
+    assert (referred.outcome, referred.referral, referred.review_threshold) == (
+        Outcome.REFER,
+        "near_match",
+        90.0,
+    )
+    (evidence,) = referred.matches[0].evidence
+    assert evidence.rule == "fuzzy_name" and evidence.score is not None
+    assert evidence.score == 93.0
+
+
+def test_review_band_off_or_an_automatic_match_keeps_detain_and_release() -> None:
+    book = OrderBook.of([wro()])
+    banded = ScreeningPolicy(review_band=10.0)
+    listed = shipment(1, LISTED, event_time=DECIDED)
+    clear = shipment(2, "Harbor Textile Works Ltd", event_time=DECIDED)
+    assert screen(listed, book, decided_at=DECIDED, policy=banded).outcome is Outcome.DETAIN
+    assert screen(clear, book, decided_at=DECIDED, policy=banded).outcome is Outcome.RELEASE
+
+
+def test_valid_event_is_screened_with_its_event_for_tracking() -> None:
+    event = shipment(3)
+    result = take_in(encode(event), OrderBook(), DEFAULT_POLICY, DECIDED)
+    assert isinstance(result, Screened) and result.event == event
+    assert result.decision.decision_id == f"evt-3@{OrderBook().version}"
+
+
+def test_final_event_type_is_entry_summary() -> None:
+    from laborguard_screener.openshipments import FINAL_EVENT_TYPES
+
+    assert {ShipmentEventType.ENTRY_SUMMARY_FILED} == FINAL_EVENT_TYPES
