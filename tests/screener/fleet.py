@@ -12,7 +12,6 @@ from laborguard_contracts import (
     TimelineEvent,
     TimelineEventKind,
 )
-
 from testbed.factory import shipment, synthetic_name
 
 LISTED = "Korvanti Spinning Mill Co., Ltd."

@@ -13,9 +13,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from laborguard_contracts import Decision, Order, Outcome
 from laborguard_contracts.codec import decode, encode
+from testbed.harness import Topics, Worker, produce, read_until
 
 from .fleet import fleet, wro
-from testbed.harness import Topics, Worker, produce, read_until
 
 pytestmark = pytest.mark.integration
 

@@ -26,8 +26,8 @@ from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.referral import refer_invalid
 from laborguard_screener.rescreening import Redecided, rescreen
 from laborguard_screener.screening import DEFAULT_POLICY, ScreeningPolicy, screen
-
 from testbed.factory import EVENT_TIME, shipment
+
 from .fleet import LISTED, fleet, wro
 
 pytestmark = pytest.mark.unit

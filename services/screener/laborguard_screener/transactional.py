@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from faust.types import Message
 
 from laborguard_contracts.kafka_features import supports_producer_ids
-from laborguard_screener.outbox import Outbox
+from laborguard_screener.outbox import Outbox, Source
 from laborguard_screener.settings import ScreenerSettings
 
 
@@ -54,36 +54,39 @@ async def transactional_producer(settings: ScreenerSettings) -> AIOKafkaProducer
     return producer
 
 
-class TransactionalOutbox(Outbox[Message]):
+class TransactionalOutbox(Outbox[Source]):
     """An Outbox whose `flush` is one transaction: outputs, then the consumed offsets, commit."""
 
     def __init__(
         self,
         producer: Any,  # a started transactional AIOKafkaProducer
         group_id: str,
-        on_committed: Callable[[Sequence[Message]], None],
+        on_committed: Callable[[Sequence[Source]], None],
     ) -> None:
         super().__init__(producer, self._collect)
         self._transactions = producer
         self._group_id = group_id
         self._on_committed = on_committed
-        self._committable: list[Message] = []
+        self._committable: list[Source] = []
 
-    def _collect(self, sources: Sequence[Message]) -> None:
+    def _collect(self, sources: Sequence[Source]) -> None:
         self._committable.extend(sources)  # acked to faust only once the transaction commits
 
     async def flush(self) -> None:
         self.raise_if_failed()
-        offsets = _next_offsets(self.pending_sources())
-        if not offsets:
+        pending = self.pending_sources()
+        if not pending:
             return
+        # a re-screen's superseding decisions consumed nothing: committed without offsets
+        offsets = _next_offsets(pending)
         producer = self._transactions
         await producer.begin_transaction()
         try:
             await super().flush()
             await producer.flush()  # every record batch acknowledged before the commit
             self.raise_if_failed()
-            await producer.send_offsets_to_transaction(offsets, self._group_id)
+            if offsets:
+                await producer.send_offsets_to_transaction(offsets, self._group_id)
             await producer.commit_transaction()
         except BaseException as exc:
             self.failure = self.failure or exc  # the worker stops; nothing is acked
@@ -94,9 +97,13 @@ class TransactionalOutbox(Outbox[Message]):
         self._on_committed(committed)
 
 
-def _next_offsets(sources: Sequence[Message]) -> dict[TopicPartition, int]:
+def _next_offsets(sources: Sequence[object]) -> dict[TopicPartition, int]:
     offsets: dict[TopicPartition, int] = {}
-    for message in sources:
+    for source in sources:
+        # a consumed record, or one with several outputs (ongoing.Joint holds it)
+        message = getattr(source, "message", source)
+        if not isinstance(message, Message):
+            continue
         tp = TopicPartition(message.topic, message.partition)
         offsets[tp] = max(offsets.get(tp, 0), message.offset + 1)
     return offsets
