@@ -21,6 +21,7 @@ from laborguard_registry.store import OrderStore
 from laborguard_registry.tokens import Principal, Role, TokenBook
 from laborguard_registry.web import errors
 from laborguard_registry.web.admin_routes import admin_routes
+from laborguard_registry.web.docs_routes import install_docs
 from laborguard_registry.web.middleware import ObservedAndLimited
 from laborguard_registry.web.ops_routes import ops_routes
 from laborguard_registry.web.order_routes import order_routes
@@ -88,10 +89,13 @@ def _app(
         title="laborguard registry",
         summary="Forced-labour import orders: versioned, audited, published to Kafka",
         version="1",
+        docs_url=None,  # served from bundled assets by install_docs
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.tokens = tokens
     errors.install(app)
+    install_docs(app)
     app.include_router(ops_routes(store, lambda: ping(engine), lambda: relay.connected))
     app.include_router(order_routes(service, tokens))
     app.include_router(admin_routes(service, tokens))
