@@ -15,6 +15,7 @@ import pytest
 from pydantic_settings import BaseSettings
 
 from laborguard_platform import topics
+from laborguard_registry.decisions.settings import StoreSettings
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.settings import ScreenerSettings
 from ops.compose import ROOT, bind_sources, load_compose, load_schema, services
@@ -28,6 +29,7 @@ LONG_RUNNING = (
     "registry",
     "screener-1",
     "screener-2",
+    "decisions-store",
     "prometheus",
     "grafana",
 )
@@ -119,6 +121,7 @@ def test_topic_creation_script_matches_the_topic_catalogue() -> None:
         ("registry", RegistrySettings),
         ("screener-1", ScreenerSettings),
         ("screener-2", ScreenerSettings),
+        ("decisions-store", StoreSettings),
     ],
 )
 def test_every_laborguard_variable_is_a_setting_the_service_reads(

@@ -11,10 +11,13 @@ import argparse
 import asyncio
 import logging
 import signal
+import time
 
 import uvicorn
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from laborguard_registry.database import create_db_engine, migrate
 from laborguard_registry.decisions.consumer import DecisionsConsumer
@@ -33,10 +36,24 @@ def main(argv: list[str] | None = None) -> None:
     )
     engine = create_db_engine(settings.database_url)
     try:
-        migrate(engine)
+        _migrate(engine)
         asyncio.run(run(settings, DecisionStorage(engine)))
     finally:
         engine.dispose()
+
+
+def _migrate(engine: Engine, attempts: int = 10) -> None:
+    """The registry migrates the same database as it starts: a concurrent first migration on
+    PostgreSQL may fail on the other's tables; the next attempt finds them at head."""
+    for attempt in range(1, attempts + 1):
+        try:
+            migrate(engine)
+            return
+        except SQLAlchemyError:
+            if attempt == attempts:
+                raise
+            log.warning("migration attempt %d failed; retrying", attempt, exc_info=True)
+            time.sleep(1.0)
 
 
 async def run(settings: StoreSettings, storage: DecisionStorage) -> None:
