@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from laborguard_contracts.seed import load_seed
+from laborguard_registry.console.routes import install_console
 from laborguard_registry.database import create_db_engine, migrate, ping
 from laborguard_registry.outbox import Outbox
 from laborguard_registry.pg_pool import AsyncPool
@@ -96,6 +97,7 @@ def _app(
     app.state.tokens = tokens
     errors.install(app)
     install_docs(app)
+    install_console(app, service, tokens, engine)
     app.include_router(ops_routes(store, lambda: ping(engine), lambda: relay.connected))
     app.include_router(order_routes(service, tokens))
     app.include_router(admin_routes(service, tokens))
