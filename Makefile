@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-# promtool (Debian's prometheus package) checks and unit-tests the alert rules.
+# promtool (Debian's prometheus package) checks and unit-tests the alert rules; Debian's chromium
+# is the browser the console's tests drive headless (Playwright, no browser download).
 system-deps:
 	@command -v promtool >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # The suite's PostgreSQL at 127.0.0.1:5432 (database `test`, trust on loopback): installed from
 # Debian's packages and started when nothing answers there.

@@ -38,3 +38,9 @@ def test_api_docs_pages_reference_only_the_registry_itself(client: TestClient, p
     assert "//" not in "".join(references)
     for reference in references:
         assert client.get(reference).status_code == 200, reference
+
+
+def test_redoc_bundle_names_no_public_host_for_its_logo(client: TestClient) -> None:
+    bundle = client.get("/docs-assets/redoc.standalone.js")
+    assert bundle.status_code == 200
+    assert b"cdn.redoc.ly" not in bundle.content

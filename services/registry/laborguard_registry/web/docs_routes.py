@@ -7,20 +7,39 @@ only their files are used, the app stays a plain FastAPI.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 PREFIX = "/docs-assets"
 
 
+# ReDoc's sidebar shows a "powered by" logo from its vendor's CDN: served as our own favicon.
+REDOC_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@cache
+def redoc_bundle() -> bytes:
+    return (
+        (ASSETS / "redoc.standalone.js")
+        .read_bytes()
+        .replace(REDOC_LOGO, f"{PREFIX}/favicon.png".encode())
+    )
+
+
 def install_docs(app: FastAPI) -> None:
     """Serve /docs and /redoc; the app must be built with docs_url=None and redoc_url=None."""
+
+    @app.get(f"{PREFIX}/redoc.standalone.js", include_in_schema=False)
+    async def redoc_js() -> Response:
+        return Response(redoc_bundle(), media_type="text/javascript")
+
     app.mount(PREFIX, StaticFiles(directory=ASSETS), name="docs-assets")
     title = f"{app.title} API"
 
