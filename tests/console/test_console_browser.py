@@ -43,7 +43,11 @@ def test_an_officer_issues_an_order_sees_the_detention_with_evidence_and_revokes
         assert page.url == f"{stack.base}/console/queue"
         assert "officer-browser (officer)" in page.inner_text("header")
 
-        page.click("text=Orders")
+        page.keyboard.press("g")  # keyboard: g o goes to the orders, / to their search field
+        page.keyboard.press("o")
+        page.wait_for_url(f"{stack.base}/console/orders")
+        page.keyboard.press("/")
+        assert page.evaluate("document.activeElement.id") == "f-entity"
         page.fill("#f-entity", "Hoshine")
         page.press("#f-entity", "Enter")
         assert "hoshine" in page.inner_text("tbody").lower()
@@ -54,11 +58,13 @@ def test_an_officer_issues_an_order_sees_the_detention_with_evidence_and_revokes
         page.fill("#f-title", "WRO: Harbor Textile Works (console test)")
         page.fill("#f-entities", MANUFACTURER)
         page.fill("#f-country", "VN")
-        page.fill("#f-hts_prefixes", "6109")
+        page.fill("#f-hts_prefixes", "61x9")
         page.fill("#f-effective", "2024-01-01")
-        page.click("button:has-text('Issue order')")  # no reason given
+        page.click("button:has-text('Issue order')")  # a bad HTS prefix and no reason
+        assert "pattern" in page.inner_text("#e-hts_prefixes")
         assert "needs a reason" in page.inner_text("#e-reason")
         page.screenshot(path=artifacts / "03-issue-form-errors.png", full_page=True)
+        page.fill("#f-hts_prefixes", "6109")
         page.fill("#f-reason", "forced labour indicators found in the investigation")
         page.click("button:has-text('Issue order')")
         assert page.url.startswith(f"{stack.base}/console/orders/{ORDER_ID}")
