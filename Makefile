@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml constraints.txt
 # Debian's packages the suite uses: promtool (prometheus) checks and unit-tests the alert rules;
 # kcat is the non-Python Kafka client of the Apache Kafka tests; Java 17 and Maven run and resolve
 # the Apache Kafka broker (usually already on the machine); curl runs the "try it" block that
-# `make run` prints (tests/e2e/test_try_it_and_crash.py follows it).
-SYSTEM_TOOLS := promtool:prometheus kcat:kcat java:openjdk-17-jre-headless mvn:maven curl:curl
+# `make run` prints (tests/e2e/test_try_it_and_crash.py follows it); chromium is the browser the
+# console's tests drive headless (Playwright, no browser download).
+SYSTEM_TOOLS := promtool:prometheus kcat:kcat java:openjdk-17-jre-headless mvn:maven curl:curl \
+	chromium:chromium
 system-deps:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings
 from laborguard_contracts import topics
 from laborguard_platform.apache_kafka import kafka_version
 from laborguard_platform.cli import SUBCOMMANDS
+from laborguard_registry.decisions.settings import StoreSettings
 from laborguard_registry.settings import RegistrySettings
 from laborguard_screener.settings import ScreenerSettings
 from ops.compose import ROOT, bind_sources, load_compose, load_schema, services
@@ -32,6 +33,7 @@ LONG_RUNNING = (
     "registry",
     "screener-1",
     "screener-2",
+    "decisions-store",
     "prometheus",
     "grafana",
 )
@@ -125,6 +127,7 @@ def test_topic_creation_script_matches_the_topic_catalogue() -> None:
         ("registry", RegistrySettings),
         ("screener-1", ScreenerSettings),
         ("screener-2", ScreenerSettings),
+        ("decisions-store", StoreSettings),
     ],
 )
 def test_every_laborguard_variable_is_a_setting_the_service_reads(

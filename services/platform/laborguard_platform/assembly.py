@@ -24,7 +24,11 @@ from laborguard_platform.children import Child
 from laborguard_platform.endpoints import Endpoint
 from laborguard_platform.errors import StackError
 from laborguard_platform.ports import claim
-from laborguard_platform.services import registry_endpoint, screener_endpoints
+from laborguard_platform.services import (
+    decisions_store_endpoint,
+    registry_endpoint,
+    screener_endpoints,
+)
 from laborguard_platform.stack_settings import StackSettings
 
 
@@ -37,6 +41,7 @@ class Stack:
     screeners: list[Endpoint]
     admin_token: str
     prometheus: Endpoint | None = None
+    decisions_store: Endpoint | None = None  # stores decisions for the registry's console
 
     @property
     def must_republish(self) -> bool:
@@ -47,7 +52,8 @@ class Stack:
     def services(self) -> list[Endpoint]:
         """Every child process: the registry, the screeners, and Prometheus if asked for."""
         monitors = [self.prometheus] if self.prometheus else []
-        return [self.registry, *self.screeners, *monitors]
+        store = [self.decisions_store] if self.decisions_store else []
+        return [self.registry, *store, *self.screeners, *monitors]
 
     @property
     def children(self) -> list[Child]:
@@ -101,7 +107,8 @@ def build(settings: StackSettings) -> Stack:
     )
     screeners = screener_endpoints(settings, bootstrap)
     prometheus = local_prometheus.endpoint(settings, registry, screeners)
-    return Stack(settings, broker, bootstrap, registry, screeners, token, prometheus)
+    store = decisions_store_endpoint(settings, bootstrap)
+    return Stack(settings, broker, bootstrap, registry, screeners, token, prometheus, store)
 
 
 def _fresh_state(settings: StackSettings) -> None:

@@ -45,6 +45,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     ),
     "registry": Subcommand("laborguard_registry.main:main", "the orders API + outbox relay"),
     "screener": Subcommand("laborguard_screener.main:main", "one streaming screener worker"),
+    "decisions-store": Subcommand(
+        "laborguard_registry.decisions.main:main", "store every decision for the officer console"
+    ),
     "send-shipment": Subcommand(
         "laborguard_platform.demo:send_shipment_main", "publish one shipment event to Kafka"
     ),

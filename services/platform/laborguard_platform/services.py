@@ -26,6 +26,20 @@ def registry_endpoint(settings: StackSettings, bootstrap: str, port: int, token:
     return Endpoint(child, port)
 
 
+def decisions_store_endpoint(settings: StackSettings, bootstrap: str) -> Endpoint:
+    """The consumer that stores every decision in the registry's database (for the console)."""
+    port = claim(0, "decisions store")
+    env = {
+        "LABORGUARD_KAFKA_BOOTSTRAP": bootstrap,
+        "LABORGUARD_REGISTRY_DATABASE_URL": settings.database_url,
+        "LABORGUARD_DECISIONS_STORE_HOST": "127.0.0.1",
+        "LABORGUARD_DECISIONS_STORE_PORT": str(port),
+    }
+    argv = command("decisions-store")
+    child = Child("decisions-store", argv, settings.run_dir / "decisions-store.log", env)
+    return Endpoint(child, port)
+
+
 def screener_endpoints(settings: StackSettings, bootstrap: str) -> list[Endpoint]:
     first = settings.screener_web_port
     endpoints = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from typing import TextIO
 
@@ -38,8 +39,11 @@ def links(stack: Stack, seconds: float) -> str:
     lines = [
         f"laborguard is running, ready in {seconds:.1f}s (Ctrl-C stops everything):",
         f"  kafka       {stack.bootstrap} ({broker})",
+        f"  console     {stack.registry.base_url}/console   sign in with {_token_hint(stack)}",
         f"  registry    {stack.registry.base_url}/docs   metrics {stack.registry.base_url}/metrics",
     ]
+    if stack.decisions_store:
+        lines.append(f"  decisions   store metrics {stack.decisions_store.base_url}/metrics")
     for endpoint in stack.screeners:
         lines.append(f"  {endpoint.child.name:<11} metrics {endpoint.base_url}/metrics")
     if stack.prometheus:
@@ -51,3 +55,10 @@ def links(stack: Stack, seconds: float) -> str:
         f"--bootstrap {stack.bootstrap}"
     )
     return "\n".join(lines)
+
+
+def _token_hint(stack: Stack) -> str:
+    """This run's admin token, unless the user chose it (then only where it comes from)."""
+    if os.environ.get("LABORGUARD_REGISTRY_ADMIN_TOKEN"):
+        return "LABORGUARD_REGISTRY_ADMIN_TOKEN"
+    return f"the admin token {stack.admin_token}"

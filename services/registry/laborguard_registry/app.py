@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from laborguard_contracts.seed import load_seed
+from laborguard_registry.console.routes import install_console
 from laborguard_registry.database import create_db_engine, grant_app_role, migrate, ping
 from laborguard_registry.outbox import Outbox
 from laborguard_registry.pg_pool import AsyncPool
@@ -23,6 +24,7 @@ from laborguard_registry.tokens import Principal, Role, TokenBook
 from laborguard_registry.web import errors
 from laborguard_registry.web.admin_routes import admin_routes
 from laborguard_registry.web.auth import FailedAuthentications
+from laborguard_registry.web.docs_routes import install_docs
 from laborguard_registry.web.middleware import ObservedAndLimited
 from laborguard_registry.web.ops_routes import ops_routes
 from laborguard_registry.web.order_routes import order_routes
@@ -103,11 +105,15 @@ def _app(
         summary="Forced-labour import orders: versioned, audited, published to Kafka",
         version="1",
         redirect_slashes=False,  # its redirect would be built from the caller's Host header
+        docs_url=None,  # served from bundled assets by install_docs
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.tokens = tokens
     app.state.failed_authentications = FailedAuthentications(settings.auth_failures_per_minute)
     errors.install(app)
+    install_docs(app)
+    install_console(app, service, tokens, engine)
     app.include_router(ops_routes(store, lambda: ping(engine), lambda: relay.connected))
     app.include_router(order_routes(service, tokens))
     app.include_router(admin_routes(service, tokens))

@@ -44,6 +44,9 @@ APP_GRANTS = (
     "GRANT SELECT, INSERT ON audit_log, order_versions TO {role}",
     "GRANT SELECT, INSERT, UPDATE ON orders, outbox, api_tokens TO {role}",
     "GRANT SELECT ON alembic_version TO {role}",
+    # the decisions store writes these; the console reads them
+    "GRANT SELECT, INSERT, UPDATE ON decisions, decision_orders, shipment_events, store_rejects,"
+    " store_offsets TO {role}",
     "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
 )
 
