@@ -24,8 +24,8 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import create_engine, func, select, text
 
 from laborguard_contracts.codec import dumps
-from laborguard_platform.embedded_broker import free_port, running_broker
 from laborguard_contracts.topics import ScreeningTopics
+from laborguard_platform.embedded_broker import free_port, running_broker
 from laborguard_registry.decisions.tables import decisions
 
 STORE = Path(sys.executable).parent / "laborguard"
@@ -96,7 +96,9 @@ def main() -> None:
                "LABORGUARD_DECISIONS_STORE_SHIPMENTS_TOPIC": topics.shipments}  # fmt: skip
         started = time.perf_counter()
         with open(Path(tmp) / "store.log", "wb") as log:
-            process = subprocess.Popen([str(STORE), "decisions-store"], env=env, stdout=log, stderr=log)
+            process = subprocess.Popen(
+                [str(STORE), "decisions-store"], env=env, stdout=log, stderr=log
+            )
         try:
             while stored(url) < count:
                 assert process.poll() is None, (Path(tmp) / "store.log").read_text()[-3000:]

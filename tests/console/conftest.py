@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 from decisions.store_process import StoreProcess
-from testbed.harness import Worker
 
-from laborguard_platform.embedded_broker import free_port
 from laborguard_contracts.topics import ScreeningTopics
+from laborguard_platform.embedded_broker import free_port
+from testbed.harness import Worker
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "var" / "test-artifacts" / "console"
@@ -66,7 +66,9 @@ def console_stack(
         "LABORGUARD_REGISTRY_RELAY_POLL_SECONDS": "0.05",
     }
     with (workdir / "registry.log").open("ab") as log:
-        registry = subprocess.Popen([str(REGISTRY), "registry"], env=env, stdout=log, stderr=subprocess.STDOUT)
+        registry = subprocess.Popen(
+            [str(REGISTRY), "registry"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     store = StoreProcess(bootstrap, topics, database, workdir / "store.log")
     worker = Worker(bootstrap, topics, f"{workdir.name}-group", "console-worker", workdir)

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 from decisions.store_process import produce
-from testbed.factory import shipment
 
 from laborguard_contracts.codec import encode
+from testbed.factory import shipment
 
 from .conftest import ConsoleStack
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from laborguard_platform.embedded_broker import free_port
 from laborguard_contracts.topics import ScreeningTopics
+from laborguard_platform.embedded_broker import free_port
 
 COMMAND = Path(sys.executable).parent / "laborguard"
 
@@ -41,7 +41,10 @@ class StoreProcess:
     def start(self) -> StoreProcess:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(COMMAND), "decisions-store"], env=self.env, stdout=log, stderr=subprocess.STDOUT
+                [str(COMMAND), "decisions-store"],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         return self
 

@@ -237,14 +237,20 @@ class ApacheKafka:
         formats = [
             subprocess.Popen(
                 self._java(
-                    libs, node, "kafka.tools.StorageTool", "format", "-t", cluster, "-c",
+                    libs,
+                    node,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    cluster,
+                    "-c",
                     str(node.properties),
                 ),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
             )
             for node in self.nodes
-        ]  # fmt: skip
+        ]
         for node, process in zip(self.nodes, formats, strict=True):
             output, _ = process.communicate(timeout=120)
             if process.returncode != 0:

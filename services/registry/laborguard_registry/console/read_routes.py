@@ -41,15 +41,25 @@ def read_routes(service: RegistryService, engine: Engine) -> APIRouter:
 
     @router.get("/decisions")
     def decisions(
-        request: Request, user: User, shipment: Text = "", importer: Text = "",
-        outcome: Text = "", order_id: Text = "",
-    ) -> HTMLResponse:  # fmt: skip
+        request: Request,
+        user: User,
+        shipment: Text = "",
+        importer: Text = "",
+        outcome: Text = "",
+        order_id: Text = "",
+    ) -> HTMLResponse:
         found = storage.search(
-            shipment.strip() or None, importer.strip() or None,
-            outcome.strip().upper() or None, order_id.strip() or None,
-        )  # fmt: skip
-        query = {"shipment": shipment, "importer": importer, "outcome": outcome,
-                 "order_id": order_id}  # fmt: skip
+            shipment.strip() or None,
+            importer.strip() or None,
+            outcome.strip().upper() or None,
+            order_id.strip() or None,
+        )
+        query = {
+            "shipment": shipment,
+            "importer": importer,
+            "outcome": outcome,
+            "order_id": order_id,
+        }
         return render(request, "decisions.html", user, decisions=found, query=query)
 
     @router.get("/shipments/{shipment_id}")
@@ -57,15 +67,26 @@ def read_routes(service: RegistryService, engine: Engine) -> APIRouter:
         history = storage.history(shipment_id)
         events = storage.events(shipment_id)
         return render(
-            request, "shipment.html", user, shipment_id=shipment_id, history=history,
+            request,
+            "shipment.html",
+            user,
+            shipment_id=shipment_id,
+            history=history,
             events=events,
-        )  # fmt: skip
+        )
 
     @router.get("/orders")
     def orders(
-        request: Request, user: User, kind: Text = "", status: Text = "", entity: Text = "",
-        hts: Text = "", region: Text = "", in_force_at: Text = "", at: Text = "",
-    ) -> HTMLResponse:  # fmt: skip
+        request: Request,
+        user: User,
+        kind: Text = "",
+        status: Text = "",
+        entity: Text = "",
+        hts: Text = "",
+        region: Text = "",
+        in_force_at: Text = "",
+        at: Text = "",
+    ) -> HTMLResponse:
         errors: dict[str, str] = {}
         on = _date(at, "at", errors) or today()
         in_force = _date(in_force_at, "in_force_at", errors)
@@ -73,15 +94,31 @@ def read_routes(service: RegistryService, engine: Engine) -> APIRouter:
         wanted_status = _choice(OrderStatus, status, "status", errors)
         if in_force is not None:
             on, wanted_status = in_force, OrderStatus.IN_FORCE
-        query = OrderQuery(at=on, kind=wanted_kind, status=wanted_status,
-                           entity=entity.strip() or None)  # fmt: skip
+        query = OrderQuery(
+            at=on, kind=wanted_kind, status=wanted_status, entity=entity.strip() or None
+        )
         found = refine(service.find(query), hts.strip(), region.strip())
-        form = {"kind": kind, "status": status, "entity": entity, "hts": hts, "region": region,
-                "in_force_at": in_force_at, "at": at}  # fmt: skip
+        form = {
+            "kind": kind,
+            "status": status,
+            "entity": entity,
+            "hts": hts,
+            "region": region,
+            "in_force_at": in_force_at,
+            "at": at,
+        }
         return render(
-            request, "orders.html", user, status_code=422 if errors else 200, orders=found,
-            form=form, errors=errors, kinds=list(OrderKind), statuses=list(OrderStatus), at=on,
-        )  # fmt: skip
+            request,
+            "orders.html",
+            user,
+            status_code=422 if errors else 200,
+            orders=found,
+            form=form,
+            errors=errors,
+            kinds=list(OrderKind),
+            statuses=list(OrderStatus),
+            at=on,
+        )
 
     @router.get("/orders/{order_id}")
     async def order(request: Request, user: User, order_id: str) -> HTMLResponse:
@@ -91,9 +128,15 @@ def read_routes(service: RegistryService, engine: Engine) -> APIRouter:
 
 
 async def order_page(
-    request: Request, user: Principal, service: RegistryService, engine: Engine, order_id: str,
-    failed: str = "", form: dict[str, str] | None = None, errors: dict[str, str] | None = None,
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    user: Principal,
+    service: RegistryService,
+    engine: Engine,
+    order_id: str,
+    failed: str = "",
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
     """An order with its timeline, versions, audit trail, detained shipments and action forms;
     after a failed action, that form again with its errors (422)."""
     try:
@@ -103,10 +146,19 @@ async def order_page(
     audit = await run_in_threadpool(read_audit, engine, order_id, 0, 1000)
     detained = await run_in_threadpool(DecisionStorage(engine).detained_by, order_id)
     return render(
-        request, "order.html", user, status_code=422 if errors else 200, history=history,
-        state=state_at(history.current, today()), audit=audit, detained=detained,
-        order=history.current, failed=failed, form=form or {}, errors=errors or {},
-    )  # fmt: skip
+        request,
+        "order.html",
+        user,
+        status_code=422 if errors else 200,
+        history=history,
+        state=state_at(history.current, today()),
+        audit=audit,
+        detained=detained,
+        order=history.current,
+        failed=failed,
+        form=form or {},
+        errors=errors or {},
+    )
 
 
 def _date(value: str, name: str, errors: dict[str, str]) -> date | None:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from laborguard_contracts import LegalAction, OrderKind
+from laborguard_registry import orders
 from laborguard_registry.console import forms
 from laborguard_registry.console.read_routes import order_page
 from laborguard_registry.console.rendering import render, today
@@ -50,12 +51,19 @@ def write_routes(service: RegistryService, tokens: TokenBook, engine: Engine) ->
         try:
             await principal_of(tokens, token)
         except AuthenticationError as exc:
-            return render(request, "login.html", None, status_code=401,
-                          next=_local(form.get("next", "")), error=exc.message)  # fmt: skip
+            return render(
+                request,
+                "login.html",
+                None,
+                status_code=401,
+                next=_local(form.get("next", "")),
+                error=exc.message,
+            )
         response = RedirectResponse(_local(form.get("next", "")), status_code=303)
         secure = request.url.scheme == "https"
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path=PATH,
-                            secure=secure)  # fmt: skip
+        response.set_cookie(
+            COOKIE, token, httponly=True, samesite="strict", path=PATH, secure=secure
+        )
         return response
 
     @router.post("/logout")
@@ -66,8 +74,9 @@ def write_routes(service: RegistryService, tokens: TokenBook, engine: Engine) ->
 
     @router.get("/orders/new")
     async def issue_form(request: Request, user: User) -> HTMLResponse:
-        return _issue_page(request, user, {"kind": "wro", "action": "detain",
-                                           "effective": today().isoformat()}, {})  # fmt: skip
+        return _issue_page(
+            request, user, {"kind": "wro", "action": "detain", "effective": today().isoformat()}, {}
+        )
 
     @router.post("/orders/new")
     async def issue(request: Request, user: User) -> Response:
@@ -87,14 +96,17 @@ def write_routes(service: RegistryService, tokens: TokenBook, engine: Engine) ->
         form = await form_of(request)
         try:
             current = (await run_in_threadpool(service.get, order_id)).current
-            change = service.amendment(
-                user, order_id, forms.version(form), forms.changes(current, form),
-                forms.required_date(form, "effective"), form.get("note", ""), forms.reason(form),
-            )  # fmt: skip
-            order = await service.apply(change)
+            command = orders.Amend(
+                expected_version=forms.version(form),
+                effective=forms.required_date(form, "effective"),
+                note=form.get("note", ""),
+                changes=forms.changes(current, form),
+            )
+            order = await service.apply(service.change(user, order_id, command, forms.reason(form)))
         except FAILURES as exc:
-            return await order_page(request, user, service, engine, order_id, "amend", form,
-                                    forms.errors_of(exc))  # fmt: skip
+            return await order_page(
+                request, user, service, engine, order_id, "amend", form, forms.errors_of(exc)
+            )
         return to(f"/console/orders/{quote(order_id)}", f"Amended: now version {order.version}")
 
     @router.post("/orders/{order_id}/revoke")
@@ -102,46 +114,54 @@ def write_routes(service: RegistryService, tokens: TokenBook, engine: Engine) ->
         form = await form_of(request)
         try:
             produced_after = _optional_date(form, "produced_after")
-            change = service.revocation(
-                user, order_id, forms.version(form), forms.required_date(form, "effective"),
-                produced_after, form.get("note", ""), forms.reason(form),
-            )  # fmt: skip
-            order = await service.apply(change)
+            command = orders.Revoke(
+                expected_version=forms.version(form),
+                effective=forms.required_date(form, "effective"),
+                note=form.get("note", ""),
+                produced_after=produced_after,
+            )
+            order = await service.apply(service.change(user, order_id, command, forms.reason(form)))
         except FAILURES as exc:
-            return await order_page(request, user, service, engine, order_id, "revoke", form,
-                                    forms.errors_of(exc))  # fmt: skip
+            return await order_page(
+                request, user, service, engine, order_id, "revoke", form, forms.errors_of(exc)
+            )
         return to(f"/console/orders/{quote(order_id)}", f"Revoked: version {order.version}")
 
     @router.post("/orders/{order_id}/exemptions")
     async def exemption(request: Request, user: User, order_id: str) -> Response:
         form = await form_of(request)
         try:
-            use = service.exemption_end if form.get("operation") == "end" else (
-                service.exemption_grant)  # fmt: skip
-            change = use(
-                user, order_id, forms.version(form), form.get("party", "").strip(),
-                forms.required_date(form, "effective"), form.get("note", ""), forms.reason(form),
-            )  # fmt: skip
-            order = await service.apply(change)
+            kind = orders.EndExemption if form.get("operation") == "end" else orders.GrantExemption
+            command = kind(
+                expected_version=forms.version(form),
+                effective=forms.required_date(form, "effective"),
+                note=form.get("note", ""),
+                party=form.get("party", "").strip(),
+            )
+            order = await service.apply(service.change(user, order_id, command, forms.reason(form)))
         except FAILURES as exc:
-            return await order_page(request, user, service, engine, order_id, "exemption", form,
-                                    forms.errors_of(exc))  # fmt: skip
+            return await order_page(
+                request, user, service, engine, order_id, "exemption", form, forms.errors_of(exc)
+            )
         return to(f"/console/orders/{quote(order_id)}", f"Exemption recorded: v{order.version}")
 
     @router.post("/orders/{order_id}/escalate")
     async def escalate(request: Request, user: User, order_id: str) -> Response:
         form = await form_of(request)
         try:
-            args = (
-                user, order_id, forms.version(form), form.get("finding_id", "").strip(),
-                forms.required_date(form, "effective"),
-                _tuple(forms.prefixes(form.get("hts_prefixes", ""))), form.get("note", ""),
-                forms.reason(form),
-            )  # fmt: skip
-            _wro, finding = await run_in_threadpool(service.escalate, *args)
+            command = orders.Escalate(
+                expected_version=forms.version(form),
+                effective=forms.required_date(form, "effective"),
+                note=form.get("note", ""),
+                finding_id=form.get("finding_id", "").strip(),
+                hts_prefixes=_tuple(forms.prefixes(form.get("hts_prefixes", ""))),
+            )
+            why = forms.reason(form)
+            _wro, finding = await run_in_threadpool(service.escalate, user, order_id, command, why)
         except FAILURES as exc:
-            return await order_page(request, user, service, engine, order_id, "escalate", form,
-                                    forms.errors_of(exc))  # fmt: skip
+            return await order_page(
+                request, user, service, engine, order_id, "escalate", form, forms.errors_of(exc)
+            )
         return to(f"/console/orders/{quote(finding.order_id)}", f"Escalated from {order_id}")
 
     @router.get("/import")
@@ -162,19 +182,24 @@ def write_routes(service: RegistryService, tokens: TokenBook, engine: Engine) ->
             form_format = ImportFormat(form.get("format") or ImportFormat.CBP_CSV)
             incoming = read_orders(content.encode(), form_format)
             if form.get("apply") == "yes":
-                result = await run_in_threadpool(service.import_orders, user, incoming,
-                                                 form_format.value, forms.reason(form))  # fmt: skip
-                done = (f"Imported: {len(result.created)} created, {len(result.amended)} "
-                        f"amended, {result.unchanged} unchanged")  # fmt: skip
+                result = await run_in_threadpool(
+                    service.import_orders, user, incoming, form_format.value, forms.reason(form)
+                )
+                done = f"Imported: {len(result.created)} created, {result.unchanged} unchanged"
                 return to("/console/orders", done)
             current = {s.order.order_id: s.order for s in service.find(OrderQuery(at=today()))}
             plan = plan_import(current, incoming)
         except FAILURES as exc:
-            return render(request, "import.html", user, status_code=422, form=form,
-                          errors=forms.errors_of(exc), plan=None)  # fmt: skip
-        changed = {o.order_id: _changed_fields(current[o.order_id], o) for o in plan.amended}
-        return render(request, "import.html", user, form=form, errors={}, plan=plan,
-                      changed=changed)  # fmt: skip
+            return render(
+                request,
+                "import.html",
+                user,
+                status_code=422,
+                form=form,
+                errors=forms.errors_of(exc),
+                plan=None,
+            )
+        return render(request, "import.html", user, form=form, errors={}, plan=plan)
 
     @router.get("/tokens")
     async def token_list(request: Request, user: User) -> HTMLResponse:
@@ -211,27 +236,36 @@ def _issue_page(
     request: Request, user: Any, form: dict[str, str], errors: dict[str, str]
 ) -> HTMLResponse:
     return render(
-        request, "issue.html", user, status_code=422 if errors else 200, form=form,
-        errors=errors, kinds=list(OrderKind), actions=list(LegalAction),
-    )  # fmt: skip
+        request,
+        "issue.html",
+        user,
+        status_code=422 if errors else 200,
+        form=form,
+        errors=errors,
+        kinds=list(OrderKind),
+        actions=list(LegalAction),
+    )
 
 
 async def _tokens_page(
-    request: Request, user: Any, tokens: TokenBook, errors: dict[str, str],
+    request: Request,
+    user: Any,
+    tokens: TokenBook,
+    errors: dict[str, str],
     issued: tuple[str, str, str] | None,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     listed = await run_in_threadpool(tokens.list) if user.role is Role.ADMIN else []
     if user.role is not Role.ADMIN and not errors:
         errors = {"": f"{user.name} is a {user.role.value}; managing tokens needs admin"}
-    return render(request, "tokens.html", user, status_code=422 if errors else 200,
-                  tokens=listed, errors=errors, issued=issued, roles=list(Role))  # fmt: skip
-
-
-def _changed_fields(held: Any, incoming: Any) -> list[str]:
-    before = held.model_dump(mode="json", exclude={"version", "updated_at"})
-    after = incoming.model_dump(mode="json", exclude={"version", "updated_at"})
-    return sorted(
-        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    return render(
+        request,
+        "tokens.html",
+        user,
+        status_code=422 if errors else 200,
+        tokens=listed,
+        errors=errors,
+        issued=issued,
+        roles=list(Role),
     )
 
 

@@ -60,10 +60,13 @@ async def run(settings: StoreSettings, storage: DecisionStorage) -> None:
     consumer = DecisionsConsumer(settings, storage)
     server = uvicorn.Server(
         uvicorn.Config(
-            ops_app(), host=settings.host, port=settings.port, log_level="warning",
+            ops_app(),
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
             access_log=False,
         )
-    )  # fmt: skip
+    )
     loop = asyncio.get_running_loop()
     # uvicorn takes SIGINT/SIGTERM while it serves and passes them on to these when it stops
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -52,29 +52,73 @@ class DecisionStorage:
         """Rows and next offsets in one transaction; rows already stored are left alone."""
         stored_at = datetime.now(UTC)
         with self._engine.begin() as connection:
-            keys = self._insert_new(connection, decisions, "decision_key", [
-                {"decision_key": d.decision_key, "shipment_id": d.shipment_id,
-                 "event_id": d.event_id, "outcome": d.outcome, "decided_at": d.decided_at,
-                 "event_time": d.event_time, "supersedes": d.supersedes, "document": d.document,
-                 "source": str(d.source), "stored_at": stored_at}
-                for d in _distinct(batch.decisions, lambda d: d.decision_key)
-            ])  # fmt: skip
-            self._insert_new(connection, decision_orders, "decision_key", [
-                {"decision_key": d.decision_key, "order_id": m.order_id,
-                 "order_version": m.order_version, "outcome": d.outcome,
-                 "shipment_id": d.shipment_id, "decided_at": d.decided_at}
-                for d in batch.decisions if d.decision_key in keys for m in d.orders
-            ])  # fmt: skip
-            events = self._insert_new(connection, shipment_events, "event_id", [
-                {"event_id": s.event_id, "shipment_id": s.shipment_id, "importer": s.importer,
-                 "event_time": s.event_time, "document": s.document}
-                for s in _distinct(batch.shipments, lambda s: s.event_id)
-            ])  # fmt: skip
-            rejects = self._insert_new(connection, store_rejects, "source", [
-                {"source": str(r.source), "reason": r.reason, "payload": r.payload,
-                 "rejected_at": stored_at}
-                for r in batch.rejects
-            ])  # fmt: skip
+            keys = self._insert_new(
+                connection,
+                decisions,
+                "decision_key",
+                [
+                    {
+                        "decision_key": d.decision_key,
+                        "shipment_id": d.shipment_id,
+                        "event_id": d.event_id,
+                        "outcome": d.outcome,
+                        "decided_at": d.decided_at,
+                        "event_time": d.event_time,
+                        "supersedes": d.supersedes,
+                        "document": d.document,
+                        "source": str(d.source),
+                        "stored_at": stored_at,
+                    }
+                    for d in _distinct(batch.decisions, lambda d: d.decision_key)
+                ],
+            )
+            self._insert_new(
+                connection,
+                decision_orders,
+                "decision_key",
+                [
+                    {
+                        "decision_key": d.decision_key,
+                        "order_id": m.order_id,
+                        "order_version": m.order_version,
+                        "outcome": d.outcome,
+                        "shipment_id": d.shipment_id,
+                        "decided_at": d.decided_at,
+                    }
+                    for d in batch.decisions
+                    if d.decision_key in keys
+                    for m in d.orders
+                ],
+            )
+            events = self._insert_new(
+                connection,
+                shipment_events,
+                "event_id",
+                [
+                    {
+                        "event_id": s.event_id,
+                        "shipment_id": s.shipment_id,
+                        "importer": s.importer,
+                        "event_time": s.event_time,
+                        "document": s.document,
+                    }
+                    for s in _distinct(batch.shipments, lambda s: s.event_id)
+                ],
+            )
+            rejects = self._insert_new(
+                connection,
+                store_rejects,
+                "source",
+                [
+                    {
+                        "source": str(r.source),
+                        "reason": r.reason,
+                        "payload": r.payload,
+                        "rejected_at": stored_at,
+                    }
+                    for r in batch.rejects
+                ],
+            )
             self._save_offsets(connection, consumer, batch.next_offsets)
         return Written(len(keys), len(events), len(rejects))
 
@@ -97,12 +141,17 @@ class DecisionStorage:
         )
         query = (
             select(decisions)
-            .join(latest, and_(latest.c.shipment_id == decisions.c.shipment_id,
-                               latest.c.latest == decisions.c.decided_at))
+            .join(
+                latest,
+                and_(
+                    latest.c.shipment_id == decisions.c.shipment_id,
+                    latest.c.latest == decisions.c.decided_at,
+                ),
+            )
             .where(decisions.c.outcome.in_(list(outcomes)))
             .order_by(decisions.c.decided_at.desc())
             .limit(limit)
-        )  # fmt: skip
+        )
         return self._read(query)
 
     def history(self, shipment_id: str) -> list[StoredDecision]:
@@ -125,17 +174,23 @@ class DecisionStorage:
         query = (
             select(decisions)
             .join(decision_orders, decision_orders.c.decision_key == decisions.c.decision_key)
-            .where(decision_orders.c.order_id == order_id,
-                   decision_orders.c.outcome.in_(list(QUEUE_OUTCOMES)))
+            .where(
+                decision_orders.c.order_id == order_id,
+                decision_orders.c.outcome.in_(list(QUEUE_OUTCOMES)),
+            )
             .order_by(decisions.c.decided_at.desc())
             .limit(limit)
-        )  # fmt: skip
+        )
         return self._read(query)
 
     def search(
-        self, shipment: str | None = None, importer: str | None = None,
-        outcome: str | None = None, order_id: str | None = None, limit: int = 200,
-    ) -> list[StoredDecision]:  # fmt: skip
+        self,
+        shipment: str | None = None,
+        importer: str | None = None,
+        outcome: str | None = None,
+        order_id: str | None = None,
+        limit: int = 200,
+    ) -> list[StoredDecision]:
         query = select(decisions, shipment_events.c.importer).outerjoin(
             shipment_events, shipment_events.c.event_id == decisions.c.event_id
         )
@@ -162,13 +217,17 @@ class DecisionStorage:
             rows = connection.execute(query).mappings().all()
         return [
             StoredDecision(
-                decision_key=row["decision_key"], shipment_id=row["shipment_id"],
-                event_id=row["event_id"], outcome=row["outcome"], decided_at=row["decided_at"],
-                source=row["source"], document=loads(row["document"]),
+                decision_key=row["decision_key"],
+                shipment_id=row["shipment_id"],
+                event_id=row["event_id"],
+                outcome=row["outcome"],
+                decided_at=row["decided_at"],
+                source=row["source"],
+                document=loads(row["document"]),
                 importer=row.get("importer"),
             )
             for row in rows
-        ]  # fmt: skip
+        ]
 
     def _insert_new(
         self, connection: Connection, table: Table, key: str, rows: list[dict[str, Any]]

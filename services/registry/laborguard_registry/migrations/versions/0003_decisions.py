@@ -75,6 +75,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "store_offsets", "store_rejects", "shipment_events", "decision_orders", "decisions"
-    ):  # fmt: skip
+        "store_offsets",
+        "store_rejects",
+        "shipment_events",
+        "decision_orders",
+        "decisions",
+    ):
         op.drop_table(table)
