@@ -45,6 +45,20 @@ def replicated_configs(spec: TopicSpec, replication: int) -> dict[str, str]:
     return {**spec.configs, "min.insync.replicas": "2" if replication >= 3 else "1"}
 
 
+async def partition_ids(bootstrap: str, topic: str) -> list[int]:
+    """A topic's partition numbers. A consumer with no subscription holds no partition metadata
+    on Apache Kafka, whose metadata answers name only the topics asked for: the admin client asks
+    (only for a topic known to exist: describing a missing one makes the embedded broker create
+    it)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        await admin.start()
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return sorted(partition["partition"] for partition in described["partitions"])
+
+
 async def ensure_topics(
     bootstrap: str, specs: tuple[TopicSpec, ...] = ALL_TOPICS, replication: int | None = None
 ) -> None:

@@ -36,7 +36,7 @@ def test_an_officer_issues_an_order_sees_the_detention_with_evidence_and_revokes
         assert page.url.startswith(f"{stack.base}/console/login")
         page.fill("#f-token", "not-a-token")
         page.click("button[type=submit]")
-        assert "unknown or revoked API token" in page.inner_text("#e-token")
+        assert "revoked API token" in page.inner_text("#e-token")
         page.screenshot(path=artifacts / "01-sign-in-refused.png", full_page=True)
         page.fill("#f-token", token)
         page.click("button[type=submit]")

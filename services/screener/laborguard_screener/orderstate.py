@@ -20,10 +20,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from laborguard_contracts import ContractError, Order
 from laborguard_contracts.codec import decode
+from laborguard_contracts.topics import partition_ids
 from laborguard_screener import metrics
 from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.settings import ScreenerSettings
@@ -47,16 +47,6 @@ def caught_up(
         (highwater := highwaters.get(tp)) is not None and position >= highwater
         for tp, position in positions.items()
     )
-
-
-async def partition_ids(bootstrap: str, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    try:
-        await admin.start()
-        (described,) = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
-    return sorted(partition["partition"] for partition in described["partitions"])
 
 
 class OrderFeed:

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from laborguard_contracts.topics import partition_ids
 from laborguard_registry.decisions import metrics
 from laborguard_registry.decisions.records import (
     Batch,
@@ -75,17 +76,17 @@ class DecisionsConsumer:
     async def _assign(self, kafka: AIOKafkaConsumer) -> None:
         """Every partition of both topics, from the offsets stored with the rows."""
         topics = (self._settings.decisions_topic, self._settings.shipments_topic)
-        partitions: list[TopicPartition] = []
-        while not partitions or len({p.topic for p in partitions}) < len(topics):
-            await kafka.topics()  # refreshes the metadata
-            partitions = [
-                TopicPartition(topic, number)
-                for topic in topics
-                for number in sorted(kafka.partitions_for_topic(topic) or ())
-            ]
-            if len({p.topic for p in partitions}) < len(topics):
-                log.info("waiting for the topics %s to exist", topics)
-                await asyncio.sleep(1.0)
+        # Listing topics creates none; their partitions come from the admin client (see
+        # partition_ids: an unsubscribed consumer holds no partition metadata on Apache Kafka).
+        while not set(topics) <= await kafka.topics():
+            log.info("waiting for the topics %s to exist", topics)
+            await asyncio.sleep(1.0)
+        bootstrap = self._settings.kafka_bootstrap
+        partitions = [
+            TopicPartition(topic, number)
+            for topic in topics
+            for number in await partition_ids(bootstrap, topic)
+        ]
         kafka.assign(partitions)
         stored = await asyncio.to_thread(self._storage.offsets, self._settings.consumer_name)
         for partition in partitions:
