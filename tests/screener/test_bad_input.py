@@ -38,7 +38,11 @@ NAMES = st.sampled_from(
         "Xinjiang Production and Construction Corps",
         "Harbor Textile Works Ltd",
     ]
-) | st.text(min_size=1, max_size=40).filter(str.strip)  # the contract strips blanks
+) | st.text(
+    st.characters(exclude_categories=("Cc", "Cs")),  # the contract refuses control characters
+    min_size=1,
+    max_size=40,
+).filter(str.strip)  # the contract strips blanks
 EVENTS = st.builds(
     lambda number, name, country: shipment(number, name, country).model_dump(mode="json"),
     st.integers(0, 10**9),
