@@ -10,7 +10,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -138,10 +138,23 @@ async def read(bootstrap: str, topics: Iterable[str], count: int, within: float 
 
 
 async def read_sources(
-    bootstrap: str, topics: Iterable[str], sources: Iterable[tuple[int, int]], within: float = 15.0
+    bootstrap: str,
+    topics: Iterable[str],
+    sources: Iterable[tuple[int, int]],
+    within: float = 15.0,
+    expected: Mapping[tuple[int, int], int] | None = None,
 ) -> dict[tuple[int, int], Records]:
-    """The output records of the given shipment records (by source partition and offset)."""
+    """The output records of the given shipment records (by source partition and offset): read
+    until each has one output, or as many as `expected` says (a referral and its dead letter
+    travel on two topics and may arrive apart)."""
     wanted = set(sources)
+    counts = expected or {}
+
+    def complete(got: Records) -> bool:
+        by_source = found(got)
+        return len(by_source) == len(wanted) and all(
+            len(by_source[source]) >= counts.get(source, 1) for source in wanted
+        )
 
     def found(records: Records) -> dict[tuple[int, int], Records]:
         by_source: dict[tuple[int, int], Records] = {}
@@ -150,9 +163,7 @@ async def read_sources(
                 by_source.setdefault(source, []).append(record)
         return by_source
 
-    records = await read_until(
-        bootstrap, topics, lambda got: len(found(got)) == len(wanted), within
-    )
+    records = await read_until(bootstrap, topics, complete, within)
     return found(records)
 
 

@@ -110,14 +110,29 @@ def test_every_record_is_decided_or_dead_lettered_and_a_named_invalid_one_referr
     ]
     records = list(zip(keys, payloads, strict=True))
     sources = asyncio.run(produce(bootstrap, topics.shipments, records))
-    outputs = asyncio.run(read_sources(bootstrap, [topics.decisions, topics.dead_letters], sources))
+    expectations = [
+        take_in(
+            payload,
+            SEED_FREE_BOOK,
+            DEFAULT_POLICY,
+            EVENT_TIME,
+            key=key,
+            source=SourceRecord(topics.shipments, *source),
+        )
+        for payload, key, source in zip(payloads, keys, sources, strict=True)
+    ]
+    counts = {
+        source: 2 if isinstance(e, DeadLetter) and e.referral is not None else 1
+        for source, e in zip(sources, expectations, strict=True)
+    }
+    outputs = asyncio.run(
+        read_sources(bootstrap, [topics.decisions, topics.dead_letters], sources, expected=counts)
+    )
 
     assert worker.process is not None and worker.process.poll() is None
-    for payload, key, (partition, offset) in zip(payloads, keys, sources, strict=True):
-        source = SourceRecord(topics.shipments, partition, offset)
-        expected = take_in(
-            payload, SEED_FREE_BOOK, DEFAULT_POLICY, EVENT_TIME, key=key, source=source
-        )
+    for payload, key, (partition, offset), expected in zip(
+        payloads, keys, sources, expectations, strict=True
+    ):
         found = outputs.get((partition, offset), [])
         if isinstance(expected, DeadLetter):
             by_topic = {output.topic: output for output in found}
@@ -132,7 +147,7 @@ def test_every_record_is_decided_or_dead_lettered_and_a_named_invalid_one_referr
                 assert referral.shipment_id == expected.referral.shipment_id
                 assert referral.validation_errors == expected.referral.validation_errors
         else:
-            assert len(found) == 1, (payload, source, worker.log())
+            assert len(found) == 1, (payload, (partition, offset), worker.log())
             (output,) = found
             assert output.topic == topics.decisions
             event = decode(ShipmentEvent, payload or b"")
