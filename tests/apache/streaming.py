@@ -122,8 +122,9 @@ async def stream(
     isolation: str = "read_uncommitted",
     idempotent: bool = True,
 ) -> Run:
-    """Sends `rate` shipments/s for `seconds` (acks=all, idempotent unless told), runs each action at its
-    time (in a thread), then waits up to `settle` s for every acknowledged shipment's decision."""
+    """Sends `rate` shipments/s for `seconds` (acks=all, idempotent unless told), runs each
+    action at its time (in a thread), then waits up to `settle` s for every acknowledged
+    shipment's decision."""
     run, stop = Run(), asyncio.Event()
     following = asyncio.create_task(_follow(bootstrap, topics.decisions, run, stop, isolation))
     producer = AIOKafkaProducer(
