@@ -113,7 +113,11 @@ def main() -> None:
             sampler.start()
             print(f"soak on the {args.broker} broker: {args.rate}/s for {args.minutes} min, "
                   f"2 workers, load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
-            run = asyncio.run(stream(bootstrap, topics, args.rate, args.minutes * 60, settle=120))
+            seconds = args.minutes * 60
+            idempotent = args.broker == "apache"  # the embedded broker refuses producer ids
+            run = asyncio.run(
+                stream(bootstrap, topics, args.rate, seconds, settle=120, idempotent=idempotent)
+            )
         finally:
             sampler.stop.set()
             for worker in workers:

@@ -120,13 +120,15 @@ async def stream(
     actions: Sequence[Action] = (),
     settle: float = 90.0,
     isolation: str = "read_uncommitted",
+    idempotent: bool = True,
 ) -> Run:
-    """Sends `rate` shipments/s for `seconds` (idempotent, acks=all), runs each action at its
-    time (in a thread), then waits up to `settle` s for every acknowledged shipment's decision."""
+    """Sends `rate` shipments/s for `seconds` (acks=all, idempotent unless told), runs each
+    action at its time (in a thread), then waits up to `settle` s for every acknowledged
+    shipment's decision."""
     run, stop = Run(), asyncio.Event()
     following = asyncio.create_task(_follow(bootstrap, topics.decisions, run, stop, isolation))
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5,
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=idempotent, linger_ms=5,
         request_timeout_ms=60_000,
     )  # fmt: skip
     await producer.start()

@@ -46,7 +46,8 @@ class ScreenerSettings(BaseSettings):
     orders_fetch_wait_ms: int = Field(default=100, ge=0, le=5000)
     # Short: fewer duplicate decisions after a crash (each commit also flushes the producer).
     commit_interval_seconds: float = Field(default=0.5, gt=0)
-    # The broker completes a join after half of it: takeover after a crash is ~ this long.
+    # A crashed worker is taken over once its session expires (~6-9 s measured on Apache Kafka;
+    # the embedded broker completes the join only after half the timeout more).
     session_timeout_seconds: float = Field(default=6.0, ge=2.0)
     heartbeat_interval_seconds: float = Field(default=1.0, gt=0)
     producer_linger_ms: int = Field(default=5, ge=0, le=1000)
