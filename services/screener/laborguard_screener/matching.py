@@ -54,7 +54,7 @@ _PartyKey = str | tuple[str, str | None, str | None]
 _IndexKey = str
 _TABLES = {"e": "_exact", "n": "_native", "g": "_native_grams", "m": "_mids"}
 # A listed name of generic words only ("Lop County Hair Product Industrial Park") may match one
-# edit away when it is this long (letters, spaces aside); it is looked up by its words ("w").
+# edit away when it is this long (letters, spaces aside); it is looked up by its length ("w").
 GENERIC_FUZZY_MIN = 24
 BUDGET_MAX = 15
 
@@ -86,7 +86,10 @@ class NameIndex:
         self._native: _Table = {}
         self._native_grams: _Table = {}
         self._mids: _Table = {}
-        self._generic: _Table = {}  # listings with no distinctive token, by each of their words
+        # Listings with no distinctive token (`GENERIC_FUZZY_MIN`+ letters), by key length: a
+        # filed name one edit away is one letter longer, shorter or as long.
+        self._generic: dict[int, tuple[Listing, ...]] = {}
+        self._generic_keys: dict[int, list[str]] = {}  # their keys, for one C call a length
         self._tables: dict[str, _Table] = {t: getattr(self, name) for t, name in _TABLES.items()}
         self._tokens = TokenIndex()
         # Memoised results per threshold, keyed by the name alone when nothing else is filed.
@@ -108,8 +111,10 @@ class NameIndex:
                 if token not in self._by_token:
                     self._tokens.add(token)
                 _put(self._by_token, token, listing)
-            for word in _generic_words(listing):
-                _put(self._generic, word, listing)
+            if _generic_only(listing):
+                length = len(listing.key)
+                self._generic[length] = (*self._generic.get(length, ()), listing)
+                self._generic_keys[length] = [held.key for held in self._generic[length]]
 
     def remove(self, listings: Iterable[Listing]) -> None:
         listings = tuple(listings)
@@ -121,8 +126,14 @@ class NameIndex:
                 _discard(self._by_token, token, listing)
                 if token not in self._by_token:
                     self._tokens.remove(token)
-            for word in _generic_words(listing):
-                _discard(self._generic, word, listing)
+            if _generic_only(listing):
+                length = len(listing.key)
+                kept = tuple(held for held in self._generic[length] if held is not listing)
+                if kept:
+                    self._generic[length] = kept
+                    self._generic_keys[length] = [held.key for held in kept]
+                else:
+                    del self._generic[length], self._generic_keys[length]
 
     def forget(self) -> None:
         """Drop every memoised result: when the memo is full, and for benchmarks of a cold start."""
@@ -162,14 +173,13 @@ class NameIndex:
 
     def _invalidate(self, listings: tuple[Listing, ...]) -> None:
         """Evict the memoised results `listings` could enter or leave (before they change)."""
-        if any(_generic_words(listing) for listing in listings):
-            # Rare (a few listed names are all generic words) and read by every name: start afresh.
-            self.forget()
-            return
         touched: list[_IndexKey] = []
         near_readers, near_memo = self._near_readers, self._near_memo
         for listing in listings:
             touched.extend(self._keys_of(listing))
+            if _generic_only(listing):  # filed names one letter shorter, as long, or longer
+                length = len(listing.key)
+                touched.extend(f"w{near}" for near in (length - 1, length, length + 1))
             for token in listing.distinctive:
                 for reader in near_readers.holding(deletion_variants(token)):
                     near_readers.remove(reader)
@@ -213,25 +223,27 @@ class NameIndex:
     ) -> list[NameHit]:
         key = name_key(value)
         exact_key = joined(key.text)
-        words = set(key.text.split())
+        if len(exact_key) >= GENERIC_FUZZY_MIN - 1:
+            read.append(f"w{len(exact_key)}")
         read.append("e" + exact_key)
         listed_exactly = self._exact.get(exact_key, ())
         if key.spelled:
             read.append("e" + key.spelled)
             listed_exactly = (*listed_exactly, *self._exact.get(key.spelled, ()))
         read.extend("t" + token for token in key.lookup)
-        exact = {
-            listing: None
-            for listing in listed_exactly
-            if not forms_conflict(key.forms, listing.forms)
-        }
-        hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
+        hits = []
+        if listed_exactly:
+            exact = dict.fromkeys(
+                listing
+                for listing in listed_exactly
+                if not forms_conflict(key.forms, listing.forms)
+            )
+            hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
         candidates = list(self._candidates(key).difference(listed_exactly))
-        generic = self._generic_candidates(words).difference(listed_exactly)
+        generic = self._generic_near(exact_key, listed_exactly)
         if not candidates and not generic:
             return hits
         query = key.core()
-        numbers = key.numbers()
         if candidates:
             # Similarity first, in C calls: most candidates fail it. A candidate passes with a
             # similarity at the threshold (words sorted), or within the edit budget (as filed).
@@ -258,27 +270,33 @@ class NameIndex:
             places = key.places() if similar else frozenset()
             for i, score in similar.items():
                 listing = candidates[i]
-                if _tokens_correspond(observed, listing) and _guards_pass(
-                    key, numbers, places, listing
-                ):
+                if _tokens_correspond(observed, listing) and _guards_pass(key, places, listing):
                     hit = NameHit(listing, MatchRule.FUZZY_NAME, field, value, round(score, 1))
                     hits.append(hit)
         for listing in generic:
-            if (
-                OSA.distance(exact_key, listing.key, score_cutoff=1) <= 1
-                and key.places() == frozenset(listing.places)
-                and _guards_pass(key, numbers, frozenset(), listing)
+            if key.places() == frozenset(listing.places) and _guards_pass(
+                key, frozenset(), listing
             ):
                 score = fuzz.ratio(query, listing.sorted_key)
                 hits.append(NameHit(listing, MatchRule.FUZZY_NAME, field, value, round(score, 1)))
         return hits
 
-    def _generic_candidates(self, words: set[str]) -> set[Listing]:
-        found: set[Listing] = set()
-        table = self._generic
-        if table:
-            for word in words:
-                found.update(table.get(word, ()))
+    def _generic_near(self, exact_key: str, exact: tuple[Listing, ...]) -> list[Listing]:
+        """Listed names of generic words only, one edit from `exact_key` (a C call a length)."""
+        length = len(exact_key)
+        if not self._generic or length < GENERIC_FUZZY_MIN - 1:
+            return []
+        found: list[Listing] = []
+        for size in (length - 1, length, length + 1):
+            keys = self._generic_keys.get(size)
+            if keys is None:
+                continue
+            listings = self._generic[size]
+            for _, _, i in process.extract(
+                exact_key, keys, scorer=OSA.distance, score_cutoff=1, limit=None
+            ):
+                if listings[i] not in exact:
+                    found.append(listings[i])
         return found
 
     def _candidates(self, key: NameKey) -> set[Listing]:
@@ -317,15 +335,13 @@ class NameIndex:
         return ["e" + listing.key]
 
 
-def _generic_words(listing: Listing) -> frozenset[str]:
-    """The words a listed name of generic words only is looked up by (none for other names)."""
-    if (
-        listing.distinctive
-        or listing.rule not in _NAME_RULES
-        or len(listing.key) < GENERIC_FUZZY_MIN
-    ):
-        return frozenset()
-    return frozenset(listing.sorted_key.split())
+def _generic_only(listing: Listing) -> bool:
+    """A listed name of generic words only, long enough to match one edit away."""
+    return (
+        not listing.distinctive
+        and listing.rule in _NAME_RULES
+        and len(listing.key) >= GENERIC_FUZZY_MIN
+    )
 
 
 def _within_budget(exact_key: str, listing: Listing) -> bool:
@@ -334,12 +350,10 @@ def _within_budget(exact_key: str, listing: Listing) -> bool:
     return bool(budget) and OSA.distance(exact_key, listing.key, score_cutoff=budget) <= budget
 
 
-def _guards_pass(
-    key: NameKey, numbers: tuple[str, ...], places: frozenset[str], listing: Listing
-) -> bool:
+def _guards_pass(key: NameKey, places: frozenset[str], listing: Listing) -> bool:
     """Different numbers, kinds of legal form or cities: different companies."""
     return (
-        numbers == listing.numbers
+        key.numbers() == listing.numbers
         and not forms_conflict(key.forms, listing.forms)
         and _places_agree(places or key.places(), listing.places)
     )
