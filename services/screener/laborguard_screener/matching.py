@@ -86,10 +86,9 @@ class NameIndex:
         self._native: _Table = {}
         self._native_grams: _Table = {}
         self._mids: _Table = {}
-        # Listings with no distinctive token (`GENERIC_FUZZY_MIN`+ letters), by key length: a
-        # filed name one edit away is one letter longer, shorter or as long.
-        self._generic: dict[int, tuple[Listing, ...]] = {}
-        self._generic_keys: dict[int, list[str]] = {}  # their keys, for one C call a length
+        # Listings with no distinctive token (`GENERIC_FUZZY_MIN`+ letters), by the first and by
+        # the last three letters of their key: one edit leaves one end of a long name intact.
+        self._generic: _Table = {}
         self._tables: dict[str, _Table] = {t: getattr(self, name) for t, name in _TABLES.items()}
         self._tokens = TokenIndex()
         # Memoised results per threshold, keyed by the name alone when nothing else is filed.
@@ -112,9 +111,8 @@ class NameIndex:
                     self._tokens.add(token)
                 _put(self._by_token, token, listing)
             if _generic_only(listing):
-                length = len(listing.key)
-                self._generic[length] = (*self._generic.get(length, ()), listing)
-                self._generic_keys[length] = [held.key for held in self._generic[length]]
+                for end in _generic_keys(listing):
+                    _put(self._generic, end, listing)
 
     def remove(self, listings: Iterable[Listing]) -> None:
         listings = tuple(listings)
@@ -127,13 +125,8 @@ class NameIndex:
                 if token not in self._by_token:
                     self._tokens.remove(token)
             if _generic_only(listing):
-                length = len(listing.key)
-                kept = tuple(held for held in self._generic[length] if held is not listing)
-                if kept:
-                    self._generic[length] = kept
-                    self._generic_keys[length] = [held.key for held in kept]
-                else:
-                    del self._generic[length], self._generic_keys[length]
+                for end in _generic_keys(listing):
+                    _discard(self._generic, end, listing)
 
     def forget(self) -> None:
         """Drop every memoised result: when the memo is full, and for benchmarks of a cold start."""
@@ -282,21 +275,20 @@ class NameIndex:
         return hits
 
     def _generic_near(self, exact_key: str, exact: tuple[Listing, ...]) -> list[Listing]:
-        """Listed names of generic words only, one edit from `exact_key` (a C call a length)."""
+        """Listed names of generic words only, one edit from `exact_key`."""
         length = len(exact_key)
-        if not self._generic or length < GENERIC_FUZZY_MIN - 1:
+        table = self._generic
+        if not table or length < GENERIC_FUZZY_MIN - 1:
             return []
         found: list[Listing] = []
-        for size in (length - 1, length, length + 1):
-            keys = self._generic_keys.get(size)
-            if keys is None:
-                continue
-            listings = self._generic[size]
-            for _, _, i in process.extract(
-                exact_key, keys, scorer=OSA.distance, score_cutoff=1, limit=None
+        start, end = _ends(exact_key, length)
+        for listing in (*table.get(start, ()), *table.get(end, ())):
+            if (
+                listing not in found
+                and listing not in exact
+                and OSA.distance(exact_key, listing.key, score_cutoff=1) <= 1
             ):
-                if listings[i] not in exact:
-                    found.append(listings[i])
+                found.append(listing)
         return found
 
     def _candidates(self, key: NameKey) -> set[Listing]:
@@ -333,6 +325,18 @@ class NameIndex:
         if listing.spelled:
             return ["e" + listing.key, "e" + listing.spelled]
         return ["e" + listing.key]
+
+
+def _ends(key: str, length: int) -> tuple[str, str]:
+    """Index keys of a generic name: its first and its last three letters, with a length (one
+    edit leaves one end of a long name intact, and changes its length by one at most)."""
+    return f"<{key[:3]}{length}", f">{key[-3:]}{length}"
+
+
+def _generic_keys(listing: Listing) -> list[str]:
+    """A listed generic name is filed under the lengths of the names one edit away."""
+    size = len(listing.key)
+    return [end for length in (size - 1, size, size + 1) for end in _ends(listing.key, length)]
 
 
 def _generic_only(listing: Listing) -> bool:

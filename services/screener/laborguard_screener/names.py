@@ -57,7 +57,6 @@ _TRADE_SPELLINGS = TokenIndex.of(
 )
 _PLACE_SPELLINGS = TokenIndex.of((GENERIC_WORDS - TRADE_WORDS) | ROMANISATIONS.keys())
 _PLACE_SPELLING_MIN = 6
-_WIDE_SPELLINGS = TokenIndex.of(WIDE_PLACES)
 _WIDE_SPELLING_MIN = 5
 _LEGAL_SPELLING_MIN = 5
 
@@ -81,6 +80,7 @@ def _one_edit_spellings(words: frozenset[str], minimum: int) -> frozenset[str]:
 
 
 _LEGAL_SPELLINGS = _one_edit_spellings(LEGAL_FORM_WORDS, _LEGAL_SPELLING_MIN)
+_WIDE_SPELLINGS = _one_edit_spellings(WIDE_PLACES, _WIDE_SPELLING_MIN)
 _NON_WORD = re.compile(r"[\W_]+")
 _CANONICAL = ROMANISATIONS | SYNONYMS
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -90,6 +90,7 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _DIGIT = re.compile(r"\d")
 _SINGLE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _NUMBER_TOKENS = frozenset(NUMBER_WORDS) | frozenset(ROMAN_NUMERALS)
+_SPECIAL_TOKENS = _SINGLE_LETTERS | _NUMBER_TOKENS
 # A misspelt ten is a ten: the tens are long and unlike other words ("fourty" is "forty").
 _TENS_MISSPELT = {
     variant: ten
@@ -153,7 +154,7 @@ def canonical_tokens(name: str) -> tuple[str, ...]:
 
 
 def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    if _CAMEL.search(name) and _GLUED_FORM.search(name):
+    if not name.istitle() and _CAMEL.search(name) and _GLUED_FORM.search(name):
         name = _GLUED_FORM.sub(_unglue, name)
     ascii_name = name.isascii()
     text = (name if ascii_name else unicodedata.normalize("NFKC", name)).casefold()
@@ -175,11 +176,11 @@ def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     # Whitespace is punctuation too: the words of the text, one by one, give the same tokens.
     words = text.replace("&", " and ").split()
     kept = tuple(chain.from_iterable(map(_word_tokens, words)))
-    if len(kept) > 1 and _SINGLE_LETTERS.intersection(kept):
+    if _SPECIAL_TOKENS.isdisjoint(kept) and _DIGIT.search(text) is None:
+        return kept, _kinds(forms), ""  # the common case: no letter alone, no number
+    if len(kept) > 1 and not _SINGLE_LETTERS.isdisjoint(kept):
         kept = _acronyms(kept, forms)
         kept = tuple([token for token in kept if token not in LEGAL_FORM_WORDS])
-    if _NUMBER_TOKENS.isdisjoint(kept) and _DIGIT.search(text) is None:
-        return kept, _kinds(forms), ""  # the common case: no number at all
     numbered = _numbers(kept)
     spelled = "".join(kept) if numbered != kept else ""
     return numbered, _kinds(forms), spelled
@@ -314,7 +315,7 @@ def is_distinctive(token: str) -> bool:
     if len(token) >= _PLACE_SPELLING_MIN and _misspells(token, _PLACE_SPELLINGS):
         return False
     # Countries and continents are common words, misspelt from five letters ("Chima").
-    return len(token) < _WIDE_SPELLING_MIN or not _misspells(token, _WIDE_SPELLINGS)
+    return token not in _WIDE_SPELLINGS
 
 
 def _misspells(token: str, words: TokenIndex) -> bool:
