@@ -187,7 +187,11 @@ def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
 
 
 def _kinds(forms: list[str]) -> tuple[str, ...]:
-    return tuple(forms) if len(forms) < 2 else tuple(sorted(set(forms)))
+    kinds = tuple(forms) if len(forms) < 2 else tuple(sorted(set(forms)))
+    return _KINDS.setdefault(kinds, kinds)  # one tuple per combination: listings hold them
+
+
+_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _unglue(found: re.Match[str]) -> str:
@@ -231,8 +235,7 @@ def _word_tokens(word: str) -> tuple[str, ...]:
     )
 
 
-@lru_cache(maxsize=65_536)
-def _is_legal_form_word(token: str) -> bool:
+def _is_legal_form_word(token: str) -> bool:  # two set look-ups: `_word_tokens` caches words
     """A legal-form word of our list ("co", "ltd", "group", "the"), or a misspelling of one of
     five letters or more ("compan", "joynt", "limted"): a misspelt legal form is one still."""
     if token in LEGAL_FORM_WORDS:
@@ -281,7 +284,7 @@ def _numbers(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4_096)
 def _number_value(token: str) -> int | None:
     if token.isdigit():
         return int(token)
