@@ -80,9 +80,14 @@ def quality() -> None:
     ship = {"tp": 0, "fp": 0, "fn": 0}
     pairs = {"tp": 0, "fp": 0, "fn": 0}
     wrong: list[str] = []
+    by_category: dict[str, list[int]] = {}  # category -> [tp, fp, fn] per shipment
     for case in cases:
         got = {m.order_id for m in screen(case.event, book, decided_at=DECIDED_AT).matches}
         want = case.expected_orders
+        tally = by_category.setdefault(case.category, [0, 0, 0])
+        tally[0] += bool(got) and bool(want)
+        tally[1] += bool(got) and not want
+        tally[2] += bool(want) and not got
         ship["tp"] += bool(got) and bool(want)
         ship["fp"] += bool(got) and not want
         ship["fn"] += bool(want) and not got
@@ -96,6 +101,14 @@ def quality() -> None:
         precision = counts["tp"] / max(1, counts["tp"] + counts["fp"])
         recall = counts["tp"] / max(1, counts["tp"] + counts["fn"])
         print(f"  {label:16} precision {precision:.4f}  recall {recall:.4f}  {counts}")
+    cells = []
+    for category, (tp, fp, fn) in sorted(by_category.items()):
+        precision = f"{tp / (tp + fp):.3f}" if tp + fp else "-"
+        recall = f"{tp / (tp + fn):.3f}" if tp + fn else "-"
+        cells.append(f"{category} {precision}/{recall}")
+    print("  per category (shipment precision/recall; - where nothing to detain):")
+    for i in range(0, len(cells), 4):
+        print("    " + ", ".join(cells[i : i + 4]))
     print("\n".join(wrong) if wrong else "  every case decided as labelled")
 
 

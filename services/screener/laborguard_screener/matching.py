@@ -54,7 +54,7 @@ _PartyKey = str | tuple[str, str | None, str | None]
 _IndexKey = str
 _TABLES = {"e": "_exact", "n": "_native", "g": "_native_grams", "m": "_mids"}
 # A listed name of generic words only ("Lop County Hair Product Industrial Park") may match one
-# edit away when it is this long (letters, spaces aside); it is looked up by its words ("w").
+# edit away when it is this long (letters, spaces aside); it is looked up by its length ("w").
 GENERIC_FUZZY_MIN = 24
 BUDGET_MAX = 15
 
@@ -86,7 +86,9 @@ class NameIndex:
         self._native: _Table = {}
         self._native_grams: _Table = {}
         self._mids: _Table = {}
-        self._generic: _Table = {}  # listings with no distinctive token, by each of their words
+        # Listings with no distinctive token (`GENERIC_FUZZY_MIN`+ letters), by the first and by
+        # the last three letters of their key: one edit leaves one end of a long name intact.
+        self._generic: _Table = {}
         self._tables: dict[str, _Table] = {t: getattr(self, name) for t, name in _TABLES.items()}
         self._tokens = TokenIndex()
         # Memoised results per threshold, keyed by the name alone when nothing else is filed.
@@ -108,8 +110,9 @@ class NameIndex:
                 if token not in self._by_token:
                     self._tokens.add(token)
                 _put(self._by_token, token, listing)
-            for word in _generic_words(listing):
-                _put(self._generic, word, listing)
+            if _generic_only(listing):
+                for end in _generic_keys(listing):
+                    _put(self._generic, end, listing)
 
     def remove(self, listings: Iterable[Listing]) -> None:
         listings = tuple(listings)
@@ -121,8 +124,9 @@ class NameIndex:
                 _discard(self._by_token, token, listing)
                 if token not in self._by_token:
                     self._tokens.remove(token)
-            for word in _generic_words(listing):
-                _discard(self._generic, word, listing)
+            if _generic_only(listing):
+                for end in _generic_keys(listing):
+                    _discard(self._generic, end, listing)
 
     def forget(self) -> None:
         """Drop every memoised result: when the memo is full, and for benchmarks of a cold start."""
@@ -162,14 +166,13 @@ class NameIndex:
 
     def _invalidate(self, listings: tuple[Listing, ...]) -> None:
         """Evict the memoised results `listings` could enter or leave (before they change)."""
-        if any(_generic_words(listing) for listing in listings):
-            # Rare (a few listed names are all generic words) and read by every name: start afresh.
-            self.forget()
-            return
         touched: list[_IndexKey] = []
         near_readers, near_memo = self._near_readers, self._near_memo
         for listing in listings:
             touched.extend(self._keys_of(listing))
+            if _generic_only(listing):  # filed names one letter shorter, as long, or longer
+                length = len(listing.key)
+                touched.extend(f"w{near}" for near in (length - 1, length, length + 1))
             for token in listing.distinctive:
                 for reader in near_readers.holding(deletion_variants(token)):
                     near_readers.remove(reader)
@@ -213,25 +216,27 @@ class NameIndex:
     ) -> list[NameHit]:
         key = name_key(value)
         exact_key = joined(key.text)
-        words = set(key.text.split())
+        if len(exact_key) >= GENERIC_FUZZY_MIN - 1:
+            read.append(f"w{len(exact_key)}")
         read.append("e" + exact_key)
         listed_exactly = self._exact.get(exact_key, ())
         if key.spelled:
             read.append("e" + key.spelled)
             listed_exactly = (*listed_exactly, *self._exact.get(key.spelled, ()))
         read.extend("t" + token for token in key.lookup)
-        exact = {
-            listing: None
-            for listing in listed_exactly
-            if not forms_conflict(key.forms, listing.forms)
-        }
-        hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
+        hits = []
+        if listed_exactly:
+            exact = dict.fromkeys(
+                listing
+                for listing in listed_exactly
+                if not forms_conflict(key.forms, listing.forms)
+            )
+            hits = [NameHit(listing, listing.rule, field, value) for listing in exact]
         candidates = list(self._candidates(key).difference(listed_exactly))
-        generic = self._generic_candidates(words).difference(listed_exactly)
+        generic = self._generic_near(exact_key, listed_exactly)
         if not candidates and not generic:
             return hits
         query = key.core()
-        numbers = key.numbers()
         if candidates:
             # Similarity first, in C calls: most candidates fail it. A candidate passes with a
             # similarity at the threshold (words sorted), or within the edit budget (as filed).
@@ -258,27 +263,32 @@ class NameIndex:
             places = key.places() if similar else frozenset()
             for i, score in similar.items():
                 listing = candidates[i]
-                if _tokens_correspond(observed, listing) and _guards_pass(
-                    key, numbers, places, listing
-                ):
+                if _tokens_correspond(observed, listing) and _guards_pass(key, places, listing):
                     hit = NameHit(listing, MatchRule.FUZZY_NAME, field, value, round(score, 1))
                     hits.append(hit)
         for listing in generic:
-            if (
-                OSA.distance(exact_key, listing.key, score_cutoff=1) <= 1
-                and key.places() == frozenset(listing.places)
-                and _guards_pass(key, numbers, frozenset(), listing)
+            if key.places() == frozenset(listing.places) and _guards_pass(
+                key, frozenset(), listing
             ):
                 score = fuzz.ratio(query, listing.sorted_key)
                 hits.append(NameHit(listing, MatchRule.FUZZY_NAME, field, value, round(score, 1)))
         return hits
 
-    def _generic_candidates(self, words: set[str]) -> set[Listing]:
-        found: set[Listing] = set()
+    def _generic_near(self, exact_key: str, exact: tuple[Listing, ...]) -> list[Listing]:
+        """Listed names of generic words only, one edit from `exact_key`."""
+        length = len(exact_key)
         table = self._generic
-        if table:
-            for word in words:
-                found.update(table.get(word, ()))
+        if not table or length < GENERIC_FUZZY_MIN - 1:
+            return []
+        found: list[Listing] = []
+        start, end = _ends(exact_key, length)
+        for listing in (*table.get(start, ()), *table.get(end, ())):
+            if (
+                listing not in found
+                and listing not in exact
+                and OSA.distance(exact_key, listing.key, score_cutoff=1) <= 1
+            ):
+                found.append(listing)
         return found
 
     def _candidates(self, key: NameKey) -> set[Listing]:
@@ -317,15 +327,25 @@ class NameIndex:
         return ["e" + listing.key]
 
 
-def _generic_words(listing: Listing) -> frozenset[str]:
-    """The words a listed name of generic words only is looked up by (none for other names)."""
-    if (
-        listing.distinctive
-        or listing.rule not in _NAME_RULES
-        or len(listing.key) < GENERIC_FUZZY_MIN
-    ):
-        return frozenset()
-    return frozenset(listing.sorted_key.split())
+def _ends(key: str, length: int) -> tuple[str, str]:
+    """Index keys of a generic name: its first and its last three letters, with a length (one
+    edit leaves one end of a long name intact, and changes its length by one at most)."""
+    return f"<{key[:3]}{length}", f">{key[-3:]}{length}"
+
+
+def _generic_keys(listing: Listing) -> list[str]:
+    """A listed generic name is filed under the lengths of the names one edit away."""
+    size = len(listing.key)
+    return [end for length in (size - 1, size, size + 1) for end in _ends(listing.key, length)]
+
+
+def _generic_only(listing: Listing) -> bool:
+    """A listed name of generic words only, long enough to match one edit away."""
+    return (
+        not listing.distinctive
+        and listing.rule in _NAME_RULES
+        and len(listing.key) >= GENERIC_FUZZY_MIN
+    )
 
 
 def _within_budget(exact_key: str, listing: Listing) -> bool:
@@ -334,12 +354,10 @@ def _within_budget(exact_key: str, listing: Listing) -> bool:
     return bool(budget) and OSA.distance(exact_key, listing.key, score_cutoff=budget) <= budget
 
 
-def _guards_pass(
-    key: NameKey, numbers: tuple[str, ...], places: frozenset[str], listing: Listing
-) -> bool:
+def _guards_pass(key: NameKey, places: frozenset[str], listing: Listing) -> bool:
     """Different numbers, kinds of legal form or cities: different companies."""
     return (
-        numbers == listing.numbers
+        key.numbers() == listing.numbers
         and not forms_conflict(key.forms, listing.forms)
         and _places_agree(places or key.places(), listing.places)
     )

@@ -57,18 +57,40 @@ _TRADE_SPELLINGS = TokenIndex.of(
 )
 _PLACE_SPELLINGS = TokenIndex.of((GENERIC_WORDS - TRADE_WORDS) | ROMANISATIONS.keys())
 _PLACE_SPELLING_MIN = 6
-_WIDE_SPELLINGS = TokenIndex.of(WIDE_PLACES)
 _WIDE_SPELLING_MIN = 5
-_LEGAL_SPELLINGS = TokenIndex.of(LEGAL_FORM_WORDS)
 _LEGAL_SPELLING_MIN = 5
+
+
+def _one_edit_spellings(words: frozenset[str], minimum: int) -> frozenset[str]:
+    """Every string one edit (OSA) from a word of `minimum`+ letters, `minimum`+ letters long:
+    a set look-up instead of a search per new word."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    found: set[str] = set()
+    for word in words:
+        if len(word) < minimum:
+            continue
+        for i in range(len(word) + 1):
+            found.update(word[:i] + c + word[i:] for c in letters)  # insertions
+            if i < len(word):
+                found.add(word[:i] + word[i + 1 :])  # deletion
+                found.update(word[:i] + c + word[i + 1 :] for c in letters)  # substitutions
+            if i < len(word) - 1:
+                found.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])  # adjacent swap
+    return frozenset(spelling for spelling in found if len(spelling) >= minimum)
+
+
+_LEGAL_SPELLINGS = _one_edit_spellings(LEGAL_FORM_WORDS, _LEGAL_SPELLING_MIN)
+_WIDE_SPELLINGS = _one_edit_spellings(WIDE_PLACES, _WIDE_SPELLING_MIN)
 _NON_WORD = re.compile(r"[\W_]+")
 _CANONICAL = ROMANISATIONS | SYNONYMS
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CAMEL = re.compile(r"[a-z][A-Z][A-Z]")  # cheap test before `_GLUED_FORM`
 _GLUED_FORM = re.compile(r"(?<=[a-z])([A-Z]{2,5})\b")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _DIGIT = re.compile(r"\d")
 _SINGLE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _NUMBER_TOKENS = frozenset(NUMBER_WORDS) | frozenset(ROMAN_NUMERALS)
+_SPECIAL_TOKENS = _SINGLE_LETTERS | _NUMBER_TOKENS
 # A misspelt ten is a ten: the tens are long and unlike other words ("fourty" is "forty").
 _TENS_MISSPELT = {
     variant: ten
@@ -110,6 +132,8 @@ class NameKey:
 
 
 def numbers_of(text: str) -> tuple[str, ...]:
+    if _DIGIT.search(text) is None:
+        return ()
     return tuple(sorted(token for token in text.split() if not token.isalpha()))
 
 
@@ -130,11 +154,12 @@ def canonical_tokens(name: str) -> tuple[str, ...]:
 
 
 def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    if _GLUED_FORM.search(name):
+    if not name.istitle() and _CAMEL.search(name) and _GLUED_FORM.search(name):
         name = _GLUED_FORM.sub(_unglue, name)
     ascii_name = name.isascii()
     text = (name if ascii_name else unicodedata.normalize("NFKC", name)).casefold()
-    text = " ".join(text.split())  # one space between words, whatever was filed
+    if not ascii_name or "  " in text or not text.isprintable():
+        text = " ".join(text.split())  # one space between words, whatever was filed
     if "(" in text or " and " in text:
         text = _ANNOTATIONS.sub(" ", text)
     if "'" in text or not ascii_name:
@@ -151,14 +176,22 @@ def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     # Whitespace is punctuation too: the words of the text, one by one, give the same tokens.
     words = text.replace("&", " and ").split()
     kept = tuple(chain.from_iterable(map(_word_tokens, words)))
-    if len(kept) > 1 and _SINGLE_LETTERS.intersection(kept):
+    if _SPECIAL_TOKENS.isdisjoint(kept) and _DIGIT.search(text) is None:
+        return kept, _kinds(forms), ""  # the common case: no letter alone, no number
+    if len(kept) > 1 and not _SINGLE_LETTERS.isdisjoint(kept):
         kept = _acronyms(kept, forms)
         kept = tuple([token for token in kept if token not in LEGAL_FORM_WORDS])
-    if _NUMBER_TOKENS.isdisjoint(kept) and _DIGIT.search(text) is None:
-        return kept, tuple(sorted(set(forms))), ""  # the common case: no number at all
     numbered = _numbers(kept)
     spelled = "".join(kept) if numbered != kept else ""
-    return numbered, tuple(sorted(set(forms))), spelled
+    return numbered, _kinds(forms), spelled
+
+
+def _kinds(forms: list[str]) -> tuple[str, ...]:
+    kinds = tuple(forms) if len(forms) < 2 else tuple(sorted(set(forms)))
+    return _KINDS.setdefault(kinds, kinds)  # one tuple per combination: listings hold them
+
+
+_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _unglue(found: re.Match[str]) -> str:
@@ -202,13 +235,12 @@ def _word_tokens(word: str) -> tuple[str, ...]:
     )
 
 
-@lru_cache(maxsize=65_536)
-def _is_legal_form_word(token: str) -> bool:
+def _is_legal_form_word(token: str) -> bool:  # two set look-ups: `_word_tokens` caches words
     """A legal-form word of our list ("co", "ltd", "group", "the"), or a misspelling of one of
     five letters or more ("compan", "joynt", "limted"): a misspelt legal form is one still."""
     if token in LEGAL_FORM_WORDS:
         return True
-    return len(token) >= _LEGAL_SPELLING_MIN and _misspells(token, _LEGAL_SPELLINGS)
+    return token in _LEGAL_SPELLINGS
 
 
 def _acronyms(tokens: tuple[str, ...], forms: list[str]) -> tuple[str, ...]:
@@ -252,7 +284,7 @@ def _numbers(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4_096)
 def _number_value(token: str) -> int | None:
     if token.isdigit():
         return int(token)
@@ -286,7 +318,7 @@ def is_distinctive(token: str) -> bool:
     if len(token) >= _PLACE_SPELLING_MIN and _misspells(token, _PLACE_SPELLINGS):
         return False
     # Countries and continents are common words, misspelt from five letters ("Chima").
-    return len(token) < _WIDE_SPELLING_MIN or not _misspells(token, _WIDE_SPELLINGS)
+    return token not in _WIDE_SPELLINGS
 
 
 def _misspells(token: str, words: TokenIndex) -> bool:
