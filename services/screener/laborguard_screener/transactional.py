@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer, TopicPartition
-from faust.types import Message
 
 from laborguard_contracts.kafka_features import supports_producer_ids
 from laborguard_screener.outbox import Outbox, Source
@@ -102,7 +101,7 @@ def _next_offsets(sources: Sequence[object]) -> dict[TopicPartition, int]:
     for source in sources:
         # a consumed record, or one with several outputs (ongoing.Joint holds it)
         message = getattr(source, "message", source)
-        if not isinstance(message, Message):
+        if not hasattr(message, "offset"):  # a superseding decision answers no record
             continue
         tp = TopicPartition(message.topic, message.partition)
         offsets[tp] = max(offsets.get(tp, 0), message.offset + 1)
