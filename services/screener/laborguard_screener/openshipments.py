@@ -114,7 +114,7 @@ class OpenShipments:
         self._token_changes: dict[str, None] = {}
         # New parties are indexed when an order update next asks, not on the shipment's path:
         # most updates come long after, and a party whose shipments closed meanwhile never is.
-        self._unindexed: list[_Filer] = []
+        self._unindexed: dict[_PartyKey, _Filer] = {}
 
     def __len__(self) -> int:
         return len(self._open)
@@ -127,6 +127,15 @@ class OpenShipments:
 
     def __iter__(self) -> Iterator[OpenShipment]:
         return iter(list(self._open.values()))
+
+    def footprint(self) -> dict[str, int]:
+        """What the state holds besides the shipments: it must shrink with them."""
+        return {
+            "parties": len(self._filers),
+            "unindexed_parties": len(self._unindexed),
+            "party_keys": len(self._filers_by_key),
+            "shipment_keys": len(self._by_key),
+        }
 
     def within_window(self, event_time: datetime) -> bool:
         return self.stream_time is None or event_time >= self.stream_time - self.window
@@ -232,13 +241,12 @@ class OpenShipments:
         return [s for s in shipments if any(code.startswith(prefixes) for code in s.hts)]
 
     def _file(self, memo_key: _PartyKey, party: Party) -> _Filer:
-        filer = self._filers[memo_key] = _Filer(memo_key, party)
-        self._unindexed.append(filer)
+        filer = self._filers[memo_key] = self._unindexed[memo_key] = _Filer(memo_key, party)
         return filer
 
     def _index_parties(self) -> None:
         by_key, changes, filers = self._filers_by_key, self._token_changes, self._filers
-        for filer in self._unindexed:
+        for filer in self._unindexed.values():
             party = filer.party
             if party is None or filers.get(filer.memo_key) is not filer:
                 continue  # indexed already, or its shipments all closed
@@ -256,6 +264,8 @@ class OpenShipments:
 
     def _unfile(self, filer: _Filer) -> None:
         del self._filers[filer.memo_key]
+        if self._unindexed.get(filer.memo_key) is filer:
+            del self._unindexed[filer.memo_key]  # never indexed: nothing else to undo
         by_key, changes = self._filers_by_key, self._token_changes
         for key in filer.index_keys:
             held = by_key.get(key)
