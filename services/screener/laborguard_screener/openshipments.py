@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from laborguard_contracts import (
+    Address,
     Decision,
     MatchRule,
     Order,
@@ -311,19 +312,33 @@ def _region_keys(event: ShipmentEvent) -> set[str]:
     `subjects.line_signals` read, without building their evidence paths."""
     keys: set[str] = set()
     for party in event.parties:
-        if party.role in PRODUCTION_ROLES and party.address is not None:
-            keys.update("r" + signal.region for signal in address_signals(party.address))
+        if party.address is not None and party.role in PRODUCTION_ROLES:
+            keys.update(_address_regions(party.address))
     for line in event.lines:
         if line.manufacturer.address is not None:
-            signals = address_signals(line.manufacturer.address)
-            keys.update("r" + signal.region for signal in signals)
+            keys.update(_address_regions(line.manufacturer.address))
         for item in line.inputs:
             if item.origin_region is not None:
                 keys.add("r" + item.origin_region)
             if item.producer is not None and item.producer.address is not None:
-                signals = address_signals(item.producer.address)
-                keys.update("r" + signal.region for signal in signals)
+                keys.update(_address_regions(item.producer.address))
     return keys
+
+
+_REGIONS_MEMO: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+
+
+def _address_regions(address: Address) -> tuple[str, ...]:
+    """Region keys of an address, memoised on the fields signals read: the same factory
+    addresses recur, and the keys are then one look-up."""
+    fields = (address.region, address.postal_code, address.city, address.province, address.country)
+    regions = _REGIONS_MEMO.get(fields)
+    if regions is None:
+        if len(_REGIONS_MEMO) >= 65_536:
+            _REGIONS_MEMO.clear()
+        found = {"r" + signal.region for signal in address_signals(address)}
+        regions = _REGIONS_MEMO[fields] = tuple(sorted(found))
+    return regions
 
 
 def _parties(event: ShipmentEvent) -> Iterator[Party]:
@@ -356,7 +371,9 @@ def _party_keys(party: Party) -> tuple[str, ...]:
 
 def _hts_codes(event: ShipmentEvent) -> tuple[str, ...]:
     codes = [line.hts_code for line in event.lines]
-    codes.extend(i.hts_code for line in event.lines for i in line.inputs if i.hts_code)
+    for line in event.lines:
+        if line.inputs:
+            codes.extend(i.hts_code for i in line.inputs if i.hts_code)
     return tuple(codes)
 
 
