@@ -60,5 +60,6 @@ def decode_open(value: bytes) -> tuple[OpenShipment, ShipmentEvent]:
         matched=frozenset(record.matched),
         order_state_version=record.order_state_version,
         checked_version=record.order_state_version,
+        event_id=event.event_id,
     )
     return shipment, event

@@ -55,6 +55,7 @@ class OpenShipment:
     filers: tuple[_Filer, ...] = ()  # its parties' entries (which carry the name keys)
     hts: tuple[str, ...] = ()
     checked_version: str = ""  # last order state it was re-decided against (changed or not)
+    event_id: str = ""  # of the event held
 
     @classmethod
     def of(
@@ -71,6 +72,7 @@ class OpenShipment:
             matched=matched_ids(decision),
             order_state_version=decision.order_state_version,
             checked_version=decision.order_state_version,
+            event_id=event.event_id,
         )
 
 
