@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from prometheus_client.parser import text_string_to_metric_families
 
 from laborguard_contracts import Decision, Order, Outcome
@@ -70,13 +70,30 @@ def _publish(bootstrap: str, topics: Topics, order: Order) -> None:
 def _read_superseding(
     bootstrap: str, topics: Topics, count: int, settle: float = 2.0
 ) -> list[tuple[ConsumerRecord[bytes, bytes], Decision]]:
-    """Every superseding decision, once `count` have arrived and `settle` s passed with no more."""
-    asyncio.run(
-        read_until(bootstrap, [topics.decisions], lambda got: len(_superseding(got)) >= count, 60.0)
+    """Every superseding decision, read to the end once `count` have arrived and nothing more
+    came for `settle` s (anything extra would have arrived by then)."""
+    return _superseding(asyncio.run(_read_all(bootstrap, topics.decisions, count, settle)))
+
+
+async def _read_all(bootstrap: str, topic: str, count: int, settle: float) -> Records:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
     )
-    time.sleep(settle)  # anything extra would have arrived by now
-    everything = asyncio.run(read_until(bootstrap, [topics.decisions], lambda got: False, 3.0))
-    return _superseding(everything)
+    await consumer.start()
+    records: Records = []
+    deadline, quiet_since = time.monotonic() + 90.0, time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=200)
+            fresh = [record for batch in batches.values() for record in batch]
+            records.extend(fresh)
+            if fresh:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= settle and len(_superseding(records)) >= count:
+                break
+    finally:
+        await consumer.stop()
+    return records
 
 
 def test_new_wro_supersedes_exactly_the_150_open_shipments_it_covers_then_revoking_releases_them(
@@ -144,13 +161,15 @@ def test_worker_killed_during_a_re_screen_every_affected_shipment_gets_its_super
     by_shipment: dict[str, list[Decision]] = {}
     for _, decision in found:
         by_shipment.setdefault(decision.shipment_id, []).append(decision)
-    assert set(by_shipment) == covered
+    missing = covered - set(by_shipment)
+    assert not missing, (len(missing), sorted(missing)[:5])
     for decisions in by_shipment.values():
         first = decisions[0]
         assert first.outcome is Outcome.DETAIN and first.supersedes == firsts[first.shipment_id]
-        assert all(
-            d.model_copy(update={"decided_at": first.decided_at}) == first for d in decisions
-        )
+        # a repeat is the same decision; one taken from a redelivered event (a takeover replays
+        # uncommitted records) is as of the event's time rather than the order's commit
+        same = {"decided_at": first.decided_at, "as_of": first.as_of}
+        assert all(d.model_copy(update=same) == first for d in decisions)
     duplicates = len(found) - len(by_shipment)
     by_worker: dict[str, int] = {}
     for record, _ in found:

@@ -147,6 +147,25 @@ def test_window_follows_stream_time_and_expired_shipments_close() -> None:
     assert len(state) == 1 and not state.within_window(EVENT_TIME)
 
 
+def test_state_shrinks_back_to_nothing_when_its_shipments_close_or_expire() -> None:
+    events, _ = fleet(500, 20)
+    state, _ = _open_fleet(events, OrderBook())
+    state.affected(None, wro())  # indexes the parties seen so far
+    more, _ = fleet(200, 10, first=1_000)
+    for event in more:
+        state.track(
+            OpenShipment.of(
+                0, encode(event), event, screen(event, OrderBook(), decided_at=DECIDED)
+            ),
+            event,
+        )
+    for event in events[:100]:
+        state.close(event.shipment_id)
+    state.advance(EVENT_TIME + WINDOW + timedelta(days=1))
+    assert len(state.expired()) == 600 and len(state) == 0
+    assert set(state.footprint().values()) == {0}
+
+
 def test_unchanged_decision_is_not_re_emitted() -> None:
     book = OrderBook.of(load_seed())
     state, _ = _open_fleet([shipment(1, LISTED)], book)

@@ -10,8 +10,6 @@ restore reads the topic's whole history (see docs/screener.md).
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from laborguard_contracts import Outcome, ShipmentEvent
 from laborguard_contracts.base import Contract
 from laborguard_contracts.codec import decode, dumps, encode
@@ -62,9 +60,6 @@ def decode_open(value: bytes) -> tuple[OpenShipment, ShipmentEvent]:
         matched=frozenset(record.matched),
         order_state_version=record.order_state_version,
         checked_version=record.order_state_version,
+        event_id=event.event_id,
     )
     return shipment, event
-
-
-def restored_time(shipments: list[OpenShipment]) -> datetime | None:
-    return max((s.event_time for s in shipments), default=None)

@@ -38,10 +38,11 @@ from laborguard_screener.openshipments import (
     OpenShipment,
     OpenShipments,
     is_final,
+    matched_ids,
 )
 from laborguard_screener.orderstate import OrderFeed, caught_up
 from laborguard_screener.outbox import Outbox
-from laborguard_screener.rescreening import rescreen
+from laborguard_screener.rescreening import cause_of, rescreen
 from laborguard_screener.screening import ScreeningPolicy
 from laborguard_screener.settings import ScreenerSettings
 
@@ -153,6 +154,23 @@ class OngoingScreening:
         self._header = [("worker", settings.worker_id.encode())]
 
     # ------------------------------------------------------------- the shipments path
+
+    def amend(self, screened: Screened) -> Screened:
+        """A redelivered event (a takeover replays uncommitted records) decided differently from
+        the decision held for it, because an order changed meanwhile, supersedes that decision:
+        it is the same re-decision a re-screen would have emitted."""
+        event, decision = screened.event, screened.decision
+        if event is None:
+            return screened
+        held = self.state.get(event.shipment_id)
+        if held is None or held.event_id != event.event_id:
+            return screened  # a new event: a decision of its own
+        if decision.outcome == held.outcome and matched_ids(decision) == held.matched:
+            return screened
+        cause = cause_of(held.matched, decision, self.feed.book, None)
+        superseding = decision.model_copy(update={"supersedes": held.decision_id, "cause": cause})
+        _SUPERSEDED[superseding.outcome].inc()
+        return Screened(superseding, encode(superseding), event)
 
     def follow(
         self, partition: int, value: bytes, screened: Screened
@@ -284,6 +302,11 @@ class OngoingScreening:
         for previous, order in changes:
             for shipment in self.state.affected(previous, order):
                 affected[shipment.shipment_id] = order
+        log.info(
+            "order update(s) %s reach %d open shipments",
+            [o.order_id for _, o in changes],
+            len(affected),
+        )
         if affected:
             await self._redecide(affected, self.feed.latest_commit)
 
@@ -317,6 +340,14 @@ class OngoingScreening:
             self._backlog -= unprocessed  # a cancelled run (revoked partitions) leaves none
             metrics.RESCREEN_BACKLOG.set(self._backlog)
             run.seal()
+            log.info(
+                "re-decided %d of %d open shipments (%d superseded, %d left) against %s",
+                len(items) - unprocessed,
+                len(items),
+                run.produced,
+                unprocessed,
+                book.version,
+            )
 
     def _redecide_one(
         self,

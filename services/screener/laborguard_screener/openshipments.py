@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from laborguard_contracts import (
+    Address,
     Decision,
     MatchRule,
     Order,
@@ -54,6 +55,7 @@ class OpenShipment:
     filers: tuple[_Filer, ...] = ()  # its parties' entries (which carry the name keys)
     hts: tuple[str, ...] = ()
     checked_version: str = ""  # last order state it was re-decided against (changed or not)
+    event_id: str = ""  # of the event held
 
     @classmethod
     def of(
@@ -70,6 +72,7 @@ class OpenShipment:
             matched=matched_ids(decision),
             order_state_version=decision.order_state_version,
             checked_version=decision.order_state_version,
+            event_id=event.event_id,
         )
 
 
@@ -114,7 +117,7 @@ class OpenShipments:
         self._token_changes: dict[str, None] = {}
         # New parties are indexed when an order update next asks, not on the shipment's path:
         # most updates come long after, and a party whose shipments closed meanwhile never is.
-        self._unindexed: list[_Filer] = []
+        self._unindexed: dict[_PartyKey, _Filer] = {}
 
     def __len__(self) -> int:
         return len(self._open)
@@ -127,6 +130,15 @@ class OpenShipments:
 
     def __iter__(self) -> Iterator[OpenShipment]:
         return iter(list(self._open.values()))
+
+    def footprint(self) -> dict[str, int]:
+        """What the state holds besides the shipments: it must shrink with them."""
+        return {
+            "parties": len(self._filers),
+            "unindexed_parties": len(self._unindexed),
+            "party_keys": len(self._filers_by_key),
+            "shipment_keys": len(self._by_key),
+        }
 
     def within_window(self, event_time: datetime) -> bool:
         return self.stream_time is None or event_time >= self.stream_time - self.window
@@ -232,13 +244,12 @@ class OpenShipments:
         return [s for s in shipments if any(code.startswith(prefixes) for code in s.hts)]
 
     def _file(self, memo_key: _PartyKey, party: Party) -> _Filer:
-        filer = self._filers[memo_key] = _Filer(memo_key, party)
-        self._unindexed.append(filer)
+        filer = self._filers[memo_key] = self._unindexed[memo_key] = _Filer(memo_key, party)
         return filer
 
     def _index_parties(self) -> None:
         by_key, changes, filers = self._filers_by_key, self._token_changes, self._filers
-        for filer in self._unindexed:
+        for filer in self._unindexed.values():
             party = filer.party
             if party is None or filers.get(filer.memo_key) is not filer:
                 continue  # indexed already, or its shipments all closed
@@ -256,6 +267,8 @@ class OpenShipments:
 
     def _unfile(self, filer: _Filer) -> None:
         del self._filers[filer.memo_key]
+        if self._unindexed.get(filer.memo_key) is filer:
+            del self._unindexed[filer.memo_key]  # never indexed: nothing else to undo
         by_key, changes = self._filers_by_key, self._token_changes
         for key in filer.index_keys:
             held = by_key.get(key)
@@ -301,19 +314,33 @@ def _region_keys(event: ShipmentEvent) -> set[str]:
     `subjects.line_signals` read, without building their evidence paths."""
     keys: set[str] = set()
     for party in event.parties:
-        if party.role in PRODUCTION_ROLES and party.address is not None:
-            keys.update("r" + signal.region for signal in address_signals(party.address))
+        if party.address is not None and party.role in PRODUCTION_ROLES:
+            keys.update(_address_regions(party.address))
     for line in event.lines:
         if line.manufacturer.address is not None:
-            signals = address_signals(line.manufacturer.address)
-            keys.update("r" + signal.region for signal in signals)
+            keys.update(_address_regions(line.manufacturer.address))
         for item in line.inputs:
             if item.origin_region is not None:
                 keys.add("r" + item.origin_region)
             if item.producer is not None and item.producer.address is not None:
-                signals = address_signals(item.producer.address)
-                keys.update("r" + signal.region for signal in signals)
+                keys.update(_address_regions(item.producer.address))
     return keys
+
+
+_REGIONS_MEMO: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+
+
+def _address_regions(address: Address) -> tuple[str, ...]:
+    """Region keys of an address, memoised on the fields signals read: the same factory
+    addresses recur, and the keys are then one look-up."""
+    fields = (address.region, address.postal_code, address.city, address.province, address.country)
+    regions = _REGIONS_MEMO.get(fields)
+    if regions is None:
+        if len(_REGIONS_MEMO) >= 65_536:
+            _REGIONS_MEMO.clear()
+        found = {"r" + signal.region for signal in address_signals(address)}
+        regions = _REGIONS_MEMO[fields] = tuple(sorted(found))
+    return regions
 
 
 def _parties(event: ShipmentEvent) -> Iterator[Party]:
@@ -346,7 +373,9 @@ def _party_keys(party: Party) -> tuple[str, ...]:
 
 def _hts_codes(event: ShipmentEvent) -> tuple[str, ...]:
     codes = [line.hts_code for line in event.lines]
-    codes.extend(i.hts_code for line in event.lines for i in line.inputs if i.hts_code)
+    for line in event.lines:
+        if line.inputs:
+            codes.extend(i.hts_code for i in line.inputs if i.hts_code)
     return tuple(codes)
 
 

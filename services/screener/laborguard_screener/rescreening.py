@@ -65,11 +65,5 @@ def cause_of(
     )
 
 
-def latest_commit(book: OrderBook) -> datetime | None:
-    """The latest registry commit among the orders held: 'as of the update' for re-screens."""
-    commits = [order.updated_at for order in book.orders() if order.updated_at is not None]
-    return max(commits) if commits else None
-
-
 def _committed(order: Order) -> tuple[float, str]:
     return (order.updated_at.timestamp() if order.updated_at else 0.0, order.order_id)

@@ -98,6 +98,8 @@ class ShipmentScreener:
         )
         metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
         if isinstance(outcome, Screened):
+            if self.ongoing is not None:
+                outcome = self.ongoing.amend(outcome)
             decision = outcome.decision
             # The source headers tie a decision to the exact record it decided (audit, replays).
             headers = source.headers() + self._worker_header
