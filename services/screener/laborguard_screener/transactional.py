@@ -100,7 +100,7 @@ def _next_offsets(sources: Sequence[object]) -> dict[TopicPartition, int]:
     offsets: dict[TopicPartition, int] = {}
     for source in sources:
         # a consumed record, or one with several outputs (ongoing.Joint holds it)
-        message = getattr(source, "message", source)
+        message: Any = getattr(source, "message", source)
         if not hasattr(message, "offset"):  # a superseding decision answers no record
             continue
         tp = TopicPartition(message.topic, message.partition)
