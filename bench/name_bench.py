@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from laborguard_contracts import Order, Outcome, ShipmentEvent
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import screen
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "name_bench"

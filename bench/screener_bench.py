@@ -36,11 +36,11 @@ from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import EmbeddedBroker, free_port
 from laborguard_screener.changelog import encode_open
 from laborguard_screener.deadletter import DeadLetter
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import DEFAULT_POLICY
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
-from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.orderstate import settle_memory
-from laborguard_screener.screening import DEFAULT_POLICY
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screening_synthetic import Synthetic, listed_names

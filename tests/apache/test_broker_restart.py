@@ -19,7 +19,7 @@ from laborguard_contracts.topics import ScreeningTopics
 from laborguard_platform.apache_kafka import running_kafka
 from laborguard_registry.app import Registry, build
 from laborguard_registry.settings import RegistrySettings
-from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.engine.orderbook import OrderBook
 from testbed.factory import shipment
 from testbed.harness import Worker, read_sources
 

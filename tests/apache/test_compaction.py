@@ -17,7 +17,7 @@ from laborguard_contracts.topics import ORDERS, ScreeningTopics, TopicSpec, ensu
 from laborguard_platform.apache_kafka import ApacheKafka
 from laborguard_registry.app import Registry, build
 from laborguard_registry.settings import RegistrySettings
-from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.engine.orderbook import OrderBook
 from testbed.harness import Worker
 
 pytestmark = pytest.mark.integration

@@ -17,7 +17,7 @@ from laborguard_replay.report import main as report_main
 from laborguard_replay.samples import XUAR_BAN_2020_PATH
 from laborguard_replay.scenarios import WhatIf, what_if
 from laborguard_replay.whatif import main
-from laborguard_screener.screening import screen
+from laborguard_screener.engine.screening import screen
 
 pytestmark = pytest.mark.unit
 

@@ -20,12 +20,12 @@ from laborguard_contracts.codec import decode, dumps, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_screener.changelog import decode_open, encode_open
 from laborguard_screener.deadletter import DeadLetter, SourceRecord
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import DEFAULT_POLICY, ScreeningPolicy, screen
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
-from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.referral import refer_invalid
 from laborguard_screener.rescreening import Redecided, rescreen
-from laborguard_screener.screening import DEFAULT_POLICY, ScreeningPolicy, screen
 from testbed.factory import EVENT_TIME, shipment
 
 from .fleet import LISTED, fleet, wro

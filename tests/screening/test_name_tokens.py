@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from laborguard_screener.names import canonical_tokens
+from laborguard_screener.engine.names import canonical_tokens
 
 pytestmark = pytest.mark.unit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from laborguard_screener.names import canonical_tokens, joined, name_key, native_key
+from laborguard_screener.engine.names import canonical_tokens, joined, name_key, native_key
 
 pytestmark = pytest.mark.unit
 

@@ -17,10 +17,10 @@ from datetime import UTC, datetime, time, timedelta
 
 from laborguard_contracts import Decision, Order, ShipmentEvent
 from laborguard_contracts.codec import encode
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import ScreeningPolicy
 from laborguard_screener.openshipments import FINAL_EVENT_TYPES, OpenShipment, OpenShipments
-from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.rescreening import rescreen
-from laborguard_screener.screening import ScreeningPolicy
 
 WINDOW = timedelta(days=45)
 

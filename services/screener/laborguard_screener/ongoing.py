@@ -32,6 +32,7 @@ from laborguard_contracts import Order, Outcome, ShipmentEvent
 from laborguard_contracts.codec import encode
 from laborguard_screener import metrics
 from laborguard_screener.changelog import decode_open, encode_open
+from laborguard_screener.engine.screening import ScreeningPolicy
 from laborguard_screener.intake import Screened
 from laborguard_screener.openshipments import (
     FINAL_EVENT_TYPES,
@@ -43,7 +44,6 @@ from laborguard_screener.openshipments import (
 from laborguard_screener.orderstate import OrderFeed, caught_up
 from laborguard_screener.outbox import Outbox
 from laborguard_screener.rescreening import cause_of, rescreen
-from laborguard_screener.screening import ScreeningPolicy
 from laborguard_screener.settings import ScreenerSettings
 
 log = logging.getLogger(__name__)

@@ -30,11 +30,11 @@ from laborguard_contracts import (
     ShipmentEvent,
     ShipmentEventType,
 )
-from laborguard_screener.listings import listings_of
-from laborguard_screener.names import has_native_script, name_key, native_key, normalise_mid
-from laborguard_screener.regions import address_signals
-from laborguard_screener.subjects import PRODUCTION_ROLES
-from laborguard_screener.tokenindex import TokenIndex, deletion_variants, within_one_edit
+from laborguard_screener.engine.listings import listings_of
+from laborguard_screener.engine.names import has_native_script, name_key, native_key, normalise_mid
+from laborguard_screener.engine.regions import address_signals
+from laborguard_screener.engine.subjects import PRODUCTION_ROLES
+from laborguard_screener.engine.tokenindex import TokenIndex, deletion_variants, within_one_edit
 
 FINAL_EVENT_TYPES = frozenset({ShipmentEventType.ENTRY_SUMMARY_FILED})
 _NATIVE_SUBSTRING_MIN = 6  # as matching.NATIVE_SUBSTRING_MIN: a listed native name this long

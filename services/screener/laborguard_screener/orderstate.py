@@ -25,7 +25,7 @@ from laborguard_contracts import ContractError, Order
 from laborguard_contracts.codec import decode
 from laborguard_contracts.topics import partition_ids
 from laborguard_screener import metrics
-from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.settings import ScreenerSettings
 
 log = logging.getLogger(__name__)

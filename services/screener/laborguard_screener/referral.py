@@ -22,8 +22,8 @@ from laborguard_contracts import (
 )
 from laborguard_contracts.codec import loads
 from laborguard_contracts.types import Identifier
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import ENGINE_VERSION, ScreeningPolicy, decision_id
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import ENGINE_VERSION, ScreeningPolicy, decision_id
 
 _IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
 _WHEN: TypeAdapter[datetime] = TypeAdapter(datetime)

@@ -15,9 +15,9 @@ from datetime import datetime
 
 from laborguard_contracts import Decision, DecisionCause, Order, ShipmentEvent
 from laborguard_contracts.codec import decode
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import ScreeningPolicy, screen
 from laborguard_screener.openshipments import OpenShipment, matched_ids
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import ScreeningPolicy, screen
 
 
 @dataclass(frozen=True, slots=True)

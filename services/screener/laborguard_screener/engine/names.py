@@ -26,8 +26,8 @@ from itertools import chain
 from rigour.names.org_types import extract_org_types
 from rigour.text import ascii_text
 
-from laborguard_screener.tokenindex import TokenIndex, within_one_edit
-from laborguard_screener.vocabulary import (
+from laborguard_screener.engine.tokenindex import TokenIndex, within_one_edit
+from laborguard_screener.engine.vocabulary import (
     GENERIC_WORDS,
     LEGAL_FORM_WORDS,
     LOCATING_PLACES,

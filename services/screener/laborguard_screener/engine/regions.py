@@ -17,8 +17,8 @@ from functools import lru_cache
 from itertools import pairwise
 
 from laborguard_contracts import Address, MatchRule
-from laborguard_screener.names import canonical_tokens
-from laborguard_screener.vocabulary import ROMANISATIONS, XUAR_NATIVE_PLACES, XUAR_PLACES
+from laborguard_screener.engine.names import canonical_tokens
+from laborguard_screener.engine.vocabulary import ROMANISATIONS, XUAR_NATIVE_PLACES, XUAR_PLACES
 
 XUAR = "CN-XJ"
 # City part of a MID (first three letters of the city, after the street number) for Xinjiang's

@@ -29,8 +29,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from laborguard_contracts import MatchRule, Party
-from laborguard_screener.listings import Listing
-from laborguard_screener.names import (
+from laborguard_screener.engine.listings import Listing
+from laborguard_screener.engine.names import (
     NameKey,
     forms_conflict,
     has_native_script,
@@ -39,7 +39,7 @@ from laborguard_screener.names import (
     native_key,
     normalise_mid,
 )
-from laborguard_screener.tokenindex import TokenIndex, deletion_variants, within_one_edit
+from laborguard_screener.engine.tokenindex import TokenIndex, deletion_variants, within_one_edit
 
 # Listed native names this long also match inside a longer filed name (a subordinate unit).
 NATIVE_SUBSTRING_MIN = 6
