@@ -31,10 +31,10 @@ from laborguard_contracts.seed import load_seed
 from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import EmbeddedBroker, free_port
 from laborguard_screener.deadletter import DeadLetter
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import DEFAULT_POLICY
 from laborguard_screener.intake import take_in
-from laborguard_screener.orderbook import OrderBook
 from laborguard_screener.orderstate import settle_memory
-from laborguard_screener.screening import DEFAULT_POLICY
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screening_synthetic import Synthetic, listed_names

@@ -35,8 +35,8 @@ from pathlib import Path
 from laborguard_contracts import Decision, Order, Party, ShipmentEvent
 from laborguard_contracts.codec import decode, encode, loads
 from laborguard_contracts.seed import load_orders, load_seed
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import screen
 
 try:
     from bench.screening_synthetic import Synthetic, listed_names

@@ -30,16 +30,16 @@ SOURCES = {
 }
 # the pure engine; /work/notes/engine-move.sh rewrites these names when it moves the modules
 ENGINE = {
-    "laborguard_screener.screening",
-    "laborguard_screener.matching",
-    "laborguard_screener.names",
-    "laborguard_screener.vocabulary",
-    "laborguard_screener.tokenindex",
-    "laborguard_screener.regions",
-    "laborguard_screener.subjects",
-    "laborguard_screener.listings",
-    "laborguard_screener.orderbook",
-    "laborguard_screener.lifecycle",
+    "laborguard_screener.engine.screening",
+    "laborguard_screener.engine.matching",
+    "laborguard_screener.engine.names",
+    "laborguard_screener.engine.vocabulary",
+    "laborguard_screener.engine.tokenindex",
+    "laborguard_screener.engine.regions",
+    "laborguard_screener.engine.subjects",
+    "laborguard_screener.engine.listings",
+    "laborguard_screener.engine.orderbook",
+    "laborguard_screener.engine.lifecycle",
 }
 ENGINE_MAY_ALSO_IMPORT = {"rapidfuzz", "laborguard_contracts"}
 
@@ -164,14 +164,18 @@ def test_nothing_in_bench_imports_from_tests() -> None:
 @pytest.mark.parametrize(
     ("module", "source", "violates"),
     [
-        ("laborguard_screener.screening", "import faust", True),
-        ("laborguard_screener.matching", "from aiokafka import AIOKafkaConsumer", True),
-        ("laborguard_screener.orderbook", "from prometheus_client import Counter", True),
-        ("laborguard_screener.names", "from laborguard_platform import cli", True),
-        ("laborguard_screener.names", "from laborguard_contracts.topics import ORDERS", False),
-        ("laborguard_screener.lifecycle", "from . import metrics", True),
-        ("laborguard_screener.lifecycle", "from .names import name_key", False),
-        ("laborguard_screener.regions", "import re\nfrom rapidfuzz import fuzz", False),
+        ("laborguard_screener.engine.screening", "import faust", True),
+        ("laborguard_screener.engine.matching", "from aiokafka import AIOKafkaConsumer", True),
+        ("laborguard_screener.engine.orderbook", "from prometheus_client import Counter", True),
+        ("laborguard_screener.engine.names", "from laborguard_platform import cli", True),
+        (
+            "laborguard_screener.engine.names",
+            "from laborguard_contracts.topics import ORDERS",
+            False,
+        ),
+        ("laborguard_screener.engine.lifecycle", "from . import metrics", True),
+        ("laborguard_screener.engine.lifecycle", "from .names import name_key", False),
+        ("laborguard_screener.engine.regions", "import re\nfrom rapidfuzz import fuzz", False),
     ],
 )
 def test_the_engine_check_catches_a_forbidden_import(
@@ -183,7 +187,7 @@ def test_the_engine_check_catches_a_forbidden_import(
 @pytest.mark.parametrize(
     ("package", "source", "violates"),
     [
-        ("laborguard_registry", "from laborguard_screener.screening import screen", True),
+        ("laborguard_registry", "from laborguard_screener.engine.screening import screen", True),
         ("laborguard_registry", "from laborguard_platform.topics import ORDERS", True),
         ("laborguard_registry", "import laborguard_replay", True),
         ("laborguard_registry", "from laborguard_contracts.topics import ORDERS", False),

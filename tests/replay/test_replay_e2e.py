@@ -24,8 +24,8 @@ from laborguard_replay.offline import decide
 from laborguard_replay.pacing import Pace
 from laborguard_replay.replay import replay_file
 from laborguard_replay.settings import ReplaySettings
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import DEFAULT_POLICY
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import DEFAULT_POLICY
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from laborguard_contracts import Decision, ShipmentEvent
 from laborguard_contracts.codec import decode, dumps
 from laborguard_screener.deadletter import DeadLetter
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import DEFAULT_POLICY
 from laborguard_screener.intake import take_in
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import DEFAULT_POLICY
 
 from .factory import EVENT_TIME, shipment
 from .harness import Topics, Worker, headers, produce, read_sources

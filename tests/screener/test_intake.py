@@ -10,9 +10,9 @@ from laborguard_contracts import Decision, Outcome
 from laborguard_contracts.codec import decode, dumps, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_screener.deadletter import DeadLetter, DeadLetterReason, SourceRecord
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import DEFAULT_POLICY
 from laborguard_screener.intake import Screened, take_in
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import DEFAULT_POLICY
 
 from .factory import shipment
 

@@ -9,7 +9,7 @@ import pytest
 from aiokafka import TopicPartition
 
 from laborguard_contracts.codec import encode
-from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.orderstate import OrderFeed, caught_up
 from laborguard_screener.settings import ScreenerSettings
 

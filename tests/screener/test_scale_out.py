@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from laborguard_contracts import Decision
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
-from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.engine.orderbook import OrderBook
 
 from .factory import entity_order, shipment, synthetic_name
 from .harness import Topics, Worker, headers, produce, read, read_sources, read_until, source_of

@@ -8,7 +8,7 @@ from pathlib import Path
 from laborguard_contracts import Order, ShipmentEvent
 from laborguard_contracts.codec import loads
 from laborguard_contracts.seed import load_orders, load_seed
-from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.engine.orderbook import OrderBook
 
 DATA = Path(__file__).resolve().parent / "data"
 EVAL_SET = DATA / "eval_set.jsonl"

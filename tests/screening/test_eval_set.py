@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import screen
 
 from .builders import DECIDED_AT
 from .evalset import LabelledCase, eval_book, load_cases

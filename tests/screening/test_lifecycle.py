@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from laborguard_screener.lifecycle import Lifecycle
+from laborguard_screener.engine.lifecycle import Lifecycle
 
 from .builders import order
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from laborguard_contracts import Order
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import ScreeningPolicy, screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import ScreeningPolicy, screen
 
 from .builders import DECIDED_AT, order, shipment
 

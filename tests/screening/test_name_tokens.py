@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from laborguard_screener.names import _ANNOTATIONS, _CANONICAL, _NON_WORD, canonical_tokens
-from laborguard_screener.vocabulary import LEGAL_FORM_WORDS
+from laborguard_screener.engine.names import _ANNOTATIONS, _CANONICAL, _NON_WORD, canonical_tokens
+from laborguard_screener.engine.vocabulary import LEGAL_FORM_WORDS
 
 pytestmark = pytest.mark.unit
 

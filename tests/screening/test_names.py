@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from laborguard_screener.names import name_key, native_key
+from laborguard_screener.engine.names import name_key, native_key
 
 pytestmark = pytest.mark.unit
 

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from laborguard_contracts.seed import load_seed
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import screen
 
 from .builders import DECIDED_AT, order, shipment
 
@@ -103,7 +103,7 @@ def test_empty_book_releases_everything_with_the_empty_digest() -> None:
 
 
 def test_decisions_stay_correct_when_the_name_memo_evicts(monkeypatch: pytest.MonkeyPatch) -> None:
-    from laborguard_screener import matching
+    from laborguard_screener.engine import matching
 
     monkeypatch.setattr(matching, "_MEMO_LIMIT", 4)
     book = OrderBook.of([order(entities=({"name": "Quillmore Widget Co."},))])

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from laborguard_contracts import Address
-from laborguard_screener.regions import address_signals
+from laborguard_screener.engine.regions import address_signals
 
 pytestmark = pytest.mark.unit
 

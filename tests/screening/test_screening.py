@@ -8,8 +8,8 @@ import pytest
 
 from laborguard_contracts import Decision
 from laborguard_contracts.seed import load_seed
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import ENGINE_VERSION, ScreeningPolicy, screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import ENGINE_VERSION, ScreeningPolicy, screen
 
 from .builders import DECIDED_AT, order, shipment
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laborguard_contracts.seed import load_seed
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import screen
 
 from .builders import DECIDED_AT, shipment
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from laborguard_contracts import Order
 from laborguard_contracts.seed import load_orders
 from laborguard_replay.errors import CandidateError
-from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.engine.orderbook import OrderBook
 
 
 def read_orders(path: Path) -> tuple[Order, ...]:

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from laborguard_contracts import Decision, ShipmentEvent
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import DEFAULT_POLICY, ScreeningPolicy, screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import DEFAULT_POLICY, ScreeningPolicy, screen
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from laborguard_replay.candidates import candidate_book
 from laborguard_replay.diffing import Change, RunDiff, change_between
 from laborguard_replay.offline import Paired, screen_both
 from laborguard_replay.verdicts import Verdict
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import ScreeningPolicy
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import ScreeningPolicy
 
 
 @dataclass

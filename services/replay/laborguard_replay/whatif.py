@@ -29,7 +29,7 @@ from laborguard_replay.pacing import Window, moment
 from laborguard_replay.report import diff_document, render_diff
 from laborguard_replay.samples import SAMPLE_PATH, XUAR_BAN_2020_PATH
 from laborguard_replay.scenarios import WhatIf, what_if
-from laborguard_screener.screening import ScreeningPolicy
+from laborguard_screener.engine.screening import ScreeningPolicy
 
 
 def _windowed(events: Iterator[ShipmentEvent], window: Window) -> Iterator[ShipmentEvent]:

@@ -13,9 +13,9 @@ from faust.types import TP
 from mode import ServiceT
 
 from laborguard_contracts.topics import ScreeningTopics
-from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import ScreeningPolicy
 from laborguard_screener.orderstate import OrderFeed
-from laborguard_screener.screening import ScreeningPolicy
 from laborguard_screener.settings import ScreenerSettings
 from laborguard_screener.shipments import ShipmentScreener
 from laborguard_screener.transport import screener_transport

@@ -25,8 +25,8 @@ from laborguard_contracts import ShipmentEvent
 from laborguard_contracts.codec import dumps, encode
 from laborguard_contracts.seed import SEED_PATH
 from laborguard_screener.batchfiles import BatchInputError, Rejected, read_orders, read_shipments
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import ScreeningPolicy, screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import ScreeningPolicy, screen
 from laborguard_screener.summary import Summary
 
 _Item = tuple[int, ShipmentEvent | Rejected]

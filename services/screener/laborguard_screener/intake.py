@@ -8,8 +8,8 @@ from datetime import datetime
 from laborguard_contracts import ContractError, Decision, MalformedJsonError, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
 from laborguard_screener.deadletter import DeadLetter, DeadLetterReason
-from laborguard_screener.orderbook import OrderBook
-from laborguard_screener.screening import ScreeningPolicy, screen
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import ScreeningPolicy, screen
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from laborguard_contracts import ContractError, Order
 from laborguard_contracts.codec import decode
 from laborguard_screener import metrics
-from laborguard_screener.orderbook import OrderBook
+from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.settings import ScreenerSettings
 
 log = logging.getLogger(__name__)

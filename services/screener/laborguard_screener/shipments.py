@@ -22,10 +22,10 @@ from faust.types import TP, Message
 from laborguard_contracts import Decision, OrderKind, Outcome
 from laborguard_screener import metrics
 from laborguard_screener.deadletter import DeadLetter, SourceRecord
+from laborguard_screener.engine.screening import ScreeningPolicy
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.orderstate import OrderFeed
 from laborguard_screener.outbox import Outbox
-from laborguard_screener.screening import ScreeningPolicy
 from laborguard_screener.settings import ScreenerSettings
 from laborguard_screener.transport import kafka_producer
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from laborguard_contracts import Address, MatchRule
-from laborguard_screener.names import canonical_tokens
-from laborguard_screener.vocabulary import XUAR_NATIVE_PLACES, XUAR_PLACES
+from laborguard_screener.engine.names import canonical_tokens
+from laborguard_screener.engine.vocabulary import XUAR_NATIVE_PLACES, XUAR_PLACES
 
 XUAR = "CN-XJ"
 # City part of a MID (first three letters of the city, after the street number) for Xinjiang's

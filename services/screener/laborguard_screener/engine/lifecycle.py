@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from laborguard_contracts import Order, TimelineEventKind
-from laborguard_screener.names import name_key
+from laborguard_screener.engine.names import name_key
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,8 @@ from laborguard_contracts import (
     ShipmentLine,
     UpstreamInput,
 )
-from laborguard_screener.matching import NameHit
-from laborguard_screener.regions import RegionSignal, address_signals
+from laborguard_screener.engine.matching import NameHit
+from laborguard_screener.engine.regions import RegionSignal, address_signals
 
 # Roles whose address says where the goods were made or packed.
 PRODUCTION_ROLES = frozenset({PartyRole.SUPPLIER, PartyRole.CONTAINER_STUFFING})

@@ -23,15 +23,15 @@ from itertools import chain
 from rapidfuzz import fuzz, process
 
 from laborguard_contracts import MatchRule, Party
-from laborguard_screener.listings import Listing
-from laborguard_screener.names import (
+from laborguard_screener.engine.listings import Listing
+from laborguard_screener.engine.names import (
     NameKey,
     has_native_script,
     name_key,
     native_key,
     normalise_mid,
 )
-from laborguard_screener.tokenindex import TokenIndex, deletion_variants, within_one_edit
+from laborguard_screener.engine.tokenindex import TokenIndex, deletion_variants, within_one_edit
 
 # Listed native names this long also match inside a longer filed name (a subordinate unit).
 NATIVE_SUBSTRING_MIN = 6

@@ -15,9 +15,9 @@ from datetime import datetime
 from hashlib import blake2b
 
 from laborguard_contracts import Order
-from laborguard_screener.lifecycle import Lifecycle
-from laborguard_screener.listings import Listing, listings_of
-from laborguard_screener.matching import NameIndex
+from laborguard_screener.engine.lifecycle import Lifecycle
+from laborguard_screener.engine.listings import Listing, listings_of
+from laborguard_screener.engine.matching import NameIndex
 
 
 @dataclass(frozen=True, slots=True)

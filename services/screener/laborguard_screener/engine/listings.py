@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from laborguard_contracts import MatchRule, Order, OrderKind
-from laborguard_screener.names import (
+from laborguard_screener.engine.names import (
     has_native_script,
     name_key,
     native_key,

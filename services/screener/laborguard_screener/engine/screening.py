@@ -21,11 +21,11 @@ from laborguard_contracts import (
     ShipmentEvent,
     ShipmentLine,
 )
-from laborguard_screener.matching import NameHit
-from laborguard_screener.names import name_key
-from laborguard_screener.orderbook import BookedOrder, OrderBook
-from laborguard_screener.regions import address_signals, mid_city_signal
-from laborguard_screener.subjects import (
+from laborguard_screener.engine.matching import NameHit
+from laborguard_screener.engine.names import name_key
+from laborguard_screener.engine.orderbook import BookedOrder, OrderBook
+from laborguard_screener.engine.regions import address_signals, mid_city_signal
+from laborguard_screener.engine.subjects import (
     LocatedSignal,
     Matcher,
     Subject,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
-from laborguard_screener.tokenindex import TokenIndex, within_one_edit
-from laborguard_screener.vocabulary import (
+from laborguard_screener.engine.tokenindex import TokenIndex, within_one_edit
+from laborguard_screener.engine.vocabulary import (
     GENERIC_WORDS,
     LEGAL_FORM_WORDS,
     LOCATING_PLACES,
