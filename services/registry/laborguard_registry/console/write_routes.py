@@ -3,6 +3,7 @@ Every one calls the same service as the API (role check, reason, domain rules, a
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from laborguard_contracts import LegalAction, OrderKind
+from laborguard_contracts import LegalAction, Order, OrderKind
 from laborguard_registry import orders
 from laborguard_registry.console import forms
 from laborguard_registry.console.read_routes import order_page
@@ -26,6 +27,43 @@ from laborguard_registry.tokens import Role, TokenBook
 from laborguard_registry.views import OrderQuery
 
 FAILURES = (RegistryError, ValidationError, forms.FormErrors)
+Form = dict[str, str]
+
+
+def _amend(form: Form, current: Order) -> orders.Command:
+    return orders.Amend(
+        expected_version=forms.version(form),
+        effective=forms.required_date(form, "effective"),
+        note=form.get("note", ""),
+        changes=forms.changes(current, form),
+    )
+
+
+def _revoke(form: Form, current: Order) -> orders.Command:
+    return orders.Revoke(
+        expected_version=forms.version(form),
+        effective=forms.required_date(form, "effective"),
+        note=form.get("note", ""),
+        produced_after=_optional_date(form, "produced_after"),
+    )
+
+
+def _exemption(form: Form, current: Order) -> orders.Command:
+    kind = orders.EndExemption if form.get("operation") == "end" else orders.GrantExemption
+    return kind(
+        expected_version=forms.version(form),
+        effective=forms.required_date(form, "effective"),
+        note=form.get("note", ""),
+        party=form.get("party", "").strip(),
+    )
+
+
+# path action -> (the order page's form that shows errors, command from the form, message)
+LIFECYCLE: dict[str, tuple[str, Callable[[Form, Order], orders.Command], str]] = {
+    "amend": ("amend", _amend, "Amended: now version {version}"),
+    "revoke": ("revoke", _revoke, "Revoked: version {version}"),
+    "exemptions": ("exemption", _exemption, "Exemption recorded: v{version}"),
+}
 
 
 async def form_of(request: Request) -> dict[str, str]:
@@ -91,59 +129,30 @@ def write_routes(service: RegistryService, tokens: TokenBook, engine: Engine) ->
             return _issue_page(request, user, form, forms.errors_of(exc))
         return to(f"/console/orders/{quote(order.order_id)}", f"Issued {order.order_id} v1")
 
-    @router.post("/orders/{order_id}/amend")
-    async def amend(request: Request, user: User, order_id: str) -> Response:
+    async def lifecycle(request: Request, user: User, order_id: str, action: str) -> Response:
+        """One order's lifecycle command from its form (LIFECYCLE), through the API's service."""
+        form_name, build, done = LIFECYCLE[action]
         form = await form_of(request)
         try:
             current = (await run_in_threadpool(service.get, order_id)).current
-            command = orders.Amend(
-                expected_version=forms.version(form),
-                effective=forms.required_date(form, "effective"),
-                note=form.get("note", ""),
-                changes=forms.changes(current, form),
-            )
-            order = await service.apply(service.change(user, order_id, command, forms.reason(form)))
+            change = service.change(user, order_id, build(form, current), forms.reason(form))
+            order = await service.apply(change)
         except FAILURES as exc:
             return await order_page(
-                request, user, service, engine, order_id, "amend", form, forms.errors_of(exc)
+                request, user, service, engine, order_id, form_name, form, forms.errors_of(exc)
             )
-        return to(f"/console/orders/{quote(order_id)}", f"Amended: now version {order.version}")
+        return to(f"/console/orders/{quote(order_id)}", done.format(version=order.version))
 
-    @router.post("/orders/{order_id}/revoke")
-    async def revoke(request: Request, user: User, order_id: str) -> Response:
-        form = await form_of(request)
-        try:
-            produced_after = _optional_date(form, "produced_after")
-            command = orders.Revoke(
-                expected_version=forms.version(form),
-                effective=forms.required_date(form, "effective"),
-                note=form.get("note", ""),
-                produced_after=produced_after,
-            )
-            order = await service.apply(service.change(user, order_id, command, forms.reason(form)))
-        except FAILURES as exc:
-            return await order_page(
-                request, user, service, engine, order_id, "revoke", form, forms.errors_of(exc)
-            )
-        return to(f"/console/orders/{quote(order_id)}", f"Revoked: version {order.version}")
+    def lifecycle_route(action: str) -> Callable[..., Awaitable[Response]]:
+        async def route(request: Request, user: User, order_id: str) -> Response:
+            return await lifecycle(request, user, order_id, action)
 
-    @router.post("/orders/{order_id}/exemptions")
-    async def exemption(request: Request, user: User, order_id: str) -> Response:
-        form = await form_of(request)
-        try:
-            kind = orders.EndExemption if form.get("operation") == "end" else orders.GrantExemption
-            command = kind(
-                expected_version=forms.version(form),
-                effective=forms.required_date(form, "effective"),
-                note=form.get("note", ""),
-                party=form.get("party", "").strip(),
-            )
-            order = await service.apply(service.change(user, order_id, command, forms.reason(form)))
-        except FAILURES as exc:
-            return await order_page(
-                request, user, service, engine, order_id, "exemption", form, forms.errors_of(exc)
-            )
-        return to(f"/console/orders/{quote(order_id)}", f"Exemption recorded: v{order.version}")
+        return route
+
+    for action in LIFECYCLE:
+        router.add_api_route(
+            f"/orders/{{order_id}}/{action}", lifecycle_route(action), methods=["POST"]
+        )
 
     @router.post("/orders/{order_id}/escalate")
     async def escalate(request: Request, user: User, order_id: str) -> Response:
