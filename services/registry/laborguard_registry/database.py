@@ -29,11 +29,19 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
+MIGRATION_LOCK = 0x6C61626F72  # any constant the project's processes share
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (a no-op when it is there already)."""
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # The registry and the decisions store start together on one database: their first
+            # migrations would race on the same CREATE TABLEs. One waits for the other's commit
+            # (DDL is transactional here), then finds the schema at head.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _migrate(engine: Engine, attempts: int = 10) -> None:
-    """The registry migrates the same database as it starts: a concurrent first migration on
-    PostgreSQL may fail on the other's tables; the next attempt finds them at head."""
+    """The registry migrates the same database as it starts (serialised by `migrate`'s lock on
+    PostgreSQL); a database not answering yet is tried again."""
     for attempt in range(1, attempts + 1):
         try:
             migrate(engine)
