@@ -59,13 +59,15 @@ def test_every_decision_is_stored_exactly_once_after_a_kill_mid_run(
 
     def start() -> StoreProcess:
         store = StoreProcess(
-            bootstrap, topics, database_url, tmp_path / "store.log", batch_size="50"
+            bootstrap, topics, database_url, tmp_path / "store.log", batch_size="5"
         )
         stores.append(store.start())
         return store
 
     first = start()
-    wait_for(lambda: 0 < stored(engine)[0] < SHIPMENTS // 2, 60, "a partly stored run", first)
+    # Five decisions a transaction: hundreds of commits, so the first rows seen are a small part
+    # of the run and the kill lands mid-run, not after it.
+    wait_for(lambda: stored(engine)[0] > 0, 60, "a first stored batch", first)
     first.kill()
     at_kill = stored(engine)[0]
     second = start()
