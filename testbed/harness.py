@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -10,7 +11,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,16 @@ def source_of(record: ConsumerRecord[bytes, bytes]) -> tuple[int, int] | None:
     if "source_partition" not in found:
         return None
     return int(found["source_partition"]), int(found["source_offset"])
+
+
+@contextlib.contextmanager
+def started_workers() -> Iterator[list[Worker]]:
+    """Workers a test starts (append each started one): all terminated together, then stopped."""
+    started: list[Worker] = []
+    try:
+        yield started
+    finally:
+        for worker in started:
+            worker.terminate()
+        for worker in started:
+            worker.stop()

@@ -14,7 +14,7 @@ import pytest
 
 from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.apache_kafka import ApacheKafka
-from testbed.harness import Worker
+from testbed.harness import Worker, started_workers
 
 
 @pytest.fixture
@@ -27,17 +27,11 @@ def apache_topics(apache_kafka: ApacheKafka, unique_name: str) -> Topics:
 @pytest.fixture
 def workers(unique_name: str, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
     """Starts screener processes (one group per test) on a given Kafka; all stopped after."""
-    started: list[Worker] = []
+    with started_workers() as started:
 
-    def start(bootstrap: str, topics: Topics, worker_id: str, **env: str) -> Worker:
-        worker = Worker(bootstrap, topics, f"{unique_name}-group", worker_id, tmp_path, **env)
-        started.append(worker.start())
-        return worker
+        def start(bootstrap: str, topics: Topics, worker_id: str, **env: str) -> Worker:
+            worker = Worker(bootstrap, topics, f"{unique_name}-group", worker_id, tmp_path, **env)
+            started.append(worker.start())
+            return worker
 
-    try:
         yield start
-    finally:
-        for worker in started:
-            worker.terminate()
-        for worker in started:
-            worker.stop()

@@ -8,7 +8,7 @@ import pytest
 
 from laborguard_contracts.codec import encode
 from laborguard_contracts.seed import load_seed
-from testbed.harness import Topics, Worker, produce
+from testbed.harness import Topics, Worker, produce, started_workers
 
 
 @pytest.fixture
@@ -23,21 +23,15 @@ def start_worker(
     bootstrap: str, topics: Topics, unique_name: str, tmp_path: Path
 ) -> Iterator[Callable[..., Worker]]:
     """Starts screener processes in one consumer group; every one is stopped after the test."""
-    started: list[Worker] = []
+    with started_workers() as started:
 
-    def start(worker_id: str, command: list[str] | None = None, **env: str) -> Worker:
-        group = f"{unique_name}-group"
-        worker = Worker(bootstrap, topics, group, worker_id, tmp_path, command, **env)
-        started.append(worker.start())
-        return worker
+        def start(worker_id: str, command: list[str] | None = None, **env: str) -> Worker:
+            group = f"{unique_name}-group"
+            worker = Worker(bootstrap, topics, group, worker_id, tmp_path, command, **env)
+            started.append(worker.start())
+            return worker
 
-    try:
         yield start
-    finally:
-        for worker in started:
-            worker.terminate()
-        for worker in started:
-            worker.stop()
 
 
 @pytest.fixture(scope="session")

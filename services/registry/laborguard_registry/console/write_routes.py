@@ -30,16 +30,16 @@ FAILURES = (RegistryError, ValidationError, forms.FormErrors)
 Form = dict[str, str]
 
 
-def _amend(form: Form, current: Order) -> orders.Command:
+def _amend(form: Form, current: Callable[[], Order]) -> orders.Command:
     return orders.Amend(
         expected_version=forms.version(form),
         effective=forms.required_date(form, "effective"),
         note=form.get("note", ""),
-        changes=forms.changes(current, form),
+        changes=forms.changes(current(), form),
     )
 
 
-def _revoke(form: Form, current: Order) -> orders.Command:
+def _revoke(form: Form, current: Callable[[], Order]) -> orders.Command:
     return orders.Revoke(
         expected_version=forms.version(form),
         effective=forms.required_date(form, "effective"),
@@ -48,7 +48,7 @@ def _revoke(form: Form, current: Order) -> orders.Command:
     )
 
 
-def _exemption(form: Form, current: Order) -> orders.Command:
+def _exemption(form: Form, current: Callable[[], Order]) -> orders.Command:
     kind = orders.EndExemption if form.get("operation") == "end" else orders.GrantExemption
     return kind(
         expected_version=forms.version(form),
@@ -58,8 +58,10 @@ def _exemption(form: Form, current: Order) -> orders.Command:
     )
 
 
-# path action -> (the order page's form that shows errors, command from the form, message)
-LIFECYCLE: dict[str, tuple[str, Callable[[Form, Order], orders.Command], str]] = {
+# path action -> (the order page's form that shows errors, command from the form and the current
+# order, read only by the commands that need it, message)
+Build = Callable[[Form, Callable[[], Order]], orders.Command]
+LIFECYCLE: dict[str, tuple[str, Build, str]] = {
     "amend": ("amend", _amend, "Amended: now version {version}"),
     "revoke": ("revoke", _revoke, "Revoked: version {version}"),
     "exemptions": ("exemption", _exemption, "Exemption recorded: v{version}"),
@@ -134,9 +136,12 @@ def write_routes(service: RegistryService, tokens: TokenBook, engine: Engine) ->
         form_name, build, done = LIFECYCLE[action]
         form = await form_of(request)
         try:
-            current = (await run_in_threadpool(service.get, order_id)).current
-            change = service.change(user, order_id, build(form, current), forms.reason(form))
-            order = await service.apply(change)
+
+            def current() -> Order:
+                return service.get(order_id).current
+
+            command = await run_in_threadpool(build, form, current)
+            order = await service.apply(service.change(user, order_id, command, forms.reason(form)))
         except FAILURES as exc:
             return await order_page(
                 request, user, service, engine, order_id, form_name, form, forms.errors_of(exc)
