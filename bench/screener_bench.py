@@ -436,7 +436,7 @@ def ongoing_cost(book: OrderBook, traffic: list[bytes]) -> None:
         for value, result in kept:
             assert result.event is not None
             state.advance(result.event.event_time)
-            shipment = OpenShipment.of(0, value, result.event, result.decision)
+            shipment = OpenShipment.of(0, value, result.event, result.decision, offset=0)
             state.track(shipment, result.event)
             encode_open(shipment)
         best = min(best, (time.process_time() - started) / len(kept) * 1e6)

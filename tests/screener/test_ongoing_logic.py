@@ -18,7 +18,7 @@ from laborguard_contracts import (
 )
 from laborguard_contracts.codec import decode, dumps, encode
 from laborguard_contracts.seed import load_seed
-from laborguard_screener.changelog import decode_open, encode_open
+from laborguard_screener.changelog import decode_open, encode_open, restored
 from laborguard_screener.deadletter import DeadLetter, SourceRecord
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY, ScreeningPolicy, screen
@@ -175,18 +175,30 @@ def test_unchanged_decision_is_not_re_emitted() -> None:
     assert rescreen(held, book, DEFAULT_POLICY, decided_at=DECIDED, as_of=DECIDED) is None
 
 
-def test_open_shipment_record_round_trips_through_the_changelog_bytes() -> None:
+def test_open_shipment_record_names_its_event_by_offset_and_round_trips() -> None:
     event = shipment(7, LISTED)
     decision = screen(event, OrderBook.of([wro()]), decided_at=DECIDED, as_of=DECIDED)
-    held = OpenShipment.of(3, encode(event), event, decision)
-    restored, restored_event = decode_open(encode_open(held))
-    assert restored_event == event
-    assert (restored.partition, restored.decision_id, restored.matched) == (
+    held = OpenShipment.of(3, encode(event), event, decision, offset=41)
+    value = encode_open(held)
+    record = decode_open(value)
+    assert record.event is None and b'"shipment_id"' in value and b"Korvanti" not in value
+    back = restored(record, encode(event), event)
+    assert (back.partition, back.offset, back.decision_id, back.matched) == (
         3,
+        41,
         decision.decision_id,
         frozenset({"wro-korvanti"}),
     )
-    assert restored.outcome is Outcome.DETAIN
+    assert back.outcome is Outcome.DETAIN and back.event == encode(event)
+
+
+def test_open_shipment_record_without_a_source_offset_carries_its_event_inline() -> None:
+    event = shipment(7, LISTED)
+    decision = screen(event, OrderBook.of([wro()]), decided_at=DECIDED, as_of=DECIDED)
+    held = OpenShipment.of(3, encode(event), event, decision)
+    record = decode_open(encode_open(held))
+    assert record.event == event and record.source_offset is None
+    assert restored(record, encode(event), event).matched == frozenset({"wro-korvanti"})
 
 
 @pytest.mark.parametrize(

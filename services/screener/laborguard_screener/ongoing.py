@@ -29,9 +29,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.types import Message
 
 from laborguard_contracts import Order, Outcome, ShipmentEvent
-from laborguard_contracts.codec import encode
+from laborguard_contracts.codec import decode, encode
 from laborguard_screener import metrics
-from laborguard_screener.changelog import decode_open, encode_open
+from laborguard_screener.changelog import OpenShipmentRecord, decode_open, encode_open, restored
 from laborguard_screener.engine.screening import ScreeningPolicy
 from laborguard_screener.intake import Screened
 from laborguard_screener.openshipments import (
@@ -173,10 +173,11 @@ class OngoingScreening:
         return Screened(superseding, encode(superseding), event)
 
     def follow(
-        self, partition: int, value: bytes, screened: Screened
+        self, partition: int, offset: int, value: bytes, screened: Screened
     ) -> tuple[bytes | None] | None:
-        """The changelog value the decided event gives its shipment (a 1-tuple; None inside is a
-        tombstone), or None when the open state does not change."""
+        """The changelog value the decided event (read at `offset` of `shipments` partition
+        `partition`) gives its shipment (a 1-tuple; None inside is a tombstone), or None when
+        the open state does not change."""
         event, decision = screened.event, screened.decision
         if event is None or decision.decision_id is None:
             return None
@@ -190,7 +191,7 @@ class OngoingScreening:
             event.event_time
         ):
             return None  # an older event than the one held, or already out of the window
-        shipment = OpenShipment.of(partition, value, event, decision)
+        shipment = OpenShipment.of(partition, value, event, decision, offset)
         state.track(shipment, event)
         return (encode_open(shipment),)
 
@@ -231,9 +232,7 @@ class OngoingScreening:
 
     async def _restore(self, partitions: list[int]) -> None:
         try:
-            latest = await self._read_changelog(partitions)
-            await self.feed.ready.wait()
-            self._track_restored(partitions, latest)
+            await self._restore_from_kafka(partitions)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -248,7 +247,7 @@ class OngoingScreening:
         }
         await self._redecide(stale, self.feed.latest_commit)
 
-    async def _read_changelog(self, partitions: list[int]) -> dict[str, bytes | None]:
+    async def _restore_from_kafka(self, partitions: list[int]) -> None:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap,
             group_id=None,
@@ -258,36 +257,55 @@ class OngoingScreening:
             max_partition_fetch_bytes=self.settings.fetch_max_bytes,
         )
         await consumer.start()
-        latest: dict[str, bytes | None] = {}
         try:
-            tps = [TopicPartition(self._topic, partition) for partition in partitions]
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            while True:
-                batches = await consumer.getmany(timeout_ms=100)
-                for records in batches.values():
-                    for record in records:
-                        if record.key is not None:
-                            latest[record.key.decode("utf-8", "replace")] = record.value
-                positions = {tp: await consumer.position(tp) for tp in tps}
-                if caught_up(positions, {tp: consumer.highwater(tp) for tp in tps}):
-                    return latest
+            records = _readable(await _read_changelog(consumer, self._topic, partitions))
+            wanted: dict[int, dict[int, OpenShipmentRecord]] = {}
+            for record in records:
+                if record.event is None and record.source_offset is not None:
+                    wanted.setdefault(record.partition, {})[record.source_offset] = record
+            sources = await _read_sources(consumer, self.settings.shipments_topic, wanted)
         finally:
             await consumer.stop()
+        await self.feed.ready.wait()
+        self._track_restored(partitions, records, sources)
 
-    def _track_restored(self, partitions: list[int], latest: dict[str, bytes | None]) -> None:
-        restored: list[tuple[OpenShipment, ShipmentEvent]] = []
-        for value in latest.values():
-            if value is None:
-                continue
+    def _track_restored(
+        self,
+        partitions: list[int],
+        records: list[OpenShipmentRecord],
+        sources: dict[tuple[int, int], bytes],
+    ) -> None:
+        found: list[tuple[OpenShipment, ShipmentEvent]] = []
+        missing = 0
+        for record in records:
             try:
-                restored.append(decode_open(value))
+                if record.event is not None:
+                    found.append(
+                        (restored(record, encode(record.event), record.event), record.event)
+                    )
+                    continue
+                value = sources.get((record.partition, record.source_offset or 0))
+                if value is None:
+                    missing += 1
+                    continue
+                event = decode(ShipmentEvent, value)
+                if event.shipment_id != record.shipment_id:
+                    raise ValueError(f"offset {record.source_offset} holds {event.shipment_id}")
+                found.append((restored(record, value, event), event))
             except Exception as exc:  # a bad record costs that shipment's re-screens, not all
-                log.error("skipping an unreadable open-shipment record: %s", exc)
-        for shipment, _ in restored:
+                log.error("skipping open shipment %s: %s", record.shipment_id, exc)
+        if missing:
+            log.error(
+                "%d open shipments of partitions %s not restored: their `%s` records are gone"
+                " (the topic's retention must cover the open window)",
+                missing,
+                partitions,
+                self.settings.shipments_topic,
+            )
+        for shipment, _ in found:
             self.state.advance(shipment.event_time)
         kept = 0
-        for shipment, event in restored:
+        for shipment, event in found:
             if shipment.partition in partitions and self.state.within_window(shipment.event_time):
                 self.state.track(shipment, event)
                 kept += 1
@@ -433,3 +451,62 @@ class OngoingScreening:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+async def _read_changelog(
+    consumer: AIOKafkaConsumer, topic: str, partitions: list[int]
+) -> dict[str, bytes | None]:
+    """The latest value per key of the changelog partitions (None: a tombstone)."""
+    latest: dict[str, bytes | None] = {}
+    tps = [TopicPartition(topic, partition) for partition in partitions]
+    consumer.assign(tps)
+    await consumer.seek_to_beginning(*tps)
+    while True:
+        batches = await consumer.getmany(timeout_ms=100)
+        for records in batches.values():
+            for record in records:
+                if record.key is not None:
+                    latest[record.key.decode("utf-8", "replace")] = record.value
+        positions = {tp: await consumer.position(tp) for tp in tps}
+        if caught_up(positions, {tp: consumer.highwater(tp) for tp in tps}):
+            return latest
+
+
+def _readable(latest: dict[str, bytes | None]) -> list[OpenShipmentRecord]:
+    records = []
+    for value in latest.values():
+        if value is None:
+            continue
+        try:
+            records.append(decode_open(value))
+        except Exception as exc:  # a bad record costs that shipment's re-screens, not all
+            log.error("skipping an unreadable open-shipment record: %s", exc)
+    return records
+
+
+async def _read_sources(
+    consumer: AIOKafkaConsumer, topic: str, wanted: dict[int, dict[int, OpenShipmentRecord]]
+) -> dict[tuple[int, int], bytes]:
+    """The values at the wanted offsets of `topic`'s partitions, read from the lowest to the
+    highest (or to the end: an offset past it, or deleted by retention, is not found)."""
+    found: dict[tuple[int, int], bytes] = {}
+    if not wanted:
+        return found
+    tps = {TopicPartition(topic, partition): offsets for partition, offsets in wanted.items()}
+    consumer.assign(list(tps))
+    for tp, offsets in tps.items():
+        consumer.seek(tp, min(offsets))
+    last = {tp: max(offsets) for tp, offsets in tps.items()}
+    while last:
+        batches = await consumer.getmany(*last, timeout_ms=100)
+        for tp, records in batches.items():
+            offsets = tps[tp]
+            for record in records:
+                if record.offset in offsets and record.value is not None:
+                    found[(tp.partition, record.offset)] = record.value
+        for tp in list(last):
+            position = await consumer.position(tp)
+            highwater = consumer.highwater(tp)
+            if position > last[tp] or (highwater is not None and position >= highwater):
+                del last[tp]
+    return found

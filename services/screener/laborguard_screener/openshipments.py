@@ -52,31 +52,44 @@ class OpenShipment:
     matched: frozenset[str]  # order ids its last decision matched (near matches included)
     order_state_version: str  # the order state that decision was made against
     keys: tuple[str, ...] = ()  # its own index keys: regions, matched orders
-    filers: tuple[_Filer, ...] = ()  # its parties' entries (which carry the name keys)
+    filers: tuple[PartyKey, ...] = ()  # its parties (their index keys are held per party)
     hts: tuple[str, ...] = ()
     checked_version: str = ""  # last order state it was re-decided against (changed or not)
     event_id: str = ""  # of the event held
+    offset: int | None = None  # of the event's record in `shipments` (None: not known)
 
     @classmethod
     def of(
-        cls, partition: int, value: bytes, event: ShipmentEvent, decision: Decision
+        cls,
+        partition: int,
+        value: bytes,
+        event: ShipmentEvent,
+        decision: Decision,
+        offset: int | None = None,
     ) -> OpenShipment:
-        """The open record of a decided event (`value`: the event's bytes as validated)."""
+        """The open record of a decided event (`value`: the event's bytes as validated, read at
+        `offset` of `shipments` partition `partition`)."""
         return cls(
-            shipment_id=event.shipment_id,
-            partition=partition,
-            event=value,
-            event_time=event.event_time,
-            decision_id=decision.decision_id or "",
-            outcome=decision.outcome,
-            matched=matched_ids(decision),
-            order_state_version=decision.order_state_version,
+            event.shipment_id,
+            partition,
+            value,
+            event.event_time,
+            decision.decision_id or "",
+            decision.outcome,
+            matched_ids(decision),
+            decision.order_state_version,
             checked_version=decision.order_state_version,
             event_id=event.event_id,
+            offset=offset,
         )
 
 
+_NO_MATCHES: frozenset[str] = frozenset()
+
+
 def matched_ids(decision: Decision) -> frozenset[str]:
+    if not decision.matches:
+        return _NO_MATCHES  # most decisions: one shared empty set, not one per open shipment
     return frozenset(match.order_id for match in decision.matches)
 
 
@@ -84,40 +97,36 @@ def is_final(event: ShipmentEvent, final_types: frozenset[ShipmentEventType]) ->
     return event.event_type in final_types
 
 
-class _Filer:
-    """A distinct filed party (name, native name, MID): its index keys and the open shipments
-    naming it. Names recur (a few importers, forwarders and factories file most entries), so a
-    shipment is filed under its parties' entries, and a party's keys are computed and indexed
-    once, not once per shipment."""
-
-    __slots__ = ("index_keys", "memo_key", "party", "shipments")
-
-    def __init__(self, memo_key: _PartyKey, party: Party) -> None:
-        self.memo_key = memo_key
-        self.party: Party | None = party  # until its keys are computed and indexed
-        self.index_keys: tuple[str, ...] = ()
-        self.shipments: set[str] = set()
-
-
-_PartyKey = str | tuple[str, str | None, str | None]
+# A filed party: its name alone (most parties), or with its native name and MID. Names recur (a
+# few importers, forwarders and factories file most entries), so a shipment is filed under its
+# parties, and a party's index keys are computed and indexed once, not once per shipment.
+PartyKey = str | tuple[str, str | None, str | None]
 
 
 class OpenShipments:
+    """The open shipments and their indexes.
+
+    Tracking a shipment is on every decided event's path, so it holds no Python object per
+    shipment besides its record, and the collections it fills hold only strings (dicts of
+    strings are not followed by the garbage collector): a party is filed under its `PartyKey`,
+    with the ids of the shipments naming it; its index keys are computed when an order update
+    next asks (most updates come long after, and a party whose shipments closed meanwhile never
+    is)."""
+
     def __init__(self, window: timedelta) -> None:
         self.window = window
         self.stream_time: datetime | None = None
         self._open: dict[str, OpenShipment] = {}
-        self._by_key: dict[str, set[str]] = {}  # shipment keys: regions ("r"), matched orders ("o")
-        self._filers: dict[_PartyKey, _Filer] = {}
-        self._filers_by_key: dict[str, dict[_PartyKey, None]] = {}  # party keys -> filers
+        self._by_key: dict[str, dict[str, None]] = {}  # regions ("r"), matched orders ("o")
+        self._filers: dict[PartyKey, dict[str, None]] = {}  # party -> ids of its shipments
+        self._party_keys: dict[PartyKey, tuple[str, ...]] = {}  # indexed party -> its keys
+        self._filers_by_key: dict[str, dict[PartyKey, None]] = {}  # party keys -> parties
+        self._unindexed: dict[PartyKey, None] = {}
         # Filed tokens within one edit of a listed token are found through a deletion-variant
         # index, brought up to date only when an order update asks (not per shipment).
         self._tokens = TokenIndex()
         self._indexed_tokens: set[str] = set()
         self._token_changes: dict[str, None] = {}
-        # New parties are indexed when an order update next asks, not on the shipment's path:
-        # most updates come long after, and a party whose shipments closed meanwhile never is.
-        self._unindexed: dict[_PartyKey, _Filer] = {}
 
     def __len__(self) -> int:
         return len(self._open)
@@ -135,6 +144,7 @@ class OpenShipments:
         """What the state holds besides the shipments: it must shrink with them."""
         return {
             "parties": len(self._filers),
+            "indexed_parties": len(self._party_keys),
             "unindexed_parties": len(self._unindexed),
             "party_keys": len(self._filers_by_key),
             "shipment_keys": len(self._by_key),
@@ -150,36 +160,38 @@ class OpenShipments:
     def track(self, shipment: OpenShipment, event: ShipmentEvent) -> None:
         """Holds `shipment` (replacing what was held for its id), filed under its keys."""
         shipment_id = shipment.shipment_id
-        self.close(shipment_id)
-        filers = self._filers
-        held: list[_Filer] = []
+        if shipment_id in self._open:
+            self.close(shipment_id)
+        filers, unindexed = self._filers, self._unindexed
+        held: list[PartyKey] = []
         for party in _parties(event):
             native_name, mid = party.native_name, party.mid
-            memo_key = (
+            party_key: PartyKey = (
                 party.name
                 if native_name is None and mid is None
-                else (
-                    party.name,
-                    native_name,
-                    mid,
-                )
+                else (party.name, native_name, mid)
             )
-            filer = filers.get(memo_key)
-            if filer is None:
-                filer = self._file(memo_key, party)
-            filer.shipments.add(shipment_id)
-            held.append(filer)
+            ids = filers.get(party_key)
+            if ids is None:
+                filers[party_key] = {shipment_id: None}
+                unindexed[party_key] = None
+            else:
+                ids[shipment_id] = None
+            held.append(party_key)
         shipment.filers = tuple(held)
-        shipment.keys = (*_region_keys(event), *("o" + oid for oid in shipment.matched))
+        regions = _region_keys(event)
+        shipment.keys = (
+            (*regions, *("o" + oid for oid in shipment.matched)) if shipment.matched else regions
+        )
         shipment.hts = _hts_codes(event)
         self._open[shipment_id] = shipment
         by_key = self._by_key
         for key in shipment.keys:
             ids = by_key.get(key)
             if ids is None:
-                by_key[key] = {shipment_id}
+                by_key[key] = {shipment_id: None}
             else:
-                ids.add(shipment_id)
+                ids[shipment_id] = None
 
     def redecided(self, shipment: OpenShipment, decision: Decision, event: ShipmentEvent) -> None:
         """Its new decision becomes the one held (and its matched orders its keys)."""
@@ -194,16 +206,19 @@ class OpenShipments:
         shipment = self._open.pop(shipment_id, None)
         if shipment is None:
             return None
-        for filer in shipment.filers:
-            filer.shipments.discard(shipment_id)
-            if not filer.shipments and self._filers.get(filer.memo_key) is filer:
-                self._unfile(filer)
+        filers = self._filers
+        for party_key in shipment.filers:
+            ids = filers.get(party_key)
+            if ids is not None:
+                ids.pop(shipment_id, None)
+                if not ids:
+                    self._unfile(party_key)
         by_key = self._by_key
         for key in shipment.keys:
-            ids = by_key.get(key)
-            if ids is not None:
-                ids.discard(shipment_id)
-                if not ids:
+            ids_ = by_key.get(key)
+            if ids_ is not None:
+                ids_.pop(shipment_id, None)
+                if not ids_:
                     del by_key[key]
         return shipment
 
@@ -235,45 +250,38 @@ class OpenShipments:
                 if key[0] == "r":
                     found.update(self._by_key.get(key, ()))
                     continue
-                for memo_key in filers_by_key.get(key, ()):
-                    found.update(filers[memo_key].shipments)
+                for party_key in filers_by_key.get(key, ()):
+                    found.update(filers[party_key])
         prefixes = _prefixes(versions)
         shipments = (self._open[sid] for sid in sorted(found) if sid in self._open)
         if prefixes is None:
             return list(shipments)
         return [s for s in shipments if any(code.startswith(prefixes) for code in s.hts)]
 
-    def _file(self, memo_key: _PartyKey, party: Party) -> _Filer:
-        filer = self._filers[memo_key] = self._unindexed[memo_key] = _Filer(memo_key, party)
-        return filer
-
     def _index_parties(self) -> None:
         by_key, changes, filers = self._filers_by_key, self._token_changes, self._filers
-        for filer in self._unindexed.values():
-            party = filer.party
-            if party is None or filers.get(filer.memo_key) is not filer:
-                continue  # indexed already, or its shipments all closed
-            filer.party, filer.index_keys = None, _party_keys(party)
-            memo_key = filer.memo_key
-            for key in filer.index_keys:
+        for party_key in self._unindexed:
+            if party_key not in filers or party_key in self._party_keys:
+                continue  # its shipments all closed, or indexed already
+            keys = self._party_keys[party_key] = _party_keys(party_key)
+            for key in keys:
                 held = by_key.get(key)
                 if held is None:
-                    by_key[key] = {memo_key: None}
+                    by_key[key] = {party_key: None}
                     if key[0] == "t":
                         changes[key[1:]] = None
                 else:
-                    held[memo_key] = None
+                    held[party_key] = None
         self._unindexed.clear()
 
-    def _unfile(self, filer: _Filer) -> None:
-        del self._filers[filer.memo_key]
-        if self._unindexed.get(filer.memo_key) is filer:
-            del self._unindexed[filer.memo_key]  # never indexed: nothing else to undo
+    def _unfile(self, party_key: PartyKey) -> None:
+        del self._filers[party_key]
+        self._unindexed.pop(party_key, None)
         by_key, changes = self._filers_by_key, self._token_changes
-        for key in filer.index_keys:
+        for key in self._party_keys.pop(party_key, ()):
             held = by_key.get(key)
             if held is not None:
-                held.pop(filer.memo_key, None)
+                held.pop(party_key, None)
                 if not held:
                     del by_key[key]
                     if key[0] == "t":
@@ -309,22 +317,22 @@ class OpenShipments:
                             yield "t" + held
 
 
-def _region_keys(event: ShipmentEvent) -> set[str]:
+def _region_keys(event: ShipmentEvent) -> tuple[str, ...]:
     """The regions the production addresses signal: the fields `subjects.shipment_signals` and
     `subjects.line_signals` read, without building their evidence paths."""
-    keys: set[str] = set()
+    keys: list[str] = []
     for party in event.parties:
         if party.address is not None and party.role in PRODUCTION_ROLES:
-            keys.update(_address_regions(party.address))
+            keys += _address_regions(party.address)
     for line in event.lines:
         if line.manufacturer.address is not None:
-            keys.update(_address_regions(line.manufacturer.address))
+            keys += _address_regions(line.manufacturer.address)
         for item in line.inputs:
             if item.origin_region is not None:
-                keys.add("r" + item.origin_region)
+                keys.append("r" + item.origin_region)
             if item.producer is not None and item.producer.address is not None:
-                keys.update(_address_regions(item.producer.address))
-    return keys
+                keys += _address_regions(item.producer.address)
+    return tuple(dict.fromkeys(keys)) if keys else ()
 
 
 _REGIONS_MEMO: dict[tuple[str | None, ...], tuple[str, ...]] = {}
@@ -353,11 +361,12 @@ def _parties(event: ShipmentEvent) -> Iterator[Party]:
                 yield item.producer
 
 
-def _party_keys(party: Party) -> tuple[str, ...]:
+def _party_keys(party: PartyKey) -> tuple[str, ...]:
+    name, native_name, mid = (party, None, None) if isinstance(party, str) else party
     keys: list[str] = []
-    if party.mid:
-        keys.append("m" + normalise_mid(party.mid))
-    for value in (party.name, party.native_name):
+    if mid:
+        keys.append("m" + normalise_mid(mid))
+    for value in (name, native_name):
         if not value:
             continue
         if has_native_script(value):

@@ -107,7 +107,7 @@ class ShipmentScreener:
             ongoing = self.ongoing
             change = None
             if ongoing is not None and message.value is not None:
-                change = ongoing.follow(message.partition, message.value, outcome)
+                change = ongoing.follow(message.partition, message.offset, message.value, outcome)
             # Acked once every output is delivered: the decision and the open-shipment record.
             sent: Source = message if change is None else Joint(message, 2)
             outbox.add(self.settings.decisions_topic, key, outcome.value, headers, sent)
