@@ -226,8 +226,8 @@ class ApacheKafka:
             properties = self.broker_properties(node)
             node.properties.write_text("".join(f"{k}={v}\n" for k, v in properties.items()))
             (node.directory / "log4j2.yaml").write_text(_LOG4J.format(log=node.log_path))
-        self._format(libs)
         try:
+            self._format(libs)  # a failed format, too, leaves no temporary directory behind
             for node in self.nodes:
                 self._launch(node, libs)
             self.wait_ready(timeout)
