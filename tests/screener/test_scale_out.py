@@ -217,9 +217,10 @@ def test_a_crashed_worker_exits_when_its_consumer_thread_ended_before_the_last_c
     bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
 ) -> None:
     """A crash ends faust's consumer thread by itself, racing the commits faust makes while
-    stopping; a commit sent after that thread ended waited forever (the worker never exited,
-    ~1 stop in 4). Here every such commit comes after the thread ended, with delivered decisions
-    still uncommitted (no commit interval ends), so the race goes the bad way every time."""
+    stopping; a commit sent once that thread no longer served calls waited forever (the worker
+    never exited, ~1 stop in 4). Here every such commit is sent in that window, with delivered
+    decisions still uncommitted (no commit interval ends), so the race goes the bad way every
+    time (undelivering_worker.py)."""
     asyncio.run(produce(bootstrap, topics.orders, _keyed(list(load_seed()))))
     undelivering = [sys.executable, str(Path(__file__).with_name("undelivering_worker.py"))]
     late = {"test_fail_batch": "3", "test_late_commit": "1", "commit_interval_seconds": "60"}

@@ -29,9 +29,10 @@ worker decides those records again.
 
 **No commit after a crash.** A crash (that exception, or any other) marks every faust service
 crashed at once, the consumer thread included, which then leaves the group and ends by itself.
-faust's stop still commits the acked offsets, through that thread: when the request was queued
-after the thread had ended it was never answered and the worker never exited (about one stop in
-four on Apache Kafka, the process still alive 30 s later, parked in `call_thread`). A crashed
+faust's stop still commits the acked offsets, through that thread: a request queued after the
+thread stopped serving calls, but before its loop closed, was never answered and the worker never
+exited (about one stop in four on Apache Kafka, still alive 30 s later, parked in `call_thread`);
+queued later still, it raised "Event loop is closed" and cut the app's stop short. A crashed
 consumer therefore commits nothing more; the group resumes from the last commit, which at worst
 repeats the decisions of one commit interval.
 
@@ -203,7 +204,7 @@ def screener_transport(
             if self.crashed:
                 # A crash marks every faust service crashed at once, the consumer thread too,
                 # which then ends by itself; faust's stop still commits through that thread, and
-                # a commit queued after it ended is never answered: the worker never exited.
+                # a commit queued as it ends is never answered: the worker never exited.
                 self.log.warning("crashed: not committing (the group resumes from the last commit)")
                 return False
             return await super().commit(topics, start_new_transaction=start_new_transaction)
