@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -200,8 +201,7 @@ def test_a_worker_whose_decisions_are_not_delivered_stops_and_its_successor_deci
         records = [(f"shp-{n}".encode(), encode(shipment(n))) for n in numbers]
         sources += asyncio.run(produce(bootstrap, topics.shipments, records))
         time.sleep(0.3)
-    assert failing.process is not None
-    assert failing.process.wait(30) != 0, failing.log()
+    assert _exit_status(failing, within=30) != 0, failing.log()
     assert "batch expired (injected)" in failing.log()
     written = asyncio.run(read_until(bootstrap, [topics.decisions], lambda _: False, 3.0))
     lost = set(sources) - {source_of(r) for r in written}
@@ -211,6 +211,38 @@ def test_a_worker_whose_decisions_are_not_delivered_stops_and_its_successor_deci
     successor.wait_ready()
     decided = asyncio.run(read_sources(bootstrap, [topics.decisions], sources, within=40))
     assert set(decided) == set(sources), successor.log()
+
+
+def test_a_crashed_worker_exits_when_its_consumer_thread_ended_before_the_last_commit(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    """A crash ends faust's consumer thread by itself, racing the commits faust makes while
+    stopping; a commit sent once that thread no longer served calls waited forever (the worker
+    never exited, ~1 stop in 4). Here every such commit is sent in that window, with delivered
+    decisions still uncommitted (no commit interval ends), so the race goes the bad way every
+    time (undelivering_worker.py)."""
+    asyncio.run(produce(bootstrap, topics.orders, _keyed(list(load_seed()))))
+    undelivering = [sys.executable, str(Path(__file__).with_name("undelivering_worker.py"))]
+    late = {"test_fail_batch": "3", "test_late_commit": "1", "commit_interval_seconds": "60"}
+    failing = start_worker("failing", undelivering, **late)
+    failing.wait_ready()
+    for round_ in range(3):
+        numbers = range(round_ * 25, (round_ + 1) * 25)
+        records = [(f"shp-{n}".encode(), encode(shipment(n))) for n in numbers]
+        asyncio.run(produce(bootstrap, topics.shipments, records))
+        time.sleep(0.3)
+    assert _exit_status(failing, within=30) != 0, failing.log()
+    assert "batch expired (injected)" in failing.log()
+    assert "crashed: not committing" in failing.log()
+
+
+def _exit_status(worker: Worker, within: float) -> int:
+    assert worker.process is not None
+    try:
+        return worker.process.wait(within)
+    except subprocess.TimeoutExpired:
+        log = worker.log()
+        raise AssertionError(f"{worker.worker_id} still running after {within} s\n{log}") from None
 
 
 def test_a_worker_reports_lag_only_for_the_shipment_partitions_it_holds(

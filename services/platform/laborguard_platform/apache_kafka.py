@@ -90,8 +90,15 @@ def _copy_dependencies(pom: Path, libs: Path) -> None:
 
 
 def cluster_id() -> str:
-    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as Kafka's Uuid)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as Kafka's Uuid).
+
+    Never one starting with "-" (Kafka's Uuid.randomUuid skips those too): the storage tool takes
+    it for an option ("argument --cluster-id/-t: expected one argument"), which failed one broker
+    start in 64."""
+    while True:
+        found = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not found.startswith("-"):
+            return found
 
 
 _LOG4J = """Configuration:
@@ -219,8 +226,8 @@ class ApacheKafka:
             properties = self.broker_properties(node)
             node.properties.write_text("".join(f"{k}={v}\n" for k, v in properties.items()))
             (node.directory / "log4j2.yaml").write_text(_LOG4J.format(log=node.log_path))
-        self._format(libs)
         try:
+            self._format(libs)  # a failed format, too, leaves no temporary directory behind
             for node in self.nodes:
                 self._launch(node, libs)
             self.wait_ready(timeout)
