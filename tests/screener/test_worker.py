@@ -31,9 +31,13 @@ def _outputs(
 
 
 def _all_outputs(
-    bootstrap: str, topics: Topics, sources: list[tuple[int, int]]
+    bootstrap: str, topics: Topics, sources: list[tuple[int, int]], each: int = 1
 ) -> dict[tuple[int, int], dict[str, ConsumerRecord[bytes, bytes]]]:
-    found = asyncio.run(read_sources(bootstrap, [topics.decisions, topics.dead_letters], sources))
+    """The outputs of each source, read until each has `each` of them (a referral and its dead
+    letter travel on two topics and may arrive apart)."""
+    expected = dict.fromkeys(sources, each)
+    outputs = [topics.decisions, topics.dead_letters]
+    found = asyncio.run(read_sources(bootstrap, outputs, sources, expected=expected))
     return {source: {r.topic: r for r in records} for source, records in found.items()}
 
 
@@ -75,7 +79,7 @@ def test_malformed_event_naming_its_shipment_is_referred_and_dead_lettered(
     del broken["port_code"]
     records = [(None, dumps(broken)), (f"shp-key-{n}".encode(), b"{not json")]
     sources = asyncio.run(produce(bootstrap, topics.shipments, records, partition=2))
-    out = _all_outputs(bootstrap, topics, sources)
+    out = _all_outputs(bootstrap, topics, sources, each=2)
 
     by_field, by_key = (out[source] for source in sources)
     referral = decode(Decision, by_field[topics.decisions].value)
