@@ -18,7 +18,13 @@ from laborguard_contracts import (
 )
 from laborguard_contracts.codec import decode, dumps, encode
 from laborguard_contracts.seed import load_seed
-from laborguard_screener.changelog import decode_open, encode_open, restored
+from laborguard_screener.changelog import (
+    decode_open,
+    encode_open,
+    restore,
+    restored,
+    wanted_sources,
+)
 from laborguard_screener.deadletter import DeadLetter, SourceRecord
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY, ScreeningPolicy, screen
@@ -199,6 +205,24 @@ def test_open_shipment_record_without_a_source_offset_carries_its_event_inline()
     record = decode_open(encode_open(held))
     assert record.event == event and record.source_offset is None
     assert restored(record, encode(event), event).matched == frozenset({"wro-korvanti"})
+
+
+def test_restore_reads_events_back_by_source_offset_and_counts_those_gone() -> None:
+    book = OrderBook.of([wro()])
+    events = [shipment(n, LISTED) for n in (1, 2, 3)]
+    held = [
+        OpenShipment.of(1, encode(e), e, screen(e, book, decided_at=DECIDED), offset=10 + n)
+        for n, e in enumerate(events)
+    ]
+    records = [decode_open(encode_open(h)) for h in held]
+    assert wanted_sources(records) == {1: {10, 11, 12}}
+    # offset 11 is gone (retention); offset 12 holds another shipment's event
+    sources = {(1, 10): encode(events[0]), (1, 12): encode(shipment(9))}
+    found = restore(records, sources)
+    assert [s.shipment_id for s, _ in found.shipments] == [events[0].shipment_id]
+    assert (found.missing, found.unreadable) == (1, 1)
+    back, event = found.shipments[0]
+    assert event == events[0] and back.offset == 10 and back.decision_id == held[0].decision_id
 
 
 @pytest.mark.parametrize(

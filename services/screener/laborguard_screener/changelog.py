@@ -17,11 +17,16 @@ such a record, whose source offset is not known, is written that way again.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
+
 from laborguard_contracts import Outcome, ShipmentEvent
 from laborguard_contracts.base import Contract
-from laborguard_contracts.codec import decode, dumps
+from laborguard_contracts.codec import decode, dumps, encode
 from laborguard_contracts.types import Identifier
 from laborguard_screener.openshipments import OpenShipment
+
+log = logging.getLogger(__name__)
 
 
 class OpenShipmentRecord(Contract):
@@ -72,3 +77,43 @@ def restored(record: OpenShipmentRecord, value: bytes, event: ShipmentEvent) -> 
         event_id=event.event_id,
         offset=record.source_offset,
     )
+
+
+@dataclass
+class Restored:
+    shipments: list[tuple[OpenShipment, ShipmentEvent]] = field(default_factory=list)
+    missing: int = 0  # records whose event is not at its source offset (gone by retention)
+    unreadable: int = 0
+
+
+def wanted_sources(records: list[OpenShipmentRecord]) -> dict[int, set[int]]:
+    """The `shipments` offsets, by partition, that the records name their events by."""
+    wanted: dict[int, set[int]] = {}
+    for record in records:
+        if record.event is None and record.source_offset is not None:
+            wanted.setdefault(record.partition, set()).add(record.source_offset)
+    return wanted
+
+
+def restore(records: list[OpenShipmentRecord], sources: dict[tuple[int, int], bytes]) -> Restored:
+    """The open shipments the records describe, their events inline or read back from
+    `sources` ((partition, offset) -> the `shipments` record's value)."""
+    result = Restored()
+    for record in records:
+        try:
+            if record.event is not None:
+                event = record.event
+                result.shipments.append((restored(record, encode(event), event), event))
+                continue
+            value = sources.get((record.partition, record.source_offset or 0))
+            if value is None or record.source_offset is None:
+                result.missing += 1
+                continue
+            event = decode(ShipmentEvent, value)
+            if event.shipment_id != record.shipment_id:
+                raise ValueError(f"offset {record.source_offset} holds {event.shipment_id}")
+            result.shipments.append((restored(record, value, event), event))
+        except Exception as exc:  # a bad record costs that shipment's re-screens, not all
+            log.error("skipping open shipment %s: %s", record.shipment_id, exc)
+            result.unreadable += 1
+    return result

@@ -28,10 +28,17 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.types import Message
 
-from laborguard_contracts import Order, Outcome, ShipmentEvent
-from laborguard_contracts.codec import decode, encode
+from laborguard_contracts import Order, Outcome
+from laborguard_contracts.codec import encode
 from laborguard_screener import metrics
-from laborguard_screener.changelog import OpenShipmentRecord, decode_open, encode_open, restored
+from laborguard_screener.changelog import (
+    OpenShipmentRecord,
+    Restored,
+    decode_open,
+    encode_open,
+    restore,
+    wanted_sources,
+)
 from laborguard_screener.engine.screening import ScreeningPolicy
 from laborguard_screener.intake import Screened
 from laborguard_screener.openshipments import (
@@ -259,53 +266,26 @@ class OngoingScreening:
         await consumer.start()
         try:
             records = _readable(await _read_changelog(consumer, self._topic, partitions))
-            wanted: dict[int, dict[int, OpenShipmentRecord]] = {}
-            for record in records:
-                if record.event is None and record.source_offset is not None:
-                    wanted.setdefault(record.partition, {})[record.source_offset] = record
+            wanted = wanted_sources(records)
             sources = await _read_sources(consumer, self.settings.shipments_topic, wanted)
         finally:
             await consumer.stop()
         await self.feed.ready.wait()
-        self._track_restored(partitions, records, sources)
+        self._track_restored(partitions, restore(records, sources))
 
-    def _track_restored(
-        self,
-        partitions: list[int],
-        records: list[OpenShipmentRecord],
-        sources: dict[tuple[int, int], bytes],
-    ) -> None:
-        found: list[tuple[OpenShipment, ShipmentEvent]] = []
-        missing = 0
-        for record in records:
-            try:
-                if record.event is not None:
-                    found.append(
-                        (restored(record, encode(record.event), record.event), record.event)
-                    )
-                    continue
-                value = sources.get((record.partition, record.source_offset or 0))
-                if value is None:
-                    missing += 1
-                    continue
-                event = decode(ShipmentEvent, value)
-                if event.shipment_id != record.shipment_id:
-                    raise ValueError(f"offset {record.source_offset} holds {event.shipment_id}")
-                found.append((restored(record, value, event), event))
-            except Exception as exc:  # a bad record costs that shipment's re-screens, not all
-                log.error("skipping open shipment %s: %s", record.shipment_id, exc)
-        if missing:
+    def _track_restored(self, partitions: list[int], found: Restored) -> None:
+        if found.missing:
             log.error(
                 "%d open shipments of partitions %s not restored: their `%s` records are gone"
                 " (the topic's retention must cover the open window)",
-                missing,
+                found.missing,
                 partitions,
                 self.settings.shipments_topic,
             )
-        for shipment, _ in found:
+        for shipment, _ in found.shipments:
             self.state.advance(shipment.event_time)
         kept = 0
-        for shipment, event in found:
+        for shipment, event in found.shipments:
             if shipment.partition in partitions and self.state.within_window(shipment.event_time):
                 self.state.track(shipment, event)
                 kept += 1
@@ -485,7 +465,7 @@ def _readable(latest: dict[str, bytes | None]) -> list[OpenShipmentRecord]:
 
 
 async def _read_sources(
-    consumer: AIOKafkaConsumer, topic: str, wanted: dict[int, dict[int, OpenShipmentRecord]]
+    consumer: AIOKafkaConsumer, topic: str, wanted: dict[int, set[int]]
 ) -> dict[tuple[int, int], bytes]:
     """The values at the wanted offsets of `topic`'s partitions, read from the lowest to the
     highest (or to the end: an offset past it, or deleted by retention, is not found)."""
