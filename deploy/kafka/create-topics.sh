@@ -18,7 +18,7 @@ create() {  # name partitions [--config key=value ...]
 }
 
 create orders 1 --config cleanup.policy=compact
-create shipments 4
+create shipments 4 --config retention.ms=5184000000
 create decisions 4
 create shipments.dlq 1
 create shipments.open 4 --config cleanup.policy=compact

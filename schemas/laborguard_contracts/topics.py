@@ -25,7 +25,9 @@ class TopicSpec:
 
 
 ORDERS = TopicSpec("orders", 1, {"cleanup.policy": "compact"})  # key: order id
-SHIPMENTS = TopicSpec("shipments", 4)  # key: shipment id
+# key: shipment id. Kept 60 days: the screener restores an open shipment (45-day window by
+# default) by reading its event back from here, so retention must cover the window.
+SHIPMENTS = TopicSpec("shipments", 4, {"retention.ms": str(60 * 24 * 3600 * 1000)})
 DECISIONS = TopicSpec("decisions", 4)  # key: shipment id
 SHIPMENTS_DLQ = TopicSpec("shipments.dlq", 1)  # original bytes, reason in headers
 # The screener's open shipments (key: shipment id), partitioned exactly like `shipments`.
@@ -112,7 +114,7 @@ class ScreeningTopics:
     def specs(self) -> tuple[TopicSpec, ...]:
         return (
             TopicSpec(self.orders, ORDERS.partitions, ORDERS.configs),
-            TopicSpec(self.shipments, SHIPMENTS.partitions),
+            TopicSpec(self.shipments, SHIPMENTS.partitions, SHIPMENTS.configs),
             TopicSpec(self.decisions, DECISIONS.partitions),
             TopicSpec(self.dead_letters, SHIPMENTS_DLQ.partitions),
             TopicSpec(self.open_shipments, OPEN_SHIPMENTS.partitions, OPEN_SHIPMENTS.configs),
