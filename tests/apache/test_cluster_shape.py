@@ -24,7 +24,10 @@ def test_topics_get_up_to_three_replicas_and_two_in_sync_from_three_on(
         "cleanup.policy": "compact",
         "min.insync.replicas": min_insync,
     }
-    assert replicated_configs(SHIPMENTS, replicas) == {"min.insync.replicas": min_insync}
+    assert replicated_configs(SHIPMENTS, replicas) == {
+        "retention.ms": str(60 * 24 * 3600 * 1000),  # open shipments read their events back
+        "min.insync.replicas": min_insync,
+    }
 
 
 def test_a_cluster_id_is_sixteen_bytes_in_url_safe_base64() -> None:
