@@ -146,6 +146,28 @@ def test_region_order_reaches_shipments_whose_production_addresses_signal_the_re
     assert [s.shipment_id for s in state.affected(None, region)] == ["shp-2"]
 
 
+@pytest.mark.parametrize("origin", ["XUAR", "Hotan prefecture", "CN-XJ"])
+def test_region_order_reaches_shipments_whose_upstream_origin_names_the_region(
+    origin: str,
+) -> None:
+    """An origin filed as text is recognised as screening recognises it (a code, or a place
+    the text names), not filed under the raw text (which no region order carries)."""
+    base = shipment(2).model_dump(mode="json")
+    line = {**base["lines"][0], "inputs": [{"material": "cotton", "origin_region": origin}]}
+    traced = ShipmentEvent.model_validate({**base, "lines": [line]})
+    state, _ = _open_fleet([shipment(1), traced], OrderBook())
+    region = Order(
+        order_id="region-xj",
+        version=1,
+        kind=OrderKind.REGION_ORDER,
+        title="XUAR cotton",
+        region="CN-XJ",
+        hts_prefixes=("61",),
+        timeline=(TimelineEvent(kind=TimelineEventKind.IN_FORCE, effective=date(2021, 1, 13)),),
+    )
+    assert [s.shipment_id for s in state.affected(None, region)] == ["shp-2"]
+
+
 def test_window_follows_stream_time_and_expired_shipments_close() -> None:
     old, new = shipment(1), shipment(2, event_time=EVENT_TIME + timedelta(days=46))
     state, _ = _open_fleet([old, new], OrderBook())

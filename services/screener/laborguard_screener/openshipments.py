@@ -32,7 +32,7 @@ from laborguard_contracts import (
 )
 from laborguard_screener.engine.listings import listings_of
 from laborguard_screener.engine.names import has_native_script, name_key, native_key, normalise_mid
-from laborguard_screener.engine.regions import address_signals
+from laborguard_screener.engine.regions import address_signals, place_signal
 from laborguard_screener.engine.subjects import PRODUCTION_ROLES
 from laborguard_screener.engine.tokenindex import TokenIndex, deletion_variants, within_one_edit
 
@@ -328,8 +328,13 @@ def _region_keys(event: ShipmentEvent) -> tuple[str, ...]:
         if line.manufacturer.address is not None:
             keys += _address_regions(line.manufacturer.address)
         for item in line.inputs:
-            if item.origin_region is not None:
-                keys.append("r" + item.origin_region)
+            # as screening reads an origin: its recognised code, else a place its text names
+            if item.origin_region_code is not None:
+                keys.append("r" + item.origin_region_code)
+            elif item.origin_region is not None:
+                place = place_signal("origin_region", item.origin_region)
+                if place is not None:
+                    keys.append("r" + place.region)
             if item.producer is not None and item.producer.address is not None:
                 keys += _address_regions(item.producer.address)
     return tuple(dict.fromkeys(keys)) if keys else ()
