@@ -120,6 +120,18 @@ def test_hts_scope_narrows_the_candidates() -> None:
     assert [s.shipment_id for s in state.affected(None, wro())] == ["shp-1"]
 
 
+def _xinjiang_cotton() -> Order:
+    return Order(
+        order_id="region-xj",
+        version=1,
+        kind=OrderKind.REGION_ORDER,
+        title="XUAR cotton",
+        region="CN-XJ",
+        hts_prefixes=("61",),
+        timeline=(TimelineEvent(kind=TimelineEventKind.IN_FORCE, effective=date(2021, 1, 13)),),
+    )
+
+
 def test_region_order_reaches_shipments_whose_production_addresses_signal_the_region() -> None:
     inland = shipment(1)
     urumqi = ShipmentEvent.model_validate(
@@ -134,16 +146,7 @@ def test_region_order_reaches_shipments_whose_production_addresses_signal_the_re
         }
     )
     state, _ = _open_fleet([inland, urumqi], OrderBook())
-    region = Order(
-        order_id="region-xj",
-        version=1,
-        kind=OrderKind.REGION_ORDER,
-        title="XUAR cotton",
-        region="CN-XJ",
-        hts_prefixes=("61",),
-        timeline=(TimelineEvent(kind=TimelineEventKind.IN_FORCE, effective=date(2021, 1, 13)),),
-    )
-    assert [s.shipment_id for s in state.affected(None, region)] == ["shp-2"]
+    assert [s.shipment_id for s in state.affected(None, _xinjiang_cotton())] == ["shp-2"]
 
 
 @pytest.mark.parametrize("origin", ["XUAR", "Hotan prefecture", "CN-XJ"])
@@ -156,16 +159,7 @@ def test_region_order_reaches_shipments_whose_upstream_origin_names_the_region(
     line = {**base["lines"][0], "inputs": [{"material": "cotton", "origin_region": origin}]}
     traced = ShipmentEvent.model_validate({**base, "lines": [line]})
     state, _ = _open_fleet([shipment(1), traced], OrderBook())
-    region = Order(
-        order_id="region-xj",
-        version=1,
-        kind=OrderKind.REGION_ORDER,
-        title="XUAR cotton",
-        region="CN-XJ",
-        hts_prefixes=("61",),
-        timeline=(TimelineEvent(kind=TimelineEventKind.IN_FORCE, effective=date(2021, 1, 13)),),
-    )
-    assert [s.shipment_id for s in state.affected(None, region)] == ["shp-2"]
+    assert [s.shipment_id for s in state.affected(None, _xinjiang_cotton())] == ["shp-2"]
 
 
 def test_window_follows_stream_time_and_expired_shipments_close() -> None:
