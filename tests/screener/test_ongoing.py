@@ -67,6 +67,21 @@ def _file(bootstrap: str, topics: Topics, count: int, covered: int) -> tuple[dic
     return firsts, hit
 
 
+def _wro_over_open(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker], count: int, covered: int
+) -> tuple[list[Worker], dict[str, str], set[str], Order]:
+    """Two workers holding `count` open shipments, `covered` of them named by the WRO then
+    published: the workers, the first decision ids, the covered shipments, the WRO."""
+    workers = [start_worker("a"), start_worker("b")]
+    for worker in workers:
+        worker.wait_ready()
+    firsts, hit = _file(bootstrap, topics, count, covered)
+    _wait_open(workers, count)
+    issued = wro(committed_at=datetime.now(UTC))
+    _publish(bootstrap, topics, issued)
+    return workers, firsts, hit, issued
+
+
 def _publish(bootstrap: str, topics: Topics, order: Order) -> None:
     asyncio.run(produce(bootstrap, topics.orders, [(order.order_id.encode(), encode(order))]))
 
@@ -103,14 +118,7 @@ async def _read_all(bootstrap: str, topic: str, count: int, settle: float) -> Re
 def test_new_wro_supersedes_exactly_the_150_open_shipments_it_covers_then_revoking_releases_them(
     bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
 ) -> None:
-    workers = [start_worker("a"), start_worker("b")]
-    for worker in workers:
-        worker.wait_ready()
-    firsts, covered = _file(bootstrap, topics, 10_000, 150)
-    _wait_open(workers, 10_000)
-
-    issued = wro(committed_at=datetime.now(UTC))
-    _publish(bootstrap, topics, issued)
+    _, firsts, covered, issued = _wro_over_open(bootstrap, topics, start_worker, 10_000, 150)
     detained = _read_superseding(bootstrap, topics, 150)
 
     assert sorted(d.shipment_id for _, d in detained) == sorted(covered)
@@ -150,14 +158,7 @@ def _print_latency(
 def test_worker_killed_during_a_re_screen_every_affected_shipment_gets_its_superseding_decision(
     bootstrap: str, topics: Topics, start_worker: Callable[..., Worker], kill_after: float
 ) -> None:
-    workers = [start_worker("a"), start_worker("b")]
-    for worker in workers:
-        worker.wait_ready()
-    firsts, covered = _file(bootstrap, topics, 4_000, 1_000)
-    _wait_open(workers, 4_000)
-
-    issued = wro(committed_at=datetime.now(UTC))
-    _publish(bootstrap, topics, issued)
+    workers, firsts, covered, _ = _wro_over_open(bootstrap, topics, start_worker, 4_000, 1_000)
     time.sleep(kill_after)
     workers[0].kill()  # while it re-screens (or just before: its successor must finish it)
     found = _read_superseding(bootstrap, topics, 1_000, settle=3.0)

@@ -9,8 +9,8 @@ restore reads the topic's whole history (see docs/screener.md).
 
 A record names its event by reference: `source_offset`, the offset of the event's record in the
 same partition of `shipments`, which a restore reads back. The event's bytes are in Kafka once
-already; writing them again with every open shipment made the changelog record ten times the
-size, and its production cost the worker about a fifth of its throughput (bench/screener_bench.py).
+already; writing them again with every open shipment made the changelog record six times the
+size, and its production cost the worker about a fifth of its throughput (docs/screener.md).
 A record without `source_offset` carries the event inline (`event`): a shipment restored from
 such a record, whose source offset is not known, is written that way again.
 """
@@ -105,8 +105,10 @@ def restore(records: list[OpenShipmentRecord], sources: dict[tuple[int, int], by
                 event = record.event
                 result.shipments.append((restored(record, encode(event), event), event))
                 continue
-            value = sources.get((record.partition, record.source_offset or 0))
-            if value is None or record.source_offset is None:
+            if record.source_offset is None:
+                raise ValueError("the record names no event")
+            value = sources.get((record.partition, record.source_offset))
+            if value is None:
                 result.missing += 1
                 continue
             event = decode(ShipmentEvent, value)

@@ -31,6 +31,7 @@ from laborguard_contracts import (
     ShipmentEventType,
 )
 from laborguard_screener.engine.listings import listings_of
+from laborguard_screener.engine.matching import PartyKey
 from laborguard_screener.engine.names import has_native_script, name_key, native_key, normalise_mid
 from laborguard_screener.engine.regions import address_signals, place_signal
 from laborguard_screener.engine.subjects import PRODUCTION_ROLES
@@ -97,10 +98,9 @@ def is_final(event: ShipmentEvent, final_types: frozenset[ShipmentEventType]) ->
     return event.event_type in final_types
 
 
-# A filed party: its name alone (most parties), or with its native name and MID. Names recur (a
-# few importers, forwarders and factories file most entries), so a shipment is filed under its
-# parties, and a party's index keys are computed and indexed once, not once per shipment.
-PartyKey = str | tuple[str, str | None, str | None]
+# A shipment is filed under its parties (`matching.PartyKey`, the name index's memo key). Names
+# recur (a few importers, forwarders and factories file most entries), so a party's index keys
+# are computed and indexed once, not once per shipment.
 
 
 class OpenShipments:
@@ -259,10 +259,9 @@ class OpenShipments:
         return [s for s in shipments if any(code.startswith(prefixes) for code in s.hts)]
 
     def _index_parties(self) -> None:
-        by_key, changes, filers = self._filers_by_key, self._token_changes, self._filers
+        # A party is unindexed from its filing until here; `_unfile` drops it from both.
+        by_key, changes = self._filers_by_key, self._token_changes
         for party_key in self._unindexed:
-            if party_key not in filers or party_key in self._party_keys:
-                continue  # its shipments all closed, or indexed already
             keys = self._party_keys[party_key] = _party_keys(party_key)
             for key in keys:
                 held = by_key.get(key)

@@ -48,7 +48,10 @@ _MEMO_LIMIT = 200_000
 _READS_PER_ENTRY = 16
 _Table = dict[str, tuple[Listing, ...]]
 _Hits = tuple["NameHit", ...]
-_PartyKey = str | tuple[str, str | None, str | None]
+# A party as the memo (and ongoing screening's index) knows it: its name, or its name, native
+# name and MID.
+PartyKey = str | tuple[str, str | None, str | None]
+_PartyKey = PartyKey
 # A table's initial ("e"xact, "m"id, "n"ative, "g"ram, "t"oken) and its key, in one string:
 # the reverse maps below hold only strings, which the cyclic GC does not track or re-scan.
 _IndexKey = str
