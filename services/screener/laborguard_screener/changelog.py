@@ -47,8 +47,8 @@ def encode_open(shipment: OpenShipment) -> bytes:
         "shipment_id": shipment.shipment_id,
         "partition": shipment.partition,
         "decision_id": shipment.decision_id,
-        "outcome": shipment.outcome.value,
-        "matched": sorted(shipment.matched),
+        "outcome": shipment.outcome,  # a str enum: written as its value
+        "matched": sorted(shipment.matched) if shipment.matched else (),
         "order_state_version": shipment.order_state_version,
     }
     if shipment.offset is not None:

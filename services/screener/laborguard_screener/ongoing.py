@@ -45,7 +45,6 @@ from laborguard_screener.openshipments import (
     FINAL_EVENT_TYPES,
     OpenShipment,
     OpenShipments,
-    is_final,
     matched_ids,
 )
 from laborguard_screener.orderstate import OrderFeed, caught_up
@@ -188,14 +187,14 @@ class OngoingScreening:
         event, decision = screened.event, screened.decision
         if event is None or decision.decision_id is None:
             return None
-        state = self.state
-        state.advance(event.event_time)
+        state, event_time = self.state, event.event_time
+        state.advance(event_time)
         shipment_id = event.shipment_id
-        if is_final(event, FINAL_EVENT_TYPES):
+        if event.event_type in FINAL_EVENT_TYPES:
             return (None,) if state.close(shipment_id) is not None else None
         held = state.get(shipment_id)
-        if (held is not None and held.event_time > event.event_time) or not state.within_window(
-            event.event_time
+        if (held is not None and held.event_time > event_time) or not state.within_window(
+            event_time
         ):
             return None  # an older event than the one held, or already out of the window
         shipment = OpenShipment.of(partition, value, event, decision, offset)

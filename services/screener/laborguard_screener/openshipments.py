@@ -5,10 +5,11 @@ same keys the screening indexes use: through its parties, a party's exact name k
 look-up tokens ("t"), native name and its bigrams ("n", "g"), MID ("m"); and its own, the regions
 its production addresses signal ("r") and the orders its current decision matched ("o").
 `affected(previous, order)` turns an order update into the shipments it can change without a
-scan: the listings of both versions
-give exact keys, MIDs, native keys and, for fuzzy matching, the shipment tokens within one edit
-of each listed distinctive token (a fuzzy match needs one); the order's region gives the region
-key; its HTS prefixes (of either version) then narrow the candidates to goods in scope.
+scan: the listings of both versions give exact keys, MIDs, native keys and, for fuzzy matching,
+the shipment tokens within one edit of each listed distinctive token (a fuzzy match needs one);
+the order's region gives the region key; its HTS prefixes (of either version) then narrow the
+candidates to goods in scope. A shipment is filed under its keys when an order update first
+asks after it was tracked, not on the decided event's path.
 
 The window is measured in stream time (the latest event time seen), not the wall clock, so a
 replay of history keeps the same shipments open as the live stream did, and two workers agree.
@@ -58,6 +59,7 @@ class OpenShipment:
     checked_version: str = ""  # last order state it was re-decided against (changed or not)
     event_id: str = ""  # of the event held
     offset: int | None = None  # of the event's record in `shipments` (None: not known)
+    filed: bool = False  # its keys are in the indexes (filed when an order update next asks)
 
     @classmethod
     def of(
@@ -94,10 +96,6 @@ def matched_ids(decision: Decision) -> frozenset[str]:
     return frozenset(match.order_id for match in decision.matches)
 
 
-def is_final(event: ShipmentEvent, final_types: frozenset[ShipmentEventType]) -> bool:
-    return event.event_type in final_types
-
-
 # A shipment is filed under its parties (`matching.PartyKey`, the name index's memo key). Names
 # recur (a few importers, forwarders and factories file most entries), so a party's index keys
 # are computed and indexed once, not once per shipment.
@@ -106,17 +104,19 @@ def is_final(event: ShipmentEvent, final_types: frozenset[ShipmentEventType]) ->
 class OpenShipments:
     """The open shipments and their indexes.
 
-    Tracking a shipment is on every decided event's path, so it holds no Python object per
-    shipment besides its record, and the collections it fills hold only strings (dicts of
-    strings are not followed by the garbage collector): a party is filed under its `PartyKey`,
-    with the ids of the shipments naming it; its index keys are computed when an order update
-    next asks (most updates come long after, and a party whose shipments closed meanwhile never
-    is)."""
+    Tracking a shipment is on every decided event's path, so it costs one pass over the event
+    and a record: the indexes are brought up to date only when an order update asks (most
+    updates come long after; a shipment that closed or was refiled meanwhile never is filed).
+    The collections hold only strings (dicts of strings are not followed by the garbage
+    collector): a party is filed under its `PartyKey`, with the ids of the shipments naming it;
+    its own index keys are computed when first asked for, once per party."""
 
     def __init__(self, window: timedelta) -> None:
         self.window = window
         self.stream_time: datetime | None = None
+        self._cutoff: datetime | None = None  # the earliest event time within the window
         self._open: dict[str, OpenShipment] = {}
+        self._unfiled: dict[str, None] = {}  # ids of open shipments whose keys are not filed yet
         self._by_key: dict[str, dict[str, None]] = {}  # regions ("r"), matched orders ("o")
         self._filers: dict[PartyKey, dict[str, None]] = {}  # party -> ids of its shipments
         self._party_keys: dict[PartyKey, tuple[str, ...]] = {}  # indexed party -> its keys
@@ -148,50 +148,31 @@ class OpenShipments:
             "unindexed_parties": len(self._unindexed),
             "party_keys": len(self._filers_by_key),
             "shipment_keys": len(self._by_key),
+            "unfiled": len(self._unfiled),
         }
 
     def within_window(self, event_time: datetime) -> bool:
-        return self.stream_time is None or event_time >= self.stream_time - self.window
+        return self._cutoff is None or event_time >= self._cutoff
 
     def advance(self, event_time: datetime) -> None:
         if self.stream_time is None or event_time > self.stream_time:
             self.stream_time = event_time
+            self._cutoff = event_time - self.window
 
     def track(self, shipment: OpenShipment, event: ShipmentEvent) -> None:
-        """Holds `shipment` (replacing what was held for its id), filed under its keys."""
+        """Holds `shipment` (replacing what was held for its id); its keys are filed in the
+        indexes when an order update next asks (`affected`), so a shipment that closes or is
+        refiled before then never is."""
         shipment_id = shipment.shipment_id
         if shipment_id in self._open:
             self.close(shipment_id)
-        filers, unindexed = self._filers, self._unindexed
-        held: list[PartyKey] = []
-        for party in _parties(event):
-            native_name, mid = party.native_name, party.mid
-            party_key: PartyKey = (
-                party.name
-                if native_name is None and mid is None
-                else (party.name, native_name, mid)
-            )
-            ids = filers.get(party_key)
-            if ids is None:
-                filers[party_key] = {shipment_id: None}
-                unindexed[party_key] = None
-            else:
-                ids[shipment_id] = None
-            held.append(party_key)
-        shipment.filers = tuple(held)
-        regions = _region_keys(event)
+        shipment.filers, regions, shipment.hts = _walk(event)
         shipment.keys = (
             (*regions, *("o" + oid for oid in shipment.matched)) if shipment.matched else regions
         )
-        shipment.hts = _hts_codes(event)
+        shipment.filed = False
         self._open[shipment_id] = shipment
-        by_key = self._by_key
-        for key in shipment.keys:
-            ids = by_key.get(key)
-            if ids is None:
-                by_key[key] = {shipment_id: None}
-            else:
-                ids[shipment_id] = None
+        self._unfiled[shipment_id] = None
 
     def redecided(self, shipment: OpenShipment, decision: Decision, event: ShipmentEvent) -> None:
         """Its new decision becomes the one held (and its matched orders its keys)."""
@@ -206,6 +187,9 @@ class OpenShipments:
         shipment = self._open.pop(shipment_id, None)
         if shipment is None:
             return None
+        if not shipment.filed:
+            del self._unfiled[shipment_id]
+            return shipment
         filers = self._filers
         for party_key in shipment.filers:
             ids = filers.get(party_key)
@@ -240,6 +224,7 @@ class OpenShipments:
 
     def affected(self, previous: Order | None, order: Order) -> list[OpenShipment]:
         """The open shipments an update from `previous` to `order` can change (a superset)."""
+        self._file_pending()
         self._index_parties()
         self._sync_tokens()
         versions = [o for o in (previous, order) if o is not None]
@@ -257,6 +242,27 @@ class OpenShipments:
         if prefixes is None:
             return list(shipments)
         return [s for s in shipments if any(code.startswith(prefixes) for code in s.hts)]
+
+    def _file_pending(self) -> None:
+        """Files the shipments tracked since the last update under their keys and parties."""
+        filers, unindexed, by_key, held = self._filers, self._unindexed, self._by_key, self._open
+        for shipment_id in self._unfiled:
+            shipment = held[shipment_id]
+            shipment.filed = True
+            for party_key in shipment.filers:
+                ids = filers.get(party_key)
+                if ids is None:
+                    filers[party_key] = {shipment_id: None}
+                    unindexed[party_key] = None
+                else:
+                    ids[shipment_id] = None
+            for key in shipment.keys:
+                ids_ = by_key.get(key)
+                if ids_ is None:
+                    by_key[key] = {shipment_id: None}
+                else:
+                    ids_[shipment_id] = None
+        self._unfiled.clear()
 
     def _index_parties(self) -> None:
         # A party is unindexed from its filing until here; `_unfile` drops it from both.
@@ -316,27 +322,55 @@ class OpenShipments:
                             yield "t" + held
 
 
-def _region_keys(event: ShipmentEvent) -> tuple[str, ...]:
-    """The regions the production addresses signal: the fields `subjects.shipment_signals` and
-    `subjects.line_signals` read, without building their evidence paths."""
-    keys: list[str] = []
+def _walk(event: ShipmentEvent) -> tuple[tuple[PartyKey, ...], tuple[str, ...], tuple[str, ...]]:
+    """One pass over the event, on every decided event's path: its parties (`PartyKey`s), the
+    regions its production addresses signal (the fields `subjects.shipment_signals` and
+    `subjects.line_signals` read, without building their evidence paths) and its HTS codes."""
+    filers: list[PartyKey] = []
+    regions: list[str] = []
+    hts: list[str] = []
+    party: Party = event.importer_of_record
+    native_name, mid = party.native_name, party.mid
+    filers.append(
+        party.name if native_name is None and mid is None else (party.name, native_name, mid)
+    )
     for party in event.parties:
+        native_name, mid = party.native_name, party.mid
+        filers.append(
+            party.name if native_name is None and mid is None else (party.name, native_name, mid)
+        )
         if party.address is not None and party.role in PRODUCTION_ROLES:
-            keys += _address_regions(party.address)
+            regions += _address_regions(party.address)
     for line in event.lines:
-        if line.manufacturer.address is not None:
-            keys += _address_regions(line.manufacturer.address)
+        hts.append(line.hts_code)
+        party = line.manufacturer
+        native_name, mid = party.native_name, party.mid
+        filers.append(
+            party.name if native_name is None and mid is None else (party.name, native_name, mid)
+        )
+        if party.address is not None:
+            regions += _address_regions(party.address)
         for item in line.inputs:
+            if item.hts_code:
+                hts.append(item.hts_code)
             # as screening reads an origin: its recognised code, else a place its text names
             if item.origin_region_code is not None:
-                keys.append("r" + item.origin_region_code)
+                regions.append("r" + item.origin_region_code)
             elif item.origin_region is not None:
                 place = place_signal("origin_region", item.origin_region)
                 if place is not None:
-                    keys.append("r" + place.region)
-            if item.producer is not None and item.producer.address is not None:
-                keys += _address_regions(item.producer.address)
-    return tuple(dict.fromkeys(keys)) if keys else ()
+                    regions.append("r" + place.region)
+            producer = item.producer
+            if producer is not None:
+                native_name, mid = producer.native_name, producer.mid
+                filers.append(
+                    producer.name
+                    if native_name is None and mid is None
+                    else (producer.name, native_name, mid)
+                )
+                if producer.address is not None:
+                    regions += _address_regions(producer.address)
+    return tuple(filers), (tuple(dict.fromkeys(regions)) if regions else ()), tuple(hts)
 
 
 _REGIONS_MEMO: dict[tuple[str | None, ...], tuple[str, ...]] = {}
@@ -353,16 +387,6 @@ def _address_regions(address: Address) -> tuple[str, ...]:
         found = {"r" + signal.region for signal in address_signals(address)}
         regions = _REGIONS_MEMO[fields] = tuple(sorted(found))
     return regions
-
-
-def _parties(event: ShipmentEvent) -> Iterator[Party]:
-    yield event.importer_of_record
-    yield from event.parties
-    for line in event.lines:
-        yield line.manufacturer
-        for item in line.inputs:
-            if item.producer is not None:
-                yield item.producer
 
 
 def _party_keys(party: PartyKey) -> tuple[str, ...]:
@@ -382,14 +406,6 @@ def _party_keys(party: PartyKey) -> tuple[str, ...]:
             keys.append("e" + key_.text)
             keys.extend("t" + token for token in key_.lookup)
     return tuple(keys)
-
-
-def _hts_codes(event: ShipmentEvent) -> tuple[str, ...]:
-    codes = [line.hts_code for line in event.lines]
-    for line in event.lines:
-        if line.inputs:
-            codes.extend(i.hts_code for i in line.inputs if i.hts_code)
-    return tuple(codes)
 
 
 def _prefixes(versions: list[Order]) -> tuple[str, ...] | None:

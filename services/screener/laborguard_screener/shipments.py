@@ -111,9 +111,9 @@ class ShipmentScreener:
             # Acked once every output is delivered: the decision and the open-shipment record.
             sent: Source = message if change is None else Joint(message, 2)
             outbox.add(self.settings.decisions_topic, key, outcome.value, headers, sent)
-            if change is not None:
-                topic = self.settings.open_shipments_topic
-                outbox.add(topic, key, change[0], headers, sent, partition=message.partition)
+            if change is not None:  # its value names the source; the header names the worker
+                topic, worker = self.settings.open_shipments_topic, self._worker_header
+                outbox.add(topic, key, change[0], worker, sent, partition=message.partition)
             tally.count(decision)
         else:
             self._dead_letter(message, outcome, source, outbox, tally)
