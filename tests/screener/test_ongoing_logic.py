@@ -27,7 +27,7 @@ from laborguard_screener.changelog import (
 )
 from laborguard_screener.deadletter import DeadLetter, SourceRecord
 from laborguard_screener.engine.orderbook import OrderBook
-from laborguard_screener.engine.screening import DEFAULT_POLICY, ScreeningPolicy, screen
+from laborguard_screener.engine.screening import DEFAULT_POLICY, ScreeningPolicy, Trace, screen
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
 from laborguard_screener.referral import refer_invalid
@@ -186,6 +186,79 @@ def test_state_shrinks_back_to_nothing_when_its_shipments_close_or_expire() -> N
     state.advance(EVENT_TIME + WINDOW + timedelta(days=1))
     assert len(state.expired()) == 600 and len(state) == 0
     assert set(state.footprint().values()) == {0}
+
+
+def test_shipments_are_filed_in_the_indexes_only_when_an_order_update_asks() -> None:
+    events, _ = fleet(50, 5)
+    state, _ = _open_fleet(events, OrderBook())
+    before = state.footprint()
+    assert before["unfiled"] == 50 and before["parties"] == 0 == before["shipment_keys"]
+    for event in events[:10]:  # closed before any update: never filed
+        state.close(event.shipment_id)
+    assert state.footprint()["unfiled"] == 40
+    found = state.affected(None, wro())
+    after = state.footprint()
+    assert after["unfiled"] == 0 and after["parties"] > 0
+    assert {s.shipment_id for s in found} <= {e.shipment_id for e in events[10:]}
+
+
+def _varied_events() -> list[ShipmentEvent]:
+    """Parties of every kind (roles, native names, MIDs) and region signals of every kind
+    (production addresses, upstream origins as code or as a place named in text, producers)."""
+    base = shipment(30).model_dump(mode="json")
+    line = base["lines"][0]
+    xj_address = {"city": "Urumqi", "country": "CN"}
+    varied = {
+        **base,
+        "shipment_id": "shp-31",
+        "parties": [
+            {"name": "Kashgar Cotton Supply", "role": "supplier", "address": xj_address},
+            {
+                "name": "Stuffing Co",
+                "role": "container_stuffing",
+                "address": {"postal_code": "830017"},
+            },
+            {"name": "Buyer Inc", "role": "buyer", "address": xj_address},
+            {"name": "Korvanti Spinning Mill", "native_name": "科尔万蒂纺纱厂", "role": "seller"},
+        ],
+        "lines": [
+            {**line, "manufacturer": {"name": "Harbor Textile Works Ltd", "mid": "CNHARTEX123URU"}},
+            {
+                **line,
+                "line_number": 2,
+                "inputs": [
+                    {"material": "cotton", "origin_region": "Hotan prefecture"},
+                    {
+                        "material": "yarn",
+                        "origin_region": "XUAR",
+                        "producer": {"name": "Aksu Yarn"},
+                    },
+                    {
+                        "material": "dye",
+                        "producer": {"name": "Dye Works", "address": {"region": "Xinjiang"}},
+                    },
+                    {"material": "thread", "origin_region": "Guangdong"},
+                ],
+            },
+        ],
+    }
+    return [*fleet(300, 10)[0], ShipmentEvent.model_validate(varied), shipment(32, LISTED, "CN")]
+
+
+def test_open_shipment_keys_from_the_screening_trace_equal_those_walked_from_the_event() -> None:
+    """The worker files an open shipment under what screening looked at (its `Trace`); a
+    restored or re-decided one is walked again: the two must file it under the same keys."""
+    book = OrderBook.of([*load_seed(), wro()])
+    walked, traced = OpenShipments(WINDOW), OpenShipments(WINDOW)
+    for event in _varied_events():
+        trace = Trace()
+        decision = screen(event, book, decided_at=DECIDED, trace=trace)
+        walked.track(OpenShipment.of(0, encode(event), event, decision), event)
+        traced.track(OpenShipment.of(0, encode(event), event, decision), event, trace)
+        a, b = walked.get(event.shipment_id), traced.get(event.shipment_id)
+        assert a is not None and b is not None
+        assert (set(a.filers), set(a.keys), a.hts) == (set(b.filers), set(b.keys), b.hts)
+    assert any(key.startswith("r") for s in traced for key in s.keys)
 
 
 def test_unchanged_decision_is_not_re_emitted() -> None:

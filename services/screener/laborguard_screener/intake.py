@@ -9,7 +9,7 @@ from laborguard_contracts import ContractError, Decision, MalformedJsonError, Sh
 from laborguard_contracts.codec import decode, encode
 from laborguard_screener.deadletter import DeadLetter, DeadLetterReason, SourceRecord
 from laborguard_screener.engine.orderbook import OrderBook
-from laborguard_screener.engine.screening import ScreeningPolicy, screen
+from laborguard_screener.engine.screening import ScreeningPolicy, Trace, screen
 from laborguard_screener.referral import refer_invalid
 
 
@@ -18,6 +18,7 @@ class Screened:
     decision: Decision
     value: bytes  # the encoded decision, ready to produce
     event: ShipmentEvent | None = None  # the event decided (open-shipment tracking needs it)
+    trace: Trace | None = None  # what screening looked at, when the caller asked
 
 
 def take_in(
@@ -28,6 +29,7 @@ def take_in(
     *,
     key: bytes | None = None,
     source: SourceRecord | None = None,
+    trace: Trace | None = None,
 ) -> Screened | DeadLetter:
     """`source` (where the record was read) turns on referrals: an invalid event that names its
     shipment (its `shipment_id` field, else `key`) gets a REFER decision with its dead letter."""
@@ -40,8 +42,8 @@ def take_in(
         reason = DeadLetterReason.INVALID_CONTRACT
         return _rejected(reason, error, value, key, book, policy, decided_at, source)
     try:
-        decision = screen(event, book, decided_at=decided_at, policy=policy)
-        return Screened(decision, encode(decision), event)
+        decision = screen(event, book, decided_at=decided_at, policy=policy, trace=trace)
+        return Screened(decision, encode(decision), event, trace)
     except Exception as exc:  # an engine defect must cost one event, not the stream
         return DeadLetter(DeadLetterReason.SCREENING_ERROR, f"{type(exc).__name__}: {exc}")
 

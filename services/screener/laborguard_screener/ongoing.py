@@ -176,7 +176,7 @@ class OngoingScreening:
         cause = cause_of(held.matched, decision, self.feed.book, None)
         superseding = decision.model_copy(update={"supersedes": held.decision_id, "cause": cause})
         _SUPERSEDED[superseding.outcome].inc()
-        return Screened(superseding, encode(superseding), event)
+        return Screened(superseding, encode(superseding), event, screened.trace)
 
     def follow(
         self, partition: int, offset: int, value: bytes, screened: Screened
@@ -198,7 +198,7 @@ class OngoingScreening:
         ):
             return None  # an older event than the one held, or already out of the window
         shipment = OpenShipment.of(partition, value, event, decision, offset)
-        state.track(shipment, event)
+        state.track(shipment, event, screened.trace)
         return (encode_open(shipment),)
 
     def observe(self) -> None:

@@ -35,6 +35,7 @@ from laborguard_screener.engine.listings import listings_of
 from laborguard_screener.engine.matching import PartyKey
 from laborguard_screener.engine.names import has_native_script, name_key, native_key, normalise_mid
 from laborguard_screener.engine.regions import address_signals, place_signal
+from laborguard_screener.engine.screening import Trace
 from laborguard_screener.engine.subjects import PRODUCTION_ROLES
 from laborguard_screener.engine.tokenindex import TokenIndex, deletion_variants, within_one_edit
 
@@ -159,14 +160,22 @@ class OpenShipments:
             self.stream_time = event_time
             self._cutoff = event_time - self.window
 
-    def track(self, shipment: OpenShipment, event: ShipmentEvent) -> None:
-        """Holds `shipment` (replacing what was held for its id); its keys are filed in the
-        indexes when an order update next asks (`affected`), so a shipment that closes or is
-        refiled before then never is."""
+    def track(
+        self, shipment: OpenShipment, event: ShipmentEvent, trace: Trace | None = None
+    ) -> None:
+        """Holds `shipment` (replacing what was held for its id). Its parties and regions are
+        taken from `trace` (what screening the event looked at) when given, else from the event;
+        its keys are filed in the indexes when an order update next asks (`affected`), so a
+        shipment that closes or is refiled before then never is."""
         shipment_id = shipment.shipment_id
         if shipment_id in self._open:
             self.close(shipment_id)
-        shipment.filers, regions, shipment.hts = _walk(event)
+        if trace is None:
+            shipment.filers, regions, shipment.hts = _walk(event)
+        else:
+            shipment.filers = tuple(trace.parties)
+            regions = tuple(dict.fromkeys("r" + r for r in trace.regions)) if trace.regions else ()
+            shipment.hts = _hts_codes(event)
         shipment.keys = (
             (*regions, *("o" + oid for oid in shipment.matched)) if shipment.matched else regions
         )
@@ -406,6 +415,14 @@ def _party_keys(party: PartyKey) -> tuple[str, ...]:
             keys.append("e" + key_.text)
             keys.extend("t" + token for token in key_.lookup)
     return tuple(keys)
+
+
+def _hts_codes(event: ShipmentEvent) -> tuple[str, ...]:
+    codes = [line.hts_code for line in event.lines]
+    for line in event.lines:
+        if line.inputs:
+            codes.extend(item.hts_code for item in line.inputs if item.hts_code)
+    return tuple(codes)
 
 
 def _prefixes(versions: list[Order]) -> tuple[str, ...] | None:

@@ -22,7 +22,7 @@ from faust.types import TP, Message
 from laborguard_contracts import Decision, OrderKind, Outcome, ReferralReason
 from laborguard_screener import metrics
 from laborguard_screener.deadletter import DeadLetter, SourceRecord
-from laborguard_screener.engine.screening import ScreeningPolicy
+from laborguard_screener.engine.screening import ScreeningPolicy, Trace
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.ongoing import Delivery, Joint, OngoingScreening
 from laborguard_screener.orderstate import OrderFeed
@@ -93,8 +93,17 @@ class ShipmentScreener:
     ) -> None:
         started = time.perf_counter()
         source = SourceRecord(message.topic, message.partition, message.offset)
+        # With ongoing screening the engine reports what it looked at: the open shipment is
+        # indexed from that, not from a second walk of the event.
+        trace = Trace() if self.ongoing is not None else None
         outcome = take_in(
-            message.value, self.feed.book, self.policy, decided_at, key=message.key, source=source
+            message.value,
+            self.feed.book,
+            self.policy,
+            decided_at,
+            key=message.key,
+            source=source,
+            trace=trace,
         )
         metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
         if isinstance(outcome, Screened):

@@ -140,10 +140,15 @@ class NameIndex:
         self._reads = 0
         self._tokens.forget()
 
-    def match(self, party: Party, threshold: float) -> tuple[NameHit, ...]:
+    def match(
+        self, party: Party, threshold: float, seen: list[_PartyKey] | None = None
+    ) -> tuple[NameHit, ...]:
+        """The listings `party` hits; its memo key is appended to `seen` (a caller's trace)."""
         memo = self._memo.get(threshold)
         native_name, mid = party.native_name, party.mid
         key = party.name if native_name is None and mid is None else (party.name, native_name, mid)
+        if seen is not None:
+            seen.append(key)
         hits = memo.get(key) if memo is not None else None
         if hits is None:
             # Full: start afresh (before a look-up, never halfway through one's records).

@@ -10,7 +10,7 @@ to an officer with that evidence and its score (off by default: today's DETAIN/R
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 
@@ -24,7 +24,7 @@ from laborguard_contracts import (
     ShipmentEvent,
     ShipmentLine,
 )
-from laborguard_screener.engine.matching import NameHit
+from laborguard_screener.engine.matching import NameHit, PartyKey
 from laborguard_screener.engine.names import name_key
 from laborguard_screener.engine.orderbook import BookedOrder, OrderBook
 from laborguard_screener.engine.regions import address_signals, mid_city_signal
@@ -56,6 +56,18 @@ class ScreeningPolicy:
 
 DEFAULT_POLICY = ScreeningPolicy()
 
+
+@dataclass(slots=True)
+class Trace:
+    """What screening looked at, for a caller that indexes the shipment (ongoing screening), so
+    that it need not walk the event again: every party looked up (importer, parties,
+    manufacturers, upstream producers; by memo key, repeats included) and every region the
+    production addresses and upstream origins signal (repeats included)."""
+
+    parties: list[PartyKey] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+
+
 _Found = dict[str, dict[tuple[object, ...], Evidence]]
 
 
@@ -66,10 +78,12 @@ def screen(
     decided_at: datetime,
     as_of: datetime | None = None,
     policy: ScreeningPolicy = DEFAULT_POLICY,
+    trace: Trace | None = None,
 ) -> Decision:
+    """`trace`, when given, is filled with what the screening looked at (see `Trace`)."""
     as_of = as_of or event.event_time
     on = as_of.date()
-    matches = _matches(event, book, on, policy.fuzzy_threshold)
+    matches = _matches(event, book, on, policy.fuzzy_threshold, trace)
     outcome, referral = (Outcome.DETAIN, None) if matches else (Outcome.RELEASE, None)
     review_threshold = policy.review_threshold
     if not matches and review_threshold is not None:
@@ -103,22 +117,30 @@ def decision_id(event_id: str, order_state_version: str) -> str:
 
 
 def _matches(
-    event: ShipmentEvent, book: OrderBook, on: date, threshold: float
+    event: ShipmentEvent, book: OrderBook, on: date, threshold: float, trace: Trace | None = None
 ) -> tuple[OrderMatch, ...]:
-    found = _find(event, book, on, threshold)
+    found = _find(event, book, on, threshold, trace)
     return tuple(_order_match(book.booked(oid), found[oid]) for oid in sorted(found))
 
 
-def _find(event: ShipmentEvent, book: OrderBook, on: date, threshold: float) -> _Found:
+def _find(
+    event: ShipmentEvent, book: OrderBook, on: date, threshold: float, trace: Trace | None
+) -> _Found:
     found: _Found = {}
-    match = partial(book.names.match, threshold=threshold)
+    seen = trace.parties if trace is not None else None
+    match = partial(book.names.match, threshold=threshold, seen=seen)
     shared = shipment_hits(event, match)
     shared_signals = shipment_signals(event)
+    if trace is not None and shared_signals:
+        trace.regions.extend(located.signal.region for located in shared_signals)
     for index, line in enumerate(event.lines):
+        # A plainly clear line has no input, and no signal at its manufacturer's address.
         if not (shared or shared_signals or line.inputs) and _plainly_clear(line, match):
             continue  # the common case: nothing on this line matches anything
         named = line_hits(index, line, match)
         signals = line_signals(index, line)
+        if trace is not None and signals:
+            trace.regions.extend(located.signal.region for located in signals)
         scope = _LineScope(event, line, on)
         for subject, hits in (*shared, *named):
             _keep_names(subject, hits, scope, book, found)
