@@ -37,7 +37,7 @@ from laborguard_platform.embedded_broker import EmbeddedBroker, free_port
 from laborguard_screener.changelog import encode_open
 from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.engine.orderbook import OrderBook
-from laborguard_screener.engine.screening import DEFAULT_POLICY
+from laborguard_screener.engine.screening import DEFAULT_POLICY, Trace
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
 from laborguard_screener.orderstate import settle_memory
@@ -424,8 +424,10 @@ def engine(book_orders: list[Order], listed: list[str], count: int) -> None:
 
 def ongoing_cost(book: OrderBook, traffic: list[bytes]) -> None:
     """What ongoing screening adds per shipment on the worker's path: the open record, its index
-    keys and its changelog bytes (warm: the traffic was screened above), best of 3."""
-    screened = [take_in(value, book, DEFAULT_POLICY, datetime.now(UTC)) for value in traffic]
+    keys (from the screening's `Trace`, as the worker takes them) and its changelog bytes (warm:
+    the traffic was screened above), best of 3. The trace's own cost is inside `take_in`."""
+    now = datetime.now(UTC)
+    screened = [take_in(value, book, DEFAULT_POLICY, now, trace=Trace()) for value in traffic]
     kept = [
         (value, s) for value, s in zip(traffic, screened, strict=True) if isinstance(s, Screened)
     ]
@@ -437,7 +439,7 @@ def ongoing_cost(book: OrderBook, traffic: list[bytes]) -> None:
             assert result.event is not None
             state.advance(result.event.event_time)
             shipment = OpenShipment.of(0, value, result.event, result.decision, offset=0)
-            state.track(shipment, result.event)
+            state.track(shipment, result.event, result.trace)
             encode_open(shipment)
         best = min(best, (time.process_time() - started) / len(kept) * 1e6)
     print(f"  ongoing: open record, index keys, changelog bytes {best:6.1f} us CPU per shipment")
