@@ -102,7 +102,8 @@ def test_a_read_committed_reader_sees_no_duplicate_decision_after_a_worker_is_ki
         f"{len(sources)} shipments, {len(set(decided))} decided, {duplicates} duplicates seen"
         f" read_committed, {aborted} outputs of aborted transactions seen read_uncommitted"
     )
-    assert {w for _, w, _ in committed} == {"victim", "survivor"}  # both held partitions
+    both = {w for _, w, _ in committed} == {"victim", "survivor"}  # both held partitions
+    assert both, survivor.log()
     assert after_kill, survivor.log()
     assert set(sources) <= set(decided), survivor.log()
     assert duplicates == 0

@@ -49,6 +49,7 @@ class ShipmentScreener:
         self.policy = policy
         self._worker_header = [("worker", settings.worker_id.encode())]
         self._outbox: Outbox[Source] | None = None
+        self._opening = asyncio.Lock()
         # Open shipments re-decided when orders change (None: off, today's one decision per event).
         self.ongoing: OngoingScreening | None = None
         if settings.open_window_days > 0:
@@ -153,18 +154,27 @@ class ShipmentScreener:
         metrics.DEAD_LETTERS.labels(dead.reason.value).inc()
 
     async def _sending(self) -> Outbox[Source]:
-        if self._outbox is None:
-            if self.settings.exactly_once:
-                transactions = await transactional_producer(self.settings)
-                group = self.settings.group_id
-                self._outbox = TransactionalOutbox(transactions, group, self._delivered)
-            else:
-                # faust's producer is started by now; its aiokafka producer takes whole batches
-                self._outbox = Outbox(kafka_producer(self.app), self._delivered)
-        await self._outbox.know_partitions(
-            self.settings.decisions_topic, self.settings.dead_letter_topic
-        )
-        return self._outbox
+        """The outbox, opened by the first caller. Callers can race: a partition's first take
+        and the re-screen of the open shipments it restored both ask for it. Opened twice, two
+        transactional producers share one transactional id and the second fences the first."""
+        outbox = self._outbox
+        if outbox is None:
+            async with self._opening:
+                if self._outbox is None:
+                    self._outbox = await self._open_outbox()
+                outbox = self._outbox
+        return outbox
+
+    async def _open_outbox(self) -> Outbox[Source]:
+        outbox: Outbox[Source]
+        if self.settings.exactly_once:
+            transactions = await transactional_producer(self.settings)
+            outbox = TransactionalOutbox(transactions, self.settings.group_id, self._delivered)
+        else:
+            # faust's producer is started by now; its aiokafka producer takes whole batches
+            outbox = Outbox(kafka_producer(self.app), self._delivered)
+        await outbox.know_partitions(self.settings.decisions_topic, self.settings.dead_letter_topic)
+        return outbox
 
     def _delivered(self, sources: Sequence[Source]) -> None:
         ack = self.app.consumer.ack

@@ -16,6 +16,7 @@ the embedded broker refuses them, and the worker refuses to start there (`requir
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -67,11 +68,18 @@ class TransactionalOutbox(Outbox[Source]):
         self._group_id = group_id
         self._on_committed = on_committed
         self._committable: list[Source] = []
+        # One transaction at a time: a re-screen's flush and a take's can overlap, and a second
+        # begin_transaction on the producer would fail (or mix their records).
+        self._one_at_a_time = asyncio.Lock()
 
     def _collect(self, sources: Sequence[Source]) -> None:
         self._committable.extend(sources)  # acked to faust only once the transaction commits
 
     async def flush(self) -> None:
+        async with self._one_at_a_time:
+            await self._commit_pending()
+
+    async def _commit_pending(self) -> None:
         self.raise_if_failed()
         pending = self.pending_sources()
         if not pending:
