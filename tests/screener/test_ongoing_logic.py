@@ -257,7 +257,7 @@ def test_open_shipment_keys_from_the_screening_trace_equal_those_walked_from_the
         traced.track(OpenShipment.of(0, encode(event), event, decision), event, trace)
         a, b = walked.get(event.shipment_id), traced.get(event.shipment_id)
         assert a is not None and b is not None
-        assert (set(a.filers), set(a.keys), a.hts) == (set(b.filers), set(b.keys), b.hts)
+        assert (set(a.filers), set(a.keys), set(a.hts)) == (set(b.filers), set(b.keys), set(b.hts))
     assert any(key.startswith("r") for s in traced for key in s.keys)
 
 
