@@ -48,7 +48,7 @@ def encode_open(shipment: OpenShipment) -> bytes:
         "partition": shipment.partition,
         "decision_id": shipment.decision_id,
         "outcome": shipment.outcome,  # a str enum: written as its value
-        "matched": sorted(shipment.matched) if shipment.matched else (),
+        "matched": sorted(shipment.matched),
         "order_state_version": shipment.order_state_version,
     }
     if shipment.offset is not None:

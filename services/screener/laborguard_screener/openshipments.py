@@ -33,6 +33,7 @@ from laborguard_contracts import (
 )
 from laborguard_screener.engine.listings import listings_of
 from laborguard_screener.engine.matching import PartyKey
+from laborguard_screener.engine.matching import party_key as memo_key
 from laborguard_screener.engine.names import has_native_script, name_key, native_key, normalise_mid
 from laborguard_screener.engine.regions import address_signals, place_signal
 from laborguard_screener.engine.screening import Trace
@@ -60,7 +61,6 @@ class OpenShipment:
     checked_version: str = ""  # last order state it was re-decided against (changed or not)
     event_id: str = ""  # of the event held
     offset: int | None = None  # of the event's record in `shipments` (None: not known)
-    filed: bool = False  # its keys are in the indexes (filed when an order update next asks)
 
     @classmethod
     def of(
@@ -97,11 +97,6 @@ def matched_ids(decision: Decision) -> frozenset[str]:
     return frozenset(match.order_id for match in decision.matches)
 
 
-# A shipment is filed under its parties (`matching.PartyKey`, the name index's memo key). Names
-# recur (a few importers, forwarders and factories file most entries), so a party's index keys
-# are computed and indexed once, not once per shipment.
-
-
 class OpenShipments:
     """The open shipments and their indexes.
 
@@ -115,7 +110,6 @@ class OpenShipments:
     def __init__(self, window: timedelta) -> None:
         self.window = window
         self.stream_time: datetime | None = None
-        self._cutoff: datetime | None = None  # the earliest event time within the window
         self._open: dict[str, OpenShipment] = {}
         self._unfiled: dict[str, None] = {}  # ids of open shipments whose keys are not filed yet
         self._by_key: dict[str, dict[str, None]] = {}  # regions ("r"), matched orders ("o")
@@ -153,12 +147,11 @@ class OpenShipments:
         }
 
     def within_window(self, event_time: datetime) -> bool:
-        return self._cutoff is None or event_time >= self._cutoff
+        return self.stream_time is None or event_time >= self.stream_time - self.window
 
     def advance(self, event_time: datetime) -> None:
         if self.stream_time is None or event_time > self.stream_time:
             self.stream_time = event_time
-            self._cutoff = event_time - self.window
 
     def track(
         self, shipment: OpenShipment, event: ShipmentEvent, trace: Trace | None = None
@@ -170,16 +163,16 @@ class OpenShipments:
         shipment_id = shipment.shipment_id
         if shipment_id in self._open:
             self.close(shipment_id)
-        if trace is None:
-            shipment.filers, regions, shipment.hts = _walk(event)
+        if trace is None:  # a restored or re-decided shipment: walked from its event
+            shipment.filers = tuple(memo_key(party) for party in _parties(event))
+            regions = _region_keys(event)
         else:
             shipment.filers = tuple(trace.parties)
             regions = tuple(dict.fromkeys("r" + r for r in trace.regions)) if trace.regions else ()
-            shipment.hts = _hts_codes(event)
+        shipment.hts = _hts_codes(event)
         shipment.keys = (
             (*regions, *("o" + oid for oid in shipment.matched)) if shipment.matched else regions
         )
-        shipment.filed = False
         self._open[shipment_id] = shipment
         self._unfiled[shipment_id] = None
 
@@ -196,7 +189,7 @@ class OpenShipments:
         shipment = self._open.pop(shipment_id, None)
         if shipment is None:
             return None
-        if not shipment.filed:
+        if shipment_id in self._unfiled:  # never filed: nothing to take out of the indexes
             del self._unfiled[shipment_id]
             return shipment
         filers = self._filers
@@ -257,20 +250,12 @@ class OpenShipments:
         filers, unindexed, by_key, held = self._filers, self._unindexed, self._by_key, self._open
         for shipment_id in self._unfiled:
             shipment = held[shipment_id]
-            shipment.filed = True
-            for party_key in shipment.filers:
-                ids = filers.get(party_key)
-                if ids is None:
-                    filers[party_key] = {shipment_id: None}
-                    unindexed[party_key] = None
-                else:
-                    ids[shipment_id] = None
+            for filer in shipment.filers:
+                if filer not in filers:
+                    unindexed[filer] = None
+                filers.setdefault(filer, {})[shipment_id] = None
             for key in shipment.keys:
-                ids_ = by_key.get(key)
-                if ids_ is None:
-                    by_key[key] = {shipment_id: None}
-                else:
-                    ids_[shipment_id] = None
+                by_key.setdefault(key, {})[shipment_id] = None
         self._unfiled.clear()
 
     def _index_parties(self) -> None:
@@ -331,55 +316,27 @@ class OpenShipments:
                             yield "t" + held
 
 
-def _walk(event: ShipmentEvent) -> tuple[tuple[PartyKey, ...], tuple[str, ...], tuple[str, ...]]:
-    """One pass over the event, on every decided event's path: its parties (`PartyKey`s), the
-    regions its production addresses signal (the fields `subjects.shipment_signals` and
-    `subjects.line_signals` read, without building their evidence paths) and its HTS codes."""
-    filers: list[PartyKey] = []
-    regions: list[str] = []
-    hts: list[str] = []
-    party: Party = event.importer_of_record
-    native_name, mid = party.native_name, party.mid
-    filers.append(
-        party.name if native_name is None and mid is None else (party.name, native_name, mid)
-    )
+def _region_keys(event: ShipmentEvent) -> tuple[str, ...]:
+    """The regions the production addresses signal: the fields `subjects.shipment_signals` and
+    `subjects.line_signals` read, without building their evidence paths."""
+    keys: list[str] = []
     for party in event.parties:
-        native_name, mid = party.native_name, party.mid
-        filers.append(
-            party.name if native_name is None and mid is None else (party.name, native_name, mid)
-        )
         if party.address is not None and party.role in PRODUCTION_ROLES:
-            regions += _address_regions(party.address)
+            keys += _address_regions(party.address)
     for line in event.lines:
-        hts.append(line.hts_code)
-        party = line.manufacturer
-        native_name, mid = party.native_name, party.mid
-        filers.append(
-            party.name if native_name is None and mid is None else (party.name, native_name, mid)
-        )
-        if party.address is not None:
-            regions += _address_regions(party.address)
+        if line.manufacturer.address is not None:
+            keys += _address_regions(line.manufacturer.address)
         for item in line.inputs:
-            if item.hts_code:
-                hts.append(item.hts_code)
             # as screening reads an origin: its recognised code, else a place its text names
             if item.origin_region_code is not None:
-                regions.append("r" + item.origin_region_code)
+                keys.append("r" + item.origin_region_code)
             elif item.origin_region is not None:
                 place = place_signal("origin_region", item.origin_region)
                 if place is not None:
-                    regions.append("r" + place.region)
-            producer = item.producer
-            if producer is not None:
-                native_name, mid = producer.native_name, producer.mid
-                filers.append(
-                    producer.name
-                    if native_name is None and mid is None
-                    else (producer.name, native_name, mid)
-                )
-                if producer.address is not None:
-                    regions += _address_regions(producer.address)
-    return tuple(filers), (tuple(dict.fromkeys(regions)) if regions else ()), tuple(hts)
+                    keys.append("r" + place.region)
+            if item.producer is not None and item.producer.address is not None:
+                keys += _address_regions(item.producer.address)
+    return tuple(dict.fromkeys(keys)) if keys else ()
 
 
 _REGIONS_MEMO: dict[tuple[str | None, ...], tuple[str, ...]] = {}
@@ -396,6 +353,17 @@ def _address_regions(address: Address) -> tuple[str, ...]:
         found = {"r" + signal.region for signal in address_signals(address)}
         regions = _REGIONS_MEMO[fields] = tuple(sorted(found))
     return regions
+
+
+def _parties(event: ShipmentEvent) -> Iterator[Party]:
+    """The parties screening looks up, in its order (`screening.Trace.parties`)."""
+    yield event.importer_of_record
+    yield from event.parties
+    for line in event.lines:
+        yield line.manufacturer
+        for item in line.inputs:
+            if item.producer is not None:
+                yield item.producer
 
 
 def _party_keys(party: PartyKey) -> tuple[str, ...]:

@@ -51,7 +51,6 @@ _Hits = tuple["NameHit", ...]
 # A party as the memo (and ongoing screening's index) knows it: its name, or its name, native
 # name and MID.
 PartyKey = str | tuple[str, str | None, str | None]
-_PartyKey = PartyKey
 # A table's initial ("e"xact, "m"id, "n"ative, "g"ram, "t"oken) and its key, in one string:
 # the reverse maps below hold only strings, which the cyclic GC does not track or re-scan.
 _IndexKey = str
@@ -95,11 +94,11 @@ class NameIndex:
         self._tables: dict[str, _Table] = {t: getattr(self, name) for t, name in _TABLES.items()}
         self._tokens = TokenIndex()
         # Memoised results per threshold, keyed by the name alone when nothing else is filed.
-        self._memo: dict[float, dict[_PartyKey, _Hits]] = {}
+        self._memo: dict[float, dict[PartyKey, _Hits]] = {}
         self._near_memo: dict[str, tuple[Listing, ...]] = {}
         # Who read what: index key -> memoised parties (a dict with None values as a set: a dict
         # of strings is not tracked by the cyclic GC); memoised tokens by deletion variant.
-        self._readers: dict[_IndexKey, dict[_PartyKey, None]] = {}
+        self._readers: dict[_IndexKey, dict[PartyKey, None]] = {}
         self._near_readers = TokenIndex()
         self._reads = 0
 
@@ -141,12 +140,11 @@ class NameIndex:
         self._tokens.forget()
 
     def match(
-        self, party: Party, threshold: float, seen: list[_PartyKey] | None = None
+        self, party: Party, threshold: float, seen: list[PartyKey] | None = None
     ) -> tuple[NameHit, ...]:
         """The listings `party` hits; its memo key is appended to `seen` (a caller's trace)."""
         memo = self._memo.get(threshold)
-        native_name, mid = party.native_name, party.mid
-        key = party.name if native_name is None and mid is None else (party.name, native_name, mid)
+        key = party_key(party)
         if seen is not None:
             seen.append(key)
         hits = memo.get(key) if memo is not None else None
@@ -162,7 +160,7 @@ class NameIndex:
             self._record(read, key)
         return hits
 
-    def _record(self, read: list[_IndexKey], reader: _PartyKey) -> None:
+    def _record(self, read: list[_IndexKey], reader: PartyKey) -> None:
         readers = self._readers
         for index_key in read:
             held = readers.get(index_key)
@@ -409,3 +407,9 @@ def _discard(table: _Table, key: str, listing: Listing) -> None:
         table[key] = remaining
     else:
         table.pop(key, None)
+
+
+def party_key(party: Party) -> PartyKey:
+    """The party as the memo knows it: its name, or its name, native name and MID."""
+    native_name, mid = party.native_name, party.mid
+    return party.name if native_name is None and mid is None else (party.name, native_name, mid)
