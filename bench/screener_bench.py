@@ -1,7 +1,7 @@
 """Screener stream benchmark: the faust worker against a plain aiokafka loop, scale-out, latency.
 
     .venv/bin/python bench/screener_bench.py [--shipments 10000] [--rates 200,1000,5000]
-        [--parts engine,throughput,latency,rescreen]
+        [--parts engine,throughput,latency,rescreen] [--rounds 4]
 
 Order state: the seed plus 10,000 synthetic listed entities (bench/screening_synthetic.py);
 shipments: three lines and eight party names each, 1% of names listed. Every figure comes from
@@ -10,6 +10,9 @@ never frees memory). The machine is shared: the load average is printed next to 
 throughput is also given per CPU-second of the process doing the work. `rescreen`: two workers
 hold every filed shipment open (ongoing screening), then 20 new WROs naming filed manufacturers
 arrive one a second; it prints the time from each order's commit to its last superseding decision.
+`ongoing` (not run by default): one worker's throughput with re-screening off and on, alternated
+for `--rounds` rounds on one broker, and the median of each: on this shared machine one run of
+each swings by 10-25%, more than the difference it is after.
 """
 
 from __future__ import annotations
@@ -140,10 +143,18 @@ async def _read_book(bootstrap: str, topic: str) -> OrderBook:
 
 
 class Worker:
-    def __init__(self, bootstrap: str, topics: Topics, group: str, worker_id: str) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        topics: Topics,
+        group: str,
+        worker_id: str,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         env = {
             **os.environ,
+            **(settings or {}),
             "LABORGUARD_KAFKA_BOOTSTRAP": bootstrap,
             "LABORGUARD_SCREENER_WEB_PORT": str(self.port),
             "LABORGUARD_SCREENER_GROUP_ID": group,
@@ -205,15 +216,17 @@ def faust_throughput(
     raw: list[tuple[bytes, bytes]],
     workers: int,
     broker_pid: int | None = None,
+    settings: dict[str, str] | None = None,
 ) -> dict[str, float]:
-    """Ready, settled workers of a fresh group; then the shipments arrive and are timed."""
+    """Ready, settled workers of a fresh group; then the shipments arrive and are timed.
+    `settings`: environment the workers get besides the topics'."""
     topics = Topics.named(f"thru{workers}-{time.time_ns()}")
     topics = Topics(
         orders_topic, topics.shipments, topics.decisions, topics.dead_letters, topics.open_shipments
     )
     asyncio.run(topics.create(bootstrap))
     group = f"bench-{time.time_ns()}"
-    running = [Worker(bootstrap, topics, group, f"w{n}") for n in range(workers)]
+    running = [Worker(bootstrap, topics, group, f"w{n}", settings) for n in range(workers)]
     try:
         for worker in running:
             worker.wait_ready()
@@ -382,7 +395,9 @@ def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def run(count: int, rates: list[int], parts: set[str], synthetic: int, updates: int) -> None:
+def run(
+    count: int, rates: list[int], parts: set[str], synthetic: int, updates: int, rounds: int
+) -> None:
     print(f"screener bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load()}")
     book_orders = orders(synthetic)
     listed = listed_names(book_orders[94:]) or ["Hetian Taida Apparel Co., Ltd."]
@@ -400,6 +415,8 @@ def run(count: int, rates: list[int], parts: set[str], synthetic: int, updates: 
         latencies(rates, keyed_orders, book_orders, listed, updates)
     if "rescreen" in parts:
         rescreens(raw, keyed_orders, events)
+    if "ongoing" in parts:
+        ongoing_on_and_off(raw, keyed_orders, rounds)
     print(f"  load average at end: {load()}")
 
 
@@ -462,6 +479,40 @@ def throughput(
         broker.stop()
     _report_throughput(plain, one, two)
     print(f"  load average after throughput: {load()}")
+
+
+_WINDOW = "LABORGUARD_SCREENER_OPEN_WINDOW_DAYS"
+
+
+def ongoing_on_and_off(
+    raw: list[tuple[bytes, bytes]], keyed_orders: list[tuple[bytes, bytes]], rounds: int
+) -> None:
+    """One worker, re-screening off (window 0) and on (45 days) in turn, on one broker."""
+    runs: dict[str, list[float]] = {"off": [], "on": []}
+    broker = EmbeddedBroker()
+    broker.start()
+    try:
+        topics = Topics.named("ongoing")
+        asyncio.run(topics.create(broker.bootstrap))
+        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+        for round_ in range(rounds):
+            # the order alternates too: a drift in the machine's load favours neither
+            modes = ("off", "on") if round_ % 2 == 0 else ("on", "off")
+            for mode in modes:
+                window = {_WINDOW: "45" if mode == "on" else "0"}
+                run = faust_throughput(broker.bootstrap, topics.orders, raw, 1, broker.pid, window)
+                runs[mode].append(run["events"] / run["cpu"])
+                print(
+                    f"  round {round_ + 1}, re-screening {mode:3}"
+                    f" {runs[mode][-1]:8,.0f} shipments per CPU-s (load {load()})"
+                )
+    finally:
+        broker.stop()
+    off, on = statistics.median(runs["off"]), statistics.median(runs["on"])
+    print(
+        f"  one worker, median of {rounds}: off {off:,.0f}, on {on:,.0f} shipments per CPU-s;"
+        f" on/off {on / off - 1:+.1%}"
+    )
 
 
 def latencies(
@@ -721,6 +772,7 @@ def main() -> None:
     parser.add_argument("--shipments", type=int, default=10_000)
     parser.add_argument("--rates", default="200,1000,5000")
     parser.add_argument("--parts", default="engine,throughput,latency,rescreen")
+    parser.add_argument("--rounds", type=int, default=4, help="rounds of on and off (`ongoing`)")
     parser.add_argument("--synthetic", type=int, default=10_000, help="synthetic listed entities")
     parser.add_argument(
         "--order-updates",
@@ -736,6 +788,7 @@ def main() -> None:
         set(options.parts.split(",")),
         options.synthetic,
         options.order_updates,
+        options.rounds,
     )
 
 
