@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
@@ -36,7 +38,7 @@ from laborguard_contracts import Decision, Order, ShipmentEvent
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_contracts.topics import ScreeningTopics as Topics
-from laborguard_platform.embedded_broker import EmbeddedBroker, free_port
+from laborguard_platform.embedded_broker import EmbeddedBroker
 from laborguard_screener.changelog import encode_open
 from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.engine.orderbook import OrderBook
@@ -45,10 +47,13 @@ from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
 from laborguard_screener.orderstate import settle_memory
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screening_synthetic import Synthetic, listed_names
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))  # for testbed/
+from screening_synthetic import Synthetic, listed_names  # noqa: E402
+
+from testbed import harness  # noqa: E402
+
 SCREENER = [str(ROOT / ".venv" / "bin" / "laborguard"), "screener"]
 WORKDIR = ROOT / "var" / "screener-bench"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -70,6 +75,22 @@ async def produce(bootstrap: str, topic: str, records: Iterable[tuple[bytes, byt
         await asyncio.gather(*sent)
     finally:
         await producer.stop()
+
+
+@contextlib.contextmanager
+def _broker_with_orders(
+    name: str, keyed_orders: list[tuple[bytes, bytes]]
+) -> Iterator[tuple[EmbeddedBroker, Topics]]:
+    """A fresh embedded broker (it never frees memory), its topics created, the orders in."""
+    broker = EmbeddedBroker()
+    broker.start()
+    try:
+        topics = Topics.named(name)
+        asyncio.run(topics.create(broker.bootstrap))
+        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+        yield broker, topics
+    finally:
+        broker.stop()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -142,39 +163,24 @@ async def _read_book(bootstrap: str, topic: str) -> OrderBook:
 # ----------------------------------------------------------------- faust workers
 
 
-class Worker:
+class Worker(harness.Worker):
+    """A started worker whose metrics the bench reads (the tests' worker, with the bench's
+    command, workdir and a longer wait for readiness: the bench's order book is larger)."""
+
     def __init__(
-        self,
-        bootstrap: str,
-        topics: Topics,
-        group: str,
-        worker_id: str,
-        settings: dict[str, str] | None = None,
+        self, bootstrap: str, topics: Topics, group: str, worker_id: str, **settings: str
     ) -> None:
-        self.port = free_port()
-        env = {
-            **os.environ,
-            **(settings or {}),
-            "LABORGUARD_KAFKA_BOOTSTRAP": bootstrap,
-            "LABORGUARD_SCREENER_WEB_PORT": str(self.port),
-            "LABORGUARD_SCREENER_GROUP_ID": group,
-            "LABORGUARD_SCREENER_WORKER_ID": worker_id,
-            "LABORGUARD_SCREENER_DATA_DIR": str(WORKDIR / "data"),
-            "LABORGUARD_SCREENER_ORDERS_TOPIC": topics.orders,
-            "LABORGUARD_SCREENER_SHIPMENTS_TOPIC": topics.shipments,
-            "LABORGUARD_SCREENER_DECISIONS_TOPIC": topics.decisions,
-            "LABORGUARD_SCREENER_DEAD_LETTER_TOPIC": topics.dead_letters,
-            "LABORGUARD_SCREENER_OPEN_SHIPMENTS_TOPIC": topics.open_shipments,
-        }
         WORKDIR.mkdir(parents=True, exist_ok=True)
-        with (WORKDIR / f"{worker_id}.log").open("ab") as log:
-            self.process = subprocess.Popen(SCREENER, env=env, stdout=log, stderr=subprocess.STDOUT)
+        super().__init__(bootstrap, topics, group, worker_id, WORKDIR, SCREENER, **settings)
+        self.start()
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
 
     def metrics(self) -> dict[str, float]:
-        import urllib.request
-
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=5) as r:
-            text = r.read().decode()
+        text = self.get("/metrics")[1]
         return {
             sample.name + _labels(sample.labels): sample.value
             for family in text_string_to_metric_families(text)
@@ -187,23 +193,8 @@ class Worker:
         except OSError:
             return 0.0
 
-    def wait_ready(self, timeout: float = 180.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if self.metrics().get("screener_ready") == 1.0:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.25)
-        raise TimeoutError("worker not ready")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+    def wait_ready(self, timeout: float = 180.0) -> dict[str, Any]:
+        return super().wait_ready(timeout)
 
 
 def _labels(labels: dict[str, str]) -> str:
@@ -216,17 +207,17 @@ def faust_throughput(
     raw: list[tuple[bytes, bytes]],
     workers: int,
     broker_pid: int | None = None,
-    settings: dict[str, str] | None = None,
+    **settings: str,
 ) -> dict[str, float]:
     """Ready, settled workers of a fresh group; then the shipments arrive and are timed.
-    `settings`: environment the workers get besides the topics'."""
+    `settings`: the workers' screener settings besides the topics' (`open_window_days="0"`)."""
     topics = Topics.named(f"thru{workers}-{time.time_ns()}")
     topics = Topics(
         orders_topic, topics.shipments, topics.decisions, topics.dead_letters, topics.open_shipments
     )
     asyncio.run(topics.create(bootstrap))
     group = f"bench-{time.time_ns()}"
-    running = [Worker(bootstrap, topics, group, f"w{n}", settings) for n in range(workers)]
+    running = [Worker(bootstrap, topics, group, f"w{n}", **settings) for n in range(workers)]
     try:
         for worker in running:
             worker.wait_ready()
@@ -236,10 +227,10 @@ def faust_throughput(
         # intake take CPU from the workers on this 2-core machine (the plain loop, too, reads a
         # topic filled beforehand). The workers have a backlog throughout the window.
         produced = time.time()
-        cpu = sum(cpu_seconds(worker.process.pid) for worker in running)
+        cpu = sum(cpu_seconds(worker.pid) for worker in running)
         broker_cpu = cpu_seconds(broker_pid) if broker_pid else 0.0
         _wait_consumed(running, len(raw))
-        cpu = sum(cpu_seconds(worker.process.pid) for worker in running) - cpu
+        cpu = sum(cpu_seconds(worker.pid) for worker in running) - cpu
         broker_cpu = (cpu_seconds(broker_pid) if broker_pid else 0.0) - broker_cpu
         # The decisions' own timestamps (set as each is appended to its record batch) time the
         # work to the millisecond.
@@ -465,23 +456,13 @@ def ongoing_cost(book: OrderBook, traffic: list[bytes]) -> None:
 def throughput(
     count: int, raw: list[tuple[bytes, bytes]], keyed_orders: list[tuple[bytes, bytes]]
 ) -> None:
-    broker = EmbeddedBroker()
-    broker.start()
-    try:
-        topics = Topics.named("thru")
-        asyncio.run(topics.create(broker.bootstrap))
-        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+    with _broker_with_orders("thru", keyed_orders) as (broker, topics):
         asyncio.run(produce(broker.bootstrap, topics.shipments, raw))
         plain = _plain_in_subprocess(broker.bootstrap, topics, count)
         one = faust_throughput(broker.bootstrap, topics.orders, raw, 1, broker.pid)
         two = faust_throughput(broker.bootstrap, topics.orders, raw, 2, broker.pid)
-    finally:
-        broker.stop()
     _report_throughput(plain, one, two)
     print(f"  load average after throughput: {load()}")
-
-
-_WINDOW = "LABORGUARD_SCREENER_OPEN_WINDOW_DAYS"
 
 
 def ongoing_on_and_off(
@@ -489,25 +470,20 @@ def ongoing_on_and_off(
 ) -> None:
     """One worker, re-screening off (window 0) and on (45 days) in turn, on one broker."""
     runs: dict[str, list[float]] = {"off": [], "on": []}
-    broker = EmbeddedBroker()
-    broker.start()
-    try:
-        topics = Topics.named("ongoing")
-        asyncio.run(topics.create(broker.bootstrap))
-        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+    with _broker_with_orders("ongoing", keyed_orders) as (broker, topics):
         for round_ in range(rounds):
             # the order alternates too: a drift in the machine's load favours neither
             modes = ("off", "on") if round_ % 2 == 0 else ("on", "off")
             for mode in modes:
-                window = {_WINDOW: "45" if mode == "on" else "0"}
-                run = faust_throughput(broker.bootstrap, topics.orders, raw, 1, broker.pid, window)
+                window = "45" if mode == "on" else "0"
+                run = faust_throughput(
+                    broker.bootstrap, topics.orders, raw, 1, broker.pid, open_window_days=window
+                )
                 runs[mode].append(run["events"] / run["cpu"])
                 print(
                     f"  round {round_ + 1}, re-screening {mode:3}"
                     f" {runs[mode][-1]:8,.0f} shipments per CPU-s (load {load()})"
                 )
-    finally:
-        broker.stop()
     off, on = statistics.median(runs["off"]), statistics.median(runs["on"])
     print(
         f"  one worker, median of {rounds}: off {off:,.0f}, on {on:,.0f} shipments per CPU-s;"
@@ -523,12 +499,7 @@ def latencies(
     updates: int,
 ) -> None:
     plain_latencies(rates, keyed_orders, listed)
-    broker = EmbeddedBroker()
-    broker.start()
-    try:
-        topics = Topics.named("lat")
-        asyncio.run(topics.create(broker.bootstrap))
-        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+    with _broker_with_orders("lat", keyed_orders) as (broker, topics):
         worker = Worker(broker.bootstrap, topics, "latency", "lat")
         try:
             worker.wait_ready()
@@ -558,8 +529,6 @@ def latencies(
             )
         finally:
             worker.stop()
-    finally:
-        broker.stop()
 
 
 # ----------------------------------------------------------------- ongoing screening
@@ -573,12 +542,7 @@ def rescreens(
 ) -> None:
     """Two workers holding every shipment open; new WROs naming filed manufacturers, one a
     second: from each order's commit (updated_at) to its last superseding decision."""
-    broker = EmbeddedBroker()
-    broker.start()
-    try:
-        topics = Topics.named("resc")
-        asyncio.run(topics.create(broker.bootstrap))
-        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+    with _broker_with_orders("resc", keyed_orders) as (broker, topics):
         running = [Worker(broker.bootstrap, topics, "rescreen", f"r{n}") for n in range(2)]
         try:
             for worker in running:
@@ -597,8 +561,6 @@ def rescreens(
         finally:
             for worker in running:
                 worker.stop()
-    finally:
-        broker.stop()
     _report_rescreens(open_now, len(wros), superseding)
 
 
@@ -675,12 +637,7 @@ def plain_latencies(
     rates: list[int], keyed_orders: list[tuple[bytes, bytes]], listed: list[str]
 ) -> None:
     """The control: the plain aiokafka loop, same broker kind, same offered loads."""
-    broker = EmbeddedBroker()
-    broker.start()
-    try:
-        topics = Topics.named("latplain")
-        asyncio.run(topics.create(broker.bootstrap))
-        asyncio.run(produce(broker.bootstrap, topics.orders, keyed_orders))
+    with _broker_with_orders("latplain", keyed_orders) as (broker, topics):
         total = str(sum(rate * 10 for rate in rates))
         args = [sys.executable, __file__, "--plain", broker.bootstrap, topics.orders]
         args += [topics.shipments, total, topics.decisions]
@@ -698,8 +655,6 @@ def plain_latencies(
         finally:
             plain.kill()
             plain.wait()
-    finally:
-        broker.stop()
 
 
 async def _latency_with_updates(
