@@ -54,7 +54,6 @@ from screening_synthetic import Synthetic, listed_names  # noqa: E402
 
 from testbed import harness  # noqa: E402
 
-SCREENER = [str(ROOT / ".venv" / "bin" / "laborguard"), "screener"]
 WORKDIR = ROOT / "var" / "screener-bench"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -165,13 +164,13 @@ async def _read_book(bootstrap: str, topic: str) -> OrderBook:
 
 class Worker(harness.Worker):
     """A started worker whose metrics the bench reads (the tests' worker, with the bench's
-    command, workdir and a longer wait for readiness: the bench's order book is larger)."""
+    workdir and a longer wait for readiness: the bench's order book is larger)."""
 
     def __init__(
         self, bootstrap: str, topics: Topics, group: str, worker_id: str, **settings: str
     ) -> None:
         WORKDIR.mkdir(parents=True, exist_ok=True)
-        super().__init__(bootstrap, topics, group, worker_id, WORKDIR, SCREENER, **settings)
+        super().__init__(bootstrap, topics, group, worker_id, WORKDIR, **settings)
         self.start()
 
     @property
