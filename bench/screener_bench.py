@@ -1,7 +1,7 @@
 """Screener stream benchmark: the faust worker against a plain aiokafka loop, scale-out, latency.
 
     .venv/bin/python bench/screener_bench.py [--shipments 10000] [--rates 200,1000,5000]
-        [--parts engine,throughput,latency,rescreen] [--rounds 4]
+        [--parts engine,throughput,latency,rescreen] [--rounds 4] [--before CHECKOUT]
 
 Order state: the seed plus 10,000 synthetic listed entities (bench/screening_synthetic.py);
 shipments: three lines and eight party names each, 1% of names listed. Every figure comes from
@@ -12,7 +12,9 @@ hold every filed shipment open (ongoing screening), then 20 new WROs naming file
 arrive one a second; it prints the time from each order's commit to its last superseding decision.
 `ongoing` (not run by default): one worker's throughput with re-screening off and on, alternated
 for `--rounds` rounds on one broker, and the median of each: on this shared machine one run of
-each swings by 10-25%, more than the difference it is after.
+each swings by 10-25%, more than the difference it is after. `--before CHECKOUT` adds a third
+mode to it, and a second worker to `latency`: the worker of another checkout (the code before a
+change, its venv built by `make` there), started with its own command.
 """
 
 from __future__ import annotations
@@ -167,10 +169,16 @@ class Worker(harness.Worker):
     workdir and a longer wait for readiness: the bench's order book is larger)."""
 
     def __init__(
-        self, bootstrap: str, topics: Topics, group: str, worker_id: str, **settings: str
+        self,
+        bootstrap: str,
+        topics: Topics,
+        group: str,
+        worker_id: str,
+        command: list[str] | None = None,
+        **settings: str,
     ) -> None:
         WORKDIR.mkdir(parents=True, exist_ok=True)
-        super().__init__(bootstrap, topics, group, worker_id, WORKDIR, **settings)
+        super().__init__(bootstrap, topics, group, worker_id, WORKDIR, command=command, **settings)
         self.start()
 
     @property
@@ -206,17 +214,21 @@ def faust_throughput(
     raw: list[tuple[bytes, bytes]],
     workers: int,
     broker_pid: int | None = None,
+    command: list[str] | None = None,
     **settings: str,
 ) -> dict[str, float]:
     """Ready, settled workers of a fresh group; then the shipments arrive and are timed.
-    `settings`: the workers' screener settings besides the topics' (`open_window_days="0"`)."""
+    `command`: the worker's (default: this checkout's); `settings`: the workers' screener
+    settings besides the topics' (`open_window_days="0"`)."""
     topics = Topics.named(f"thru{workers}-{time.time_ns()}")
     topics = Topics(
         orders_topic, topics.shipments, topics.decisions, topics.dead_letters, topics.open_shipments
     )
     asyncio.run(topics.create(bootstrap))
     group = f"bench-{time.time_ns()}"
-    running = [Worker(bootstrap, topics, group, f"w{n}", **settings) for n in range(workers)]
+    running = [
+        Worker(bootstrap, topics, group, f"w{n}", command, **settings) for n in range(workers)
+    ]
     try:
         for worker in running:
             worker.wait_ready()
@@ -386,7 +398,13 @@ def load() -> str:
 
 
 def run(
-    count: int, rates: list[int], parts: set[str], synthetic: int, updates: int, rounds: int
+    count: int,
+    rates: list[int],
+    parts: set[str],
+    synthetic: int,
+    updates: int,
+    rounds: int,
+    before: list[str] | None = None,
 ) -> None:
     print(f"screener bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load()}")
     book_orders = orders(synthetic)
@@ -402,11 +420,11 @@ def run(
     if "throughput" in parts:
         throughput(count, raw, keyed_orders)
     if "latency" in parts:
-        latencies(rates, keyed_orders, book_orders, listed, updates)
+        latencies(rates, keyed_orders, book_orders, listed, updates, before)
     if "rescreen" in parts:
         rescreens(raw, keyed_orders, events)
     if "ongoing" in parts:
-        ongoing_on_and_off(raw, keyed_orders, rounds)
+        ongoing_on_and_off(raw, keyed_orders, rounds, before)
     print(f"  load average at end: {load()}")
 
 
@@ -465,29 +483,58 @@ def throughput(
 
 
 def ongoing_on_and_off(
-    raw: list[tuple[bytes, bytes]], keyed_orders: list[tuple[bytes, bytes]], rounds: int
+    raw: list[tuple[bytes, bytes]],
+    keyed_orders: list[tuple[bytes, bytes]],
+    rounds: int,
+    before: list[str] | None = None,
 ) -> None:
-    """One worker, re-screening off (window 0) and on (45 days) in turn, on one broker."""
-    runs: dict[str, list[float]] = {"off": [], "on": []}
+    """One worker, re-screening off (window 0) and on (45 days) in turn, on one broker; with
+    `before` (another checkout's worker command), that worker as a third mode."""
+    modes: dict[str, tuple[list[str] | None, dict[str, str]]] = {
+        "off": (None, {"open_window_days": "0"}),
+        "on": (None, {"open_window_days": "45"}),
+    }
+    if before is not None:
+        modes["before"] = (before, {})
+    runs: dict[str, list[float]] = {mode: [] for mode in modes}
     with _broker_with_orders("ongoing", keyed_orders) as (broker, topics):
         for round_ in range(rounds):
-            # the order alternates too: a drift in the machine's load favours neither
-            modes = ("off", "on") if round_ % 2 == 0 else ("on", "off")
-            for mode in modes:
-                window = "45" if mode == "on" else "0"
+            # the order turns too: a drift in the machine's load favours no mode
+            names = list(modes)
+            turn = round_ % len(names)
+            for mode in names[turn:] + names[:turn]:
+                command, settings = modes[mode]
                 run = faust_throughput(
-                    broker.bootstrap, topics.orders, raw, 1, broker.pid, open_window_days=window
+                    broker.bootstrap, topics.orders, raw, 1, broker.pid, command, **settings
                 )
                 runs[mode].append(run["events"] / run["cpu"])
                 print(
-                    f"  round {round_ + 1}, re-screening {mode:3}"
-                    f" {runs[mode][-1]:8,.0f} shipments per CPU-s (load {load()})"
+                    f"  round {round_ + 1}, {mode:6} {runs[mode][-1]:8,.0f} shipments per CPU-s"
+                    f" (load {load()})"
                 )
-    off, on = statistics.median(runs["off"]), statistics.median(runs["on"])
+    medians = {mode: statistics.median(figures) for mode, figures in runs.items()}
+    off, on = medians["off"], medians["on"]
     print(
         f"  one worker, median of {rounds}: off {off:,.0f}, on {on:,.0f} shipments per CPU-s;"
         f" on/off {on / off - 1:+.1%}"
     )
+    if "before" in medians:
+        print(
+            f"  before (the other checkout) {medians['before']:,.0f} shipments per CPU-s;"
+            f" on/before {on / medians['before'] - 1:+.1%}, off/before"
+            f" {off / medians['before'] - 1:+.1%}"
+        )
+
+
+def worker_command(checkout: Path) -> list[str]:
+    """The screener command of another checkout (built with its `make`): `laborguard screener`,
+    or the console script it had before the one command."""
+    bin_ = checkout / ".venv" / "bin"
+    if (bin_ / "laborguard").exists():
+        return [str(bin_ / "laborguard"), "screener"]
+    if (bin_ / "laborguard-screener").exists():
+        return [str(bin_ / "laborguard-screener")]
+    raise SystemExit(f"--before: no screener in {bin_} (run `make` in that checkout first)")
 
 
 def latencies(
@@ -496,10 +543,30 @@ def latencies(
     book_orders: list[Order],
     listed: list[str],
     updates: int,
+    before: list[str] | None = None,
 ) -> None:
+    """The plain loop's latencies, then the worker's; with `before` (another checkout's worker
+    command), that worker's too, each on a fresh broker."""
     plain_latencies(rates, keyed_orders, listed)
+    workers: list[tuple[str, list[str] | None]] = [("worker", None)]
+    if before is not None:
+        workers.append(("before", before))
+    for label, command in workers:
+        if before is not None:
+            print(f"  {label}:")
+        _worker_latencies(rates, keyed_orders, book_orders, listed, updates, command)
+
+
+def _worker_latencies(
+    rates: list[int],
+    keyed_orders: list[tuple[bytes, bytes]],
+    book_orders: list[Order],
+    listed: list[str],
+    updates: int,
+    command: list[str] | None,
+) -> None:
     with _broker_with_orders("lat", keyed_orders) as (broker, topics):
-        worker = Worker(broker.bootstrap, topics, "latency", "lat")
+        worker = Worker(broker.bootstrap, topics, "latency", "lat", command)
         try:
             worker.wait_ready()
             time.sleep(8)  # the group join completes (6 s session timeout)
@@ -734,6 +801,12 @@ def main() -> None:
         default=100,
         help="order updates at 20/s during each latency run (each one empties the name memo)",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout (the code before a change, its venv built): its worker runs as a"
+        " third mode of `ongoing`, and after this checkout's in `latency`",
+    )
     options = parser.parse_args()
     rates = [int(rate) for rate in options.rates.split(",")]
     run(
@@ -743,6 +816,7 @@ def main() -> None:
         options.synthetic,
         options.order_updates,
         options.rounds,
+        worker_command(options.before) if options.before else None,
     )
 
 
