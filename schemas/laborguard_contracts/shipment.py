@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from laborguard_contracts.base import SCHEMA_VERSION, Contract
 from laborguard_contracts.regions import region_code
@@ -54,10 +54,16 @@ class Address(Contract):
     region: RegionText | None = None
     region_code: RegionCode | None = None
 
-    @model_validator(mode="before")
+    @field_validator("region", mode="before")
     @classmethod
-    def _recognise_region(cls, data: Any) -> Any:
-        return _with_region_code(data, "region", "region_code", "country")
+    def _blank_region(cls, filed: Any) -> Any:
+        return _blank_as_none(filed)
+
+    @model_validator(mode="after")
+    def _recognise_region(self) -> Address:
+        if self.region is not None:
+            _set_code(self, "region_code", region_code(self.region, self.country))
+        return self
 
 
 class Party(Contract):
@@ -81,10 +87,17 @@ class UpstreamInput(Contract):
     origin_region_code: RegionCode | None = None
     producer: Party | None = None
 
-    @model_validator(mode="before")
+    @field_validator("origin_region", mode="before")
     @classmethod
-    def _recognise_region(cls, data: Any) -> Any:
-        return _with_region_code(data, "origin_region", "origin_region_code", "origin_country")
+    def _blank_region(cls, filed: Any) -> Any:
+        return _blank_as_none(filed)
+
+    @model_validator(mode="after")
+    def _recognise_region(self) -> UpstreamInput:
+        if self.origin_region is not None:
+            code = region_code(self.origin_region, self.origin_country)
+            _set_code(self, "origin_region_code", code)
+        return self
 
 
 class ShipmentLine(Contract):
@@ -112,20 +125,19 @@ class ShipmentEvent(Contract):
     lines: tuple[ShipmentLine, ...] = Field(min_length=1, max_length=999)
 
 
-def _with_region_code(data: Any, field: str, code_field: str, country_field: str) -> Any:
-    """The filed region kept, a blank one dropped, and its code recognised beside it (a code
-    the filer states stays when the text names none we know)."""
-    if not isinstance(data, dict) or field not in data:
-        return data
-    filed = data[field]
-    if not isinstance(filed, str):
-        return data  # None, or a wrong type the field's own validation names
-    data = dict(data)
-    if not filed.strip():
-        data[field] = None
-        return data
-    country = data.get(country_field)
-    code = region_code(filed, country if isinstance(country, str) else None)
-    if code is not None or data.get(code_field) is None:
-        data[code_field] = code
-    return data
+# A filed region is kept as filed, a blank one dropped, and the code it names set beside it (a
+# code the filer states stays when the text names none we know). Both steps run on the parsed
+# model, not on its input: a "before" model validator made pydantic build every address as a
+# Python dict first, which cost ~2.6 us per shipment of ~21.5 (ad-hoc timing; this way ~0.9).
+
+
+def _blank_as_none(filed: Any) -> Any:
+    """A blank region is no region (a region of another type is left to the field's check)."""
+    return None if isinstance(filed, str) and not filed.strip() else filed
+
+
+def _set_code(model: Contract, field: str, code: str | None) -> None:
+    """Sets the recognised code on a model still being validated (frozen once returned)."""
+    if code is not None or getattr(model, field) is None:
+        model.__dict__[field] = code
+        model.__pydantic_fields_set__.add(field)

@@ -73,6 +73,13 @@ def test_a_stated_code_stays_when_the_text_names_no_region_we_know() -> None:
     assert (address.region, address.region_code) == ("Region 7", "CN-XJ")
 
 
+def test_a_recognised_region_replaces_a_stated_code_but_not_a_malformed_one() -> None:
+    address = Address.model_validate({"region": "Xinjiang", "region_code": "CN-GD"})
+    assert address.region_code == "CN-XJ"
+    with pytest.raises(ValueError, match="region_code"):
+        Address.model_validate({"region": "Xinjiang", "region_code": "Xinjiang"})
+
+
 def test_a_wrong_type_of_region_is_still_an_error_naming_the_field() -> None:
     with pytest.raises(ValueError, match="region"):
         Address.model_validate({"region": 65})
