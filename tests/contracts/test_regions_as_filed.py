@@ -80,6 +80,14 @@ def test_a_recognised_region_replaces_a_stated_code_but_not_a_malformed_one() ->
         Address.model_validate({"region": "Xinjiang", "region_code": "Xinjiang"})
 
 
+def test_the_recognised_code_is_set_and_the_address_stays_frozen() -> None:
+    address = decode(Address, b'{"region": "XUAR"}')
+    assert address.region_code == "CN-XJ"
+    assert address.model_fields_set == {"region", "region_code"}
+    with pytest.raises(ValueError, match="frozen"):
+        address.region_code = "CN-GD"  # type: ignore[misc]
+
+
 def test_a_wrong_type_of_region_is_still_an_error_naming_the_field() -> None:
     with pytest.raises(ValueError, match="region"):
         Address.model_validate({"region": 65})
