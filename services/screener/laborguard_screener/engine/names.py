@@ -162,7 +162,7 @@ def _canonical(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
         text = " ".join(text.split())  # one space between words, whatever was filed
     if "(" in text or " and " in text:
         text = _ANNOTATIONS.sub(" ", text)
-    if "'" in text or not ascii_name:
+    if "'" in text or "`" in text or not ascii_name:  # the ASCII ones of _APOSTROPHES
         text = _APOSTROPHES.sub("", _POSSESSIVE.sub(" ", text))
     # Legal forms before transliteration: rigour knows "Gesellschaft mit beschränkter Haftung"
     # and "Акционерное общество" in their own spelling.
