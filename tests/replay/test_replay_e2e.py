@@ -1,4 +1,5 @@
-"""History replayed through a real screener worker decides as the offline what-if engine does."""
+"""History replayed through a real screener worker decides as the offline what-if engine does
+(each event's own decision), and its dates reach the shipments in transit."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from datetime import time as clock
 from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from laborguard_contracts import Decision
 from laborguard_contracts.codec import encode, loads
 from laborguard_contracts.seed import load_seed
 from laborguard_contracts.topics import TopicSpec, ensure_topics
@@ -107,12 +111,26 @@ def test_replayed_history_is_decided_as_the_offline_engine_decides(
     )
     published = asyncio.run(replay_file(settings, winter, pace=Pace(None))).published
     live_path = tmp_path / "live.jsonl"
-    with open(live_path, "wb") as sink:
-        asyncio.run(collect(settings, sink, count=published, idle_seconds=30))
-    live = decisions.load(live_path)
+    with open(live_path, "wb") as sink:  # every decision: each event's own, and superseding ones
+        asyncio.run(collect(settings, sink, count=None, idle_seconds=10))
+    every = [record.message for record in history.read(live_path, Decision)]
+    live = decisions.of(d for d in every if d.supersedes is None)
     book = OrderBook.of(load_seed())
     offline = decisions.of(decide(e, book, DEFAULT_POLICY) for e in history.read_events(winter))
     screener_log = (tmp_path / "screener.log").read_text()[-3000:]
     assert len(live.verdicts) == published == len(offline.verdicts), screener_log
     assert diff(offline.verdicts, live.verdicts).changes == ()
     assert any(v.outcome.value == "DETAIN" for v in live.verdicts.values())
+
+    # The history's dates pass in its own time: the 2021-01-13 region order reaches the
+    # shipments then open (filed before it, no final event yet), re-decided as of that day.
+    superseding = [d for d in every if d.supersedes is not None]
+    assert superseding, screener_log
+    dates = {datetime.combine(e.effective, clock.min, UTC) for o in load_seed() for e in o.timeline}
+    decided = {d.decision_id: d for d in every}
+    for decision in superseding:
+        held = decided[decision.supersedes]
+        assert held.shipment_id == decision.shipment_id and held.outcome != decision.outcome
+        assert decision.as_of in dates and held.as_of < decision.as_of
+        assert decision.cause is not None
+    print(f"{len(superseding)} in-transit shipments re-decided as a date came")

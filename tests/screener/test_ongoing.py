@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 
 import pytest
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from prometheus_client.parser import text_string_to_metric_families
 
-from laborguard_contracts import Decision, Order, Outcome
+from laborguard_contracts import Decision, Order, Outcome, TimelineEvent, TimelineEventKind
 from laborguard_contracts.codec import decode, encode
+from laborguard_contracts.topics import SHIPMENTS
+from testbed.factory import shipment
 from testbed.harness import Topics, Worker, produce, read_until
 
 from .fleet import fleet, wro
@@ -184,3 +187,146 @@ def test_worker_killed_during_a_re_screen_every_affected_shipment_gets_its_super
         f"kill -9 during a re-screen: {len(by_shipment)} superseded, {duplicates} duplicates"
         f" (identical), by worker {by_worker}"
     )
+
+
+def _dated(version: int, committed_at: datetime, *dates: tuple[TimelineEventKind, date]) -> Order:
+    timeline = tuple(TimelineEvent(kind=kind, effective=day) for kind, day in dates)
+    return wro(version, committed_at).model_copy(update={"timeline": timeline})
+
+
+def _file_at(
+    bootstrap: str, topics: Topics, count: int, covered: int, at: datetime
+) -> tuple[dict[str, str], set[str]]:
+    """Files the fleet's `count` shipments as of `at` and waits for their decisions."""
+    events, hit = fleet(count, covered)
+    filed = [e.model_copy(update={"event_time": at}) for e in events]
+    records = [(e.shipment_id.encode(), encode(e)) for e in filed]
+    asyncio.run(produce(bootstrap, topics.shipments, records))
+    decided = asyncio.run(
+        read_until(
+            bootstrap, [topics.decisions], lambda got: len({r.key for r in got}) >= count, 60.0
+        )
+    )
+    return {d.shipment_id: d.decision_id or "" for d in _decisions(decided)}, hit
+
+
+def _reach(
+    bootstrap: str, topics: Topics, day: date, number: int, partitions: int = SHIPMENTS.partitions
+) -> datetime:
+    """One shipment filed an hour into `day` on each of the first `partitions` partitions (by
+    default every one: every worker's stream time reaches the day). The day's start."""
+    moment = datetime.combine(day, clock.min, UTC)
+    for partition in range(partitions):
+        event = shipment(number + partition, event_time=moment + timedelta(hours=1))
+        record = (event.shipment_id.encode(), encode(event))
+        asyncio.run(produce(bootstrap, topics.shipments, [record], partition=partition))
+    return moment
+
+
+def test_an_order_committed_ahead_of_its_date_reaches_the_open_shipments_when_the_date_comes(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    """Announced for tomorrow, a WRO changes nothing at its commit; the first events of tomorrow
+    (the stream time) bring the superseding DETAINs; a revocation dated ahead, the RELEASEs."""
+    worker = start_worker("a")
+    worker.wait_ready()
+    now = datetime.now(UTC)
+    firsts, covered = _file_at(bootstrap, topics, 1_000, 10, now)
+    _wait_open([worker], 1_000)
+
+    in_force = (now + timedelta(days=1)).date()
+    revoked = in_force + timedelta(days=2)
+    _publish(bootstrap, topics, _dated(1, now, (TimelineEventKind.IN_FORCE, in_force)))
+    time.sleep(2.0)  # the commit's re-screen: as of now the order is not in force, nothing changes
+    moment = _reach(bootstrap, topics, in_force, 100_000)
+    detained = _read_superseding(bootstrap, topics, 10)
+
+    assert sorted(d.shipment_id for _, d in detained) == sorted(covered)
+    assert {d.outcome for _, d in detained} == {Outcome.DETAIN}
+    assert all(d.supersedes == firsts[d.shipment_id] for _, d in detained)
+    assert {d.as_of for _, d in detained} == {moment}
+    assert all((d.decision_id or "").endswith(f"@{in_force.isoformat()}") for _, d in detained)
+
+    revoking = _dated(
+        2,
+        datetime.now(UTC),
+        (TimelineEventKind.IN_FORCE, in_force),
+        (TimelineEventKind.REVOKED, revoked),
+    )
+    _publish(bootstrap, topics, revoking)
+    time.sleep(2.0)  # as of its commit (before the detentions' date) nothing may go back
+    _reach(bootstrap, topics, revoked, 200_000)
+    both = _read_superseding(bootstrap, topics, 20)
+    released = [d for _, d in both if d.outcome is Outcome.RELEASE]
+
+    assert len(both) == 20
+    assert sorted(d.shipment_id for d in released) == sorted(covered)
+    by_shipment = {d.shipment_id: d.decision_id for _, d in detained}
+    assert all(d.supersedes == by_shipment[d.shipment_id] for d in released)
+
+
+# 0.0: killed as the date's first events arrive (its successor may see them, or restore them
+# and look back); 0.5: killed while, or just after, it re-decides its own.
+@pytest.mark.parametrize("kill_after", [0.0, 0.5])
+def test_worker_killed_as_a_date_comes_every_covered_shipment_gets_its_superseding_decision(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker], kill_after: float
+) -> None:
+    workers = [start_worker("a"), start_worker("b")]
+    for worker in workers:
+        worker.wait_ready()
+    now = datetime.now(UTC)
+    firsts, covered = _file_at(bootstrap, topics, 4_000, 400, now)
+    _wait_open(workers, 4_000)
+    in_force = (now + timedelta(days=1)).date()
+    _publish(bootstrap, topics, _dated(1, now, (TimelineEventKind.IN_FORCE, in_force)))
+    time.sleep(2.0)
+    moment = _reach(bootstrap, topics, in_force, 100_000)
+    time.sleep(kill_after)
+    workers[0].kill()
+    found = _read_superseding(bootstrap, topics, 400, settle=3.0)
+
+    by_shipment: dict[str, list[Decision]] = {}
+    for _, decision in found:
+        by_shipment.setdefault(decision.shipment_id, []).append(decision)
+    assert set(by_shipment) == covered, (len(covered - set(by_shipment)), workers[1].log()[-2000:])
+    for decisions in by_shipment.values():
+        first = decisions[0]
+        assert first.outcome is Outcome.DETAIN and first.supersedes == firsts[first.shipment_id]
+        assert first.as_of == moment
+        # a repeat (the successor's look-back, or a redelivered event) is the same decision
+        assert all(
+            d.model_copy(update={"decided_at": first.decided_at}) == first for d in decisions
+        )
+    duplicates = len(found) - len(by_shipment)
+    print(f"kill -9 as a date came: {len(by_shipment)} superseded, {duplicates} duplicates")
+
+
+def test_a_worker_taking_over_partitions_looks_back_for_a_date_their_worker_never_reached(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    """Only partition 0 gets an event of the WRO's date: its worker re-decides its own covered
+    shipments. The other worker, whose stream never reached the date, is killed: the survivor
+    restores its open shipments and, its own stream time past the date, re-decides them."""
+    workers = {worker_id: start_worker(worker_id) for worker_id in ("a", "b")}
+    for worker in workers.values():
+        worker.wait_ready()
+    now = datetime.now(UTC)
+    firsts, covered = _file_at(bootstrap, topics, 2_000, 200, now)
+    _wait_open(list(workers.values()), 2_000)
+    in_force = (now + timedelta(days=1)).date()
+    _publish(bootstrap, topics, _dated(1, now, (TimelineEventKind.IN_FORCE, in_force)))
+    time.sleep(2.0)
+    moment = _reach(bootstrap, topics, in_force, 100_000, partitions=1)
+    own = _read_superseding(bootstrap, topics, 1, settle=2.0)
+    (reached,) = {dict(r.headers)["worker"].decode() for r, _ in own}
+    assert 0 < len(own) < len(covered)  # the other worker's covered shipments wait
+
+    (victim,) = set(workers) - {reached}
+    workers[victim].kill()
+    found = _read_superseding(bootstrap, topics, len(covered), settle=3.0)
+
+    assert {d.shipment_id for _, d in found} == covered
+    assert {dict(r.headers)["worker"].decode() for r, _ in found} == {reached}
+    assert all(d.outcome is Outcome.DETAIN and d.as_of == moment for _, d in found)
+    assert all(d.supersedes == firsts[d.shipment_id] for _, d in found)
+    assert len(found) == len(covered)  # each once: nothing was re-decided twice

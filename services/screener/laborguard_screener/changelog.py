@@ -20,6 +20,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from pydantic import AwareDatetime
+
 from laborguard_contracts import Outcome, ShipmentEvent
 from laborguard_contracts.base import Contract
 from laborguard_contracts.codec import decode, dumps, encode
@@ -38,6 +40,7 @@ class OpenShipmentRecord(Contract):
     order_state_version: str
     source_offset: int | None = None  # of the event in `shipments` (partition `partition`)
     event: ShipmentEvent | None = None  # inline, when the source offset is not known
+    as_of: AwareDatetime | None = None  # of the decision, when not the event's own time
 
 
 def encode_open(shipment: OpenShipment) -> bytes:
@@ -51,6 +54,9 @@ def encode_open(shipment: OpenShipment) -> bytes:
         "matched": sorted(shipment.matched),
         "order_state_version": shipment.order_state_version,
     }
+    as_of = shipment.as_of
+    if as_of is not None and as_of is not shipment.event_time and as_of != shipment.event_time:
+        head["as_of"] = as_of
     if shipment.offset is not None:
         head["source_offset"] = shipment.offset
         return dumps(head)
@@ -76,6 +82,7 @@ def restored(record: OpenShipmentRecord, value: bytes, event: ShipmentEvent) -> 
         checked_version=record.order_state_version,
         event_id=event.event_id,
         offset=record.source_offset,
+        as_of=record.as_of,
     )
 
 

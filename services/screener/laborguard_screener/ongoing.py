@@ -12,7 +12,10 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   re-decided (this is what makes a takeover finish a re-screen the dead worker began);
 - an order update re-decides the open shipments it can affect; a changed decision is emitted
   with `supersedes` and `cause`, and its changelog record is written only after the decision is
-  delivered, so the changelog never claims a decision the `decisions` topic lacks.
+  delivered, so the changelog never claims a decision the `decisions` topic lacks;
+- so does a date in an order's timeline when the stream time reaches it (an order committed
+  ahead of its in-force date, a revocation or exemption dated ahead: `coveragedates.py`); a
+  restore looks back for the dates its partitions' last worker may not have acted on.
 """
 
 from __future__ import annotations
@@ -39,21 +42,23 @@ from laborguard_screener.changelog import (
     restore,
     wanted_sources,
 )
-from laborguard_screener.engine.screening import ScreeningPolicy
+from laborguard_screener.coveragedates import CoverageDates, passed_between
+from laborguard_screener.engine.screening import ScreeningPolicy, screen
 from laborguard_screener.intake import Screened
 from laborguard_screener.openshipments import (
     FINAL_EVENT_TYPES,
     OpenShipment,
     OpenShipments,
-    matched_ids,
 )
 from laborguard_screener.orderstate import OrderFeed, caught_up
 from laborguard_screener.outbox import Outbox
-from laborguard_screener.rescreening import cause_of, rescreen
+from laborguard_screener.rescreening import rescreen
 from laborguard_screener.settings import ScreenerSettings
 
 log = logging.getLogger(__name__)
 _SWEEP_SECONDS = 30.0
+_FIRST = datetime.min.replace(tzinfo=UTC)  # the first event starts the coverage dates
+_NEVER = datetime.max.replace(tzinfo=UTC)
 _SUPERSEDED = {outcome: metrics.SUPERSEDED.labels(outcome.value) for outcome in Outcome}
 
 
@@ -158,25 +163,38 @@ class OngoingScreening:
         self._flush_due = False
         self._swept = time.monotonic()
         self._header = [("worker", settings.worker_id.encode())]
+        self.dates = CoverageDates()
+        self._next_date = _FIRST  # the next moment an order's coverage changes by its dates
 
     # ------------------------------------------------------------- the shipments path
 
     def amend(self, screened: Screened) -> Screened:
-        """A redelivered event (a takeover replays uncommitted records) decided differently from
-        the decision held for it, because an order changed meanwhile, supersedes that decision:
-        it is the same re-decision a re-screen would have emitted."""
-        event, decision = screened.event, screened.decision
+        """A redelivered event (a takeover replays uncommitted records) is decided as a re-screen
+        would decide it now: when that differs from the decision held for it (an order changed
+        meanwhile, or a date in one came), it supersedes the held decision and is the very
+        re-decision a re-screen emits (same id); when not, it repeats the held decision."""
+        event = screened.event
         if event is None:
             return screened
         held = self.state.get(event.shipment_id)
         if held is None or held.event_id != event.event_id:
             return screened  # a new event: a decision of its own
-        if decision.outcome == held.outcome and matched_ids(decision) == held.matched:
-            return screened
-        cause = cause_of(held.matched, decision, self.feed.book, None)
-        superseding = decision.model_copy(update={"supersedes": held.decision_id, "cause": cause})
-        _SUPERSEDED[superseding.outcome].inc()
-        return Screened(superseding, encode(superseding), event, screened.trace)
+        book, decided_at = self.feed.book, screened.decision.decided_at
+        redecided = rescreen(
+            held, book, self.policy, decided_at=decided_at, as_of=self.feed.latest_commit
+        )
+        if redecided is not None:
+            superseding = redecided.decision
+            _SUPERSEDED[superseding.outcome].inc()
+            return Screened(superseding, encode(superseding), event, screened.trace)
+        if held.as_of is not None and held.as_of > event.event_time:
+            # The held decision is as of a later moment (an order's commit or date): so is its
+            # repeat, which must not go back to the event's own time.
+            repeat = screen(
+                event, book, decided_at=decided_at, as_of=held.as_of, policy=self.policy
+            )
+            return Screened(repeat, encode(repeat), event, screened.trace)
+        return screened
 
     def follow(
         self, partition: int, offset: int, value: bytes, screened: Screened
@@ -189,6 +207,8 @@ class OngoingScreening:
             return None
         state, event_time = self.state, event.event_time
         state.advance(event_time)
+        if event_time >= self._next_date:
+            self._dates_reached()
         shipment_id = event.shipment_id
         if event.event_type in FINAL_EVENT_TYPES:
             return (None,) if state.close(shipment_id) is not None else None
@@ -212,6 +232,36 @@ class OngoingScreening:
             if partition not in self._restored:
                 self.assigned([partition])
             await self._restored[partition].wait()
+
+    def _dates_reached(self) -> None:
+        """The stream time reached the next coverage date (or the first event arrived)."""
+        now, dates = self.state.stream_time, self.dates
+        assert now is not None
+        if dates.passed is None:
+            dates.start(self.feed.book.orders(), now)  # events are decided as of their own time
+        else:
+            moment, order_ids = dates.due(now)
+            if moment is not None:
+                self._spawn(self._dates_came(moment, order_ids))
+        self._next_date = dates.next_at or _NEVER
+
+    async def _dates_came(self, moment: datetime, order_ids: frozenset[str]) -> None:
+        book = self.feed.book
+        affected: dict[str, Order | None] = {}
+        for order_id in sorted(order_ids):
+            order = book.get(order_id)
+            if order is None:
+                continue
+            for shipment in self.state.affected(None, order):
+                if (shipment.as_of or shipment.event_time) < moment:  # decided before the date
+                    affected[shipment.shipment_id] = order
+        log.info(
+            "coverage date %s of order(s) %s reaches %d open shipments",
+            moment.date(),
+            sorted(order_ids),
+            len(affected),
+        )
+        await self._redecide(affected, moment, recheck=True)  # as of the date (or later held)
 
     # ------------------------------------------------------------- rebalances
 
@@ -248,10 +298,42 @@ class OngoingScreening:
             for partition in partitions:
                 if (event := self._restored.get(partition)) is not None:
                     event.set()
-        stale: dict[str, Order | None] = {
-            s.shipment_id: None for s in self.state if s.partition in partitions
-        }
+        restored = [s for s in self.state if s.partition in partitions]
+        stale: dict[str, Order | None] = {s.shipment_id: None for s in restored}
         await self._redecide(stale, self.feed.latest_commit)
+        await self._look_back(restored)
+
+    async def _look_back(self, restored: list[OpenShipment]) -> None:
+        """Re-decides the restored shipments an order's date reached after their decision: the
+        last worker may have died before it acted on that date (or not yet seen it)."""
+        until = self.state.stream_time
+        if until is None:
+            return
+        if self.dates.passed is None:  # from here on the dates are the stream's to reach
+            self.dates.start(self.feed.book.orders(), until)
+            self._next_date = self.dates.next_at or _NEVER
+        if not restored:
+            return
+        since = min(s.as_of or s.event_time for s in restored)
+        passed = passed_between(self.feed.book.orders(), since, until)
+        if not passed:
+            return
+        book, ids = self.feed.book, {s.shipment_id for s in restored}
+        affected: dict[str, Order | None] = {}
+        for order_id, moment in sorted(passed.items()):
+            order = book.get(order_id)
+            if order is None:
+                continue
+            for shipment in self.state.affected(None, order):
+                if shipment.shipment_id in ids and (shipment.as_of or shipment.event_time) < moment:
+                    affected[shipment.shipment_id] = order
+        log.info(
+            "looking back: coverage dates of order(s) %s came after the decisions of %d restored"
+            " open shipments",
+            sorted(passed),
+            len(affected),
+        )
+        await self._redecide(affected, max(passed.values()), recheck=True)
 
     async def _restore_from_kafka(self, partitions: list[int]) -> None:
         consumer = AIOKafkaConsumer(
@@ -297,6 +379,7 @@ class OngoingScreening:
         """Re-decides the open shipments the updates can affect (the last update wins a tie)."""
         affected: dict[str, Order | None] = {}
         for previous, order in changes:
+            self.dates.add(order)  # its dates still to come
             for shipment in self.state.affected(previous, order):
                 affected[shipment.shipment_id] = order
         log.info(
@@ -304,14 +387,19 @@ class OngoingScreening:
             [o.order_id for _, o in changes],
             len(affected),
         )
+        self._next_date = min(self._next_date, self.dates.next_at or _NEVER)
         if affected:
             await self._redecide(affected, self.feed.latest_commit)
 
-    async def _redecide(self, shipments: dict[str, Order | None], as_of: datetime | None) -> None:
+    async def _redecide(
+        self, shipments: dict[str, Order | None], as_of: datetime | None, recheck: bool = False
+    ) -> None:
+        """`recheck`: also the shipments decided against this order state already (a date came:
+        the same orders decide differently as of it); not timed as a commit's re-screen."""
         if not shipments:
             return
         outbox = await self._outbox_ready()
-        run = _Run(self, as_of)
+        run = _Run(self, None if recheck else as_of)
         book, state = self.feed.book, self.state
         self._backlog += len(shipments)
         metrics.RESCREEN_BACKLOG.set(self._backlog)
@@ -327,7 +415,9 @@ class OngoingScreening:
                     self._backlog -= 1
                     unprocessed -= 1
                     shipment = state.get(shipment_id)
-                    if shipment is None or shipment.checked_version == book.version:
+                    if shipment is None or (
+                        shipment.checked_version == book.version and not recheck
+                    ):
                         continue  # closed, or decided against this very order state already
                     shipment.checked_version = book.version
                     self._redecide_one(shipment, trigger, decided_at, as_of, outbox, run)

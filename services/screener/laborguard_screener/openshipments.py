@@ -61,6 +61,9 @@ class OpenShipment:
     checked_version: str = ""  # last order state it was re-decided against (changed or not)
     event_id: str = ""  # of the event held
     offset: int | None = None  # of the event's record in `shipments` (None: not known)
+    # As of when its last decision was made (None: the event's time). A re-decision is never
+    # made as of an earlier moment: coverage is by date, and going back would undo a later one.
+    as_of: datetime | None = None
 
     @classmethod
     def of(
@@ -85,6 +88,7 @@ class OpenShipment:
             checked_version=decision.order_state_version,
             event_id=event.event_id,
             offset=offset,
+            as_of=decision.as_of,
         )
 
 
@@ -183,6 +187,7 @@ class OpenShipments:
         shipment.matched = matched_ids(decision)
         shipment.order_state_version = decision.order_state_version
         shipment.checked_version = decision.order_state_version
+        shipment.as_of = decision.as_of
         self.track(shipment, event)
 
     def close(self, shipment_id: str) -> OpenShipment | None:

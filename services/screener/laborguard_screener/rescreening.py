@@ -1,7 +1,8 @@
 """Re-deciding an open shipment after an order update: a changed decision supersedes the last.
 
 Pure: no I/O, no clock. The shipment's latest event is decided again against the current book,
-as of the update (the latest order commit the book holds, never before the event's own time).
+as of the update (the latest order commit the book holds, or a date in an order's timeline that
+the stream has reached), never before the event's own time nor the held decision's.
 A decision whose outcome or set of matched orders differs from the one held is returned with
 `supersedes` (the held decision's id) and `cause` (the order update behind the change); an
 unchanged one is not returned. Two workers re-deciding the same shipment against the same book
@@ -38,7 +39,8 @@ def rescreen(
 ) -> Redecided | None:
     """The superseding decision for `shipment`, or None when its decision does not change."""
     event = decode(ShipmentEvent, shipment.event)
-    when = event.event_time if as_of is None or as_of < event.event_time else as_of
+    # As of the update, never before the event itself nor the decision held (a later one).
+    when = max(as_of or event.event_time, event.event_time, shipment.as_of or event.event_time)
     decision = screen(event, book, decided_at=decided_at, as_of=when, policy=policy)
     if decision.outcome == shipment.outcome and matched_ids(decision) == shipment.matched:
         return None

@@ -104,16 +104,22 @@ def screen(
         event_time=event.event_time,
         as_of=as_of,
         decided_at=decided_at,
-        decision_id=decision_id(event.event_id, book.version),
+        decision_id=decision_id(
+            event.event_id, book.version, on if on != event.event_time.date() else None
+        ),
         referral=referral,
         review_threshold=review_threshold if referral is not None else None,
     )
 
 
-def decision_id(event_id: str, order_state_version: str) -> str:
-    """The identity of a decision: this event decided against this order state (a repeat of
-    the same decision, by a redelivery or another worker, has the same id)."""
-    return f"{event_id}@{order_state_version}"
+def decision_id(event_id: str, order_state_version: str, on: date | None = None) -> str:
+    """The identity of a decision: this event decided against this order state, as of `on` when
+    that is not the event's own date (a re-decision as of an order's commit or of a date in its
+    timeline: coverage is by date). A repeat of the same decision, by a redelivery or another
+    worker, has the same id; two decisions with the same id have the same outcome and matches."""
+    if on is None:
+        return f"{event_id}@{order_state_version}"
+    return f"{event_id}@{order_state_version}@{on.isoformat()}"
 
 
 def _matches(

@@ -1,0 +1,74 @@
+"""The moments at which an order's coverage changes by its own timeline, not by an update.
+
+An order can be committed ahead of its dates: a WRO announced to take force next Monday, a
+revocation or an exemption dated ahead. Its update changes no open shipment's decision then (the
+order is not yet in force as of the commit); the shipments on the water change when the date
+comes. Each timeline date counts from its start (UTC), as the what-if's `issued_at` does.
+
+`CoverageDates` holds the moments still to come in stream time (the latest event time seen,
+the open window's clock, so a replay sees the same moments pass as the live stream did) and
+hands back those the stream time has passed. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from datetime import UTC, datetime, time
+
+from laborguard_contracts import Order
+
+
+def moments(order: Order) -> frozenset[datetime]:
+    """The starts (UTC) of the order's timeline dates."""
+    return frozenset(datetime.combine(event.effective, time.min, UTC) for event in order.timeline)
+
+
+class CoverageDates:
+    def __init__(self) -> None:
+        self._heap: list[tuple[datetime, str]] = []
+        # Stream time up to which moments were handed back (None: not started).
+        self.passed: datetime | None = None
+
+    def start(self, orders: Iterable[Order], now: datetime) -> None:
+        """Holds the moments after `now` of every order (the book, once it is complete)."""
+        self.passed = now
+        for order in orders:
+            self.add(order)
+
+    def add(self, order: Order) -> None:
+        """Holds the order's moments still to come (an update's new dates; repeats harmless)."""
+        passed = self.passed
+        if passed is None:
+            return  # `start` reads the whole book
+        for moment in moments(order):
+            if moment > passed:
+                heapq.heappush(self._heap, (moment, order.order_id))
+
+    @property
+    def next_at(self) -> datetime | None:
+        return self._heap[0][0] if self._heap else None
+
+    def due(self, now: datetime) -> tuple[datetime | None, frozenset[str]]:
+        """The latest moment passed by `now` and the ids of the orders with a moment passed."""
+        heap = self._heap
+        latest, order_ids = None, set()
+        while heap and heap[0][0] <= now:
+            latest, order_id = heapq.heappop(heap)
+            order_ids.add(order_id)
+        if self.passed is None or now > self.passed:
+            self.passed = now
+        return latest, frozenset(order_ids)
+
+
+def passed_between(
+    orders: Iterable[Order], since: datetime, until: datetime
+) -> dict[str, datetime]:
+    """The orders with a moment in (`since`, `until`]: their latest such moment, by order id
+    (a restore's look back: the moments its partitions' last worker may not have acted on)."""
+    found: dict[str, datetime] = {}
+    for order in orders:
+        passed = [moment for moment in moments(order) if since < moment <= until]
+        if passed:
+            found[order.order_id] = max(passed)
+    return found
