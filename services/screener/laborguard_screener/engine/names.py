@@ -297,6 +297,10 @@ def _number_value(token: str) -> int | None:
     return None
 
 
+# Pure, and asked again for the same names: by the open shipments' index (the names screening
+# keyed a moment before), after the match memo is emptied by an order update, by exemptions.
+# ~600 bytes a key (bench names): ~20 MB when full.
+@lru_cache(maxsize=32_768)
 def name_key(name: str) -> NameKey:
     tokens, forms, spelled = _canonical(name)
     # _plainly_generic, inlined: this runs for every new name screened.
