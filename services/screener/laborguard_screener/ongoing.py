@@ -246,15 +246,7 @@ class OngoingScreening:
         self._next_date = dates.next_at or _NEVER
 
     async def _dates_came(self, moment: datetime, order_ids: frozenset[str]) -> None:
-        book = self.feed.book
-        affected: dict[str, Order | None] = {}
-        for order_id in sorted(order_ids):
-            order = book.get(order_id)
-            if order is None:
-                continue
-            for shipment in self.state.affected(None, order):
-                if (shipment.as_of or shipment.event_time) < moment:  # decided before the date
-                    affected[shipment.shipment_id] = order
+        affected = self._decided_before({order_id: moment for order_id in order_ids})
         log.info(
             "coverage date %s of order(s) %s reaches %d open shipments",
             moment.date(),
@@ -262,6 +254,24 @@ class OngoingScreening:
             len(affected),
         )
         await self._redecide(affected, moment, recheck=True)  # as of the date (or later held)
+
+    def _decided_before(
+        self, dates: dict[str, datetime], among: set[str] | None = None
+    ) -> dict[str, Order | None]:
+        """The open shipments (of `among`, if given) each order can affect whose decision was
+        made as of a moment before the order's date (`dates`: by order id)."""
+        book = self.feed.book
+        affected: dict[str, Order | None] = {}
+        for order_id, moment in sorted(dates.items()):
+            order = book.get(order_id)
+            if order is None:
+                continue
+            for shipment in self.state.affected(None, order):
+                if among is not None and shipment.shipment_id not in among:
+                    continue
+                if (shipment.as_of or shipment.event_time) < moment:
+                    affected[shipment.shipment_id] = order
+        return affected
 
     # ------------------------------------------------------------- rebalances
 
@@ -318,15 +328,7 @@ class OngoingScreening:
         passed = passed_between(self.feed.book.orders(), since, until)
         if not passed:
             return
-        book, ids = self.feed.book, {s.shipment_id for s in restored}
-        affected: dict[str, Order | None] = {}
-        for order_id, moment in sorted(passed.items()):
-            order = book.get(order_id)
-            if order is None:
-                continue
-            for shipment in self.state.affected(None, order):
-                if shipment.shipment_id in ids and (shipment.as_of or shipment.event_time) < moment:
-                    affected[shipment.shipment_id] = order
+        affected = self._decided_before(passed, {s.shipment_id for s in restored})
         log.info(
             "looking back: coverage dates of order(s) %s came after the decisions of %d restored"
             " open shipments",
