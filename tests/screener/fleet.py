@@ -44,9 +44,12 @@ def fleet(count: int, covered: int, first: int = 0) -> tuple[list[ShipmentEvent]
 
 
 def wro(
-    version: int = 1, committed_at: datetime | None = None, revoked: date | None = None
+    version: int = 1,
+    committed_at: datetime | None = None,
+    revoked: date | None = None,
+    in_force: date = date(2024, 1, 1),
 ) -> Order:
-    timeline = [TimelineEvent(kind=TimelineEventKind.IN_FORCE, effective=date(2024, 1, 1))]
+    timeline = [TimelineEvent(kind=TimelineEventKind.IN_FORCE, effective=in_force)]
     if revoked is not None:
         timeline.append(TimelineEvent(kind=TimelineEventKind.REVOKED, effective=revoked))
     return Order(

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from laborguard_contracts import Order, Outcome, TimelineEvent, TimelineEventKind
+from laborguard_contracts import Order, Outcome
 from laborguard_contracts.codec import encode
 from laborguard_screener.changelog import decode_open, encode_open, restored
 from laborguard_screener.coveragedates import CoverageDates, moments, passed_between
@@ -31,10 +31,7 @@ def _start(day: date) -> datetime:
 
 def _dated(version: int = 1, revoked: date | None = None) -> Order:
     """The fleet's WRO, in force from IN_FORCE (committed before it)."""
-    timeline = [TimelineEvent(kind=TimelineEventKind.IN_FORCE, effective=IN_FORCE)]
-    if revoked is not None:
-        timeline.append(TimelineEvent(kind=TimelineEventKind.REVOKED, effective=revoked))
-    return wro(version, COMMITTED).model_copy(update={"timeline": tuple(timeline)})
+    return wro(version, COMMITTED, revoked=revoked, in_force=IN_FORCE)
 
 
 def test_moments_are_the_starts_of_the_timeline_dates_in_utc() -> None:
@@ -48,14 +45,13 @@ def test_coverage_dates_hand_back_the_moments_the_stream_time_passed() -> None:
 
     dates.start([_dated(), wro()], FILED)  # wro() came into force in 2024: nothing to come
     assert dates.next_at == _start(IN_FORCE)
-    assert dates.due(FILED + timedelta(hours=1)) == (None, frozenset())
+    assert dates.due(FILED + timedelta(hours=1)) == {}
 
     dates.add(_dated(2, revoked=REVOKED))  # an update: its new date; the old one again, harmless
-    moment, order_ids = dates.due(_start(IN_FORCE) + timedelta(minutes=5))
-    assert (moment, order_ids) == (_start(IN_FORCE), frozenset({"wro-korvanti"}))
+    assert dates.due(_start(IN_FORCE) + timedelta(minutes=5)) == {"wro-korvanti": _start(IN_FORCE)}
     assert dates.next_at == _start(REVOKED)
-    assert dates.due(_start(REVOKED) - timedelta(seconds=1)) == (None, frozenset())
-    assert dates.due(_start(REVOKED))[0] == _start(REVOKED)
+    assert dates.due(_start(REVOKED) - timedelta(seconds=1)) == {}
+    assert dates.due(_start(REVOKED)) == {"wro-korvanti": _start(REVOKED)}
     assert dates.next_at is None
 
     dates.add(_dated(3, revoked=REVOKED))  # dates already passed are not held again

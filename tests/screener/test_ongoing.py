@@ -12,7 +12,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from prometheus_client.parser import text_string_to_metric_families
 
-from laborguard_contracts import Decision, Order, Outcome, TimelineEvent, TimelineEventKind
+from laborguard_contracts import Decision, Order, Outcome
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.topics import SHIPMENTS
 from testbed.factory import shipment
@@ -64,9 +64,14 @@ def _wait_open(workers: list[Worker], count: int, timeout: float = 60.0) -> None
         time.sleep(0.3)
 
 
-def _file(bootstrap: str, topics: Topics, count: int, covered: int) -> tuple[dict[str, str], set]:  # type: ignore[type-arg]
-    """Files `count` shipments and waits for their decisions; their decision ids, the covered."""
+def _file(
+    bootstrap: str, topics: Topics, count: int, covered: int, at: datetime | None = None
+) -> tuple[dict[str, str], set[str]]:
+    """Files `count` shipments (filed at `at`, if given) and waits for their decisions; their
+    decision ids, the covered."""
     events, hit = fleet(count, covered)
+    if at is not None:
+        events = [e.model_copy(update={"event_time": at}) for e in events]
     records = [(e.shipment_id.encode(), encode(e)) for e in events]
     asyncio.run(produce(bootstrap, topics.shipments, records))
     # Until every shipment has one (a rebalance as the two workers settle repeats some).
@@ -200,27 +205,6 @@ def test_worker_killed_during_a_re_screen_every_affected_shipment_gets_its_super
     )
 
 
-def _dated(version: int, committed_at: datetime, *dates: tuple[TimelineEventKind, date]) -> Order:
-    timeline = tuple(TimelineEvent(kind=kind, effective=day) for kind, day in dates)
-    return wro(version, committed_at).model_copy(update={"timeline": timeline})
-
-
-def _file_at(
-    bootstrap: str, topics: Topics, count: int, covered: int, at: datetime
-) -> tuple[dict[str, str], set[str]]:
-    """Files the fleet's `count` shipments as of `at` and waits for their decisions."""
-    events, hit = fleet(count, covered)
-    filed = [e.model_copy(update={"event_time": at}) for e in events]
-    records = [(e.shipment_id.encode(), encode(e)) for e in filed]
-    asyncio.run(produce(bootstrap, topics.shipments, records))
-    decided = asyncio.run(
-        read_until(
-            bootstrap, [topics.decisions], lambda got: len({r.key for r in got}) >= count, 60.0
-        )
-    )
-    return {d.shipment_id: d.decision_id or "" for d in _decisions(decided)}, hit
-
-
 def _reach(
     bootstrap: str, topics: Topics, day: date, number: int, partitions: int = SHIPMENTS.partitions
 ) -> datetime:
@@ -242,12 +226,12 @@ def test_an_order_committed_ahead_of_its_date_reaches_the_open_shipments_when_th
     worker = start_worker("a")
     worker.wait_ready()
     now = datetime.now(UTC)
-    firsts, covered = _file_at(bootstrap, topics, 1_000, 10, now)
+    firsts, covered = _file(bootstrap, topics, 1_000, 10, now)
     _wait_open([worker], 1_000)
 
     in_force = (now + timedelta(days=1)).date()
     revoked = in_force + timedelta(days=2)
-    _publish(bootstrap, topics, _dated(1, now, (TimelineEventKind.IN_FORCE, in_force)))
+    _publish(bootstrap, topics, wro(1, now, in_force=in_force))
     time.sleep(2.0)  # the commit's re-screen: as of now the order is not in force, nothing changes
     moment = _reach(bootstrap, topics, in_force, 100_000)
     detained = _read_superseding(bootstrap, topics, 10)
@@ -258,12 +242,7 @@ def test_an_order_committed_ahead_of_its_date_reaches_the_open_shipments_when_th
     assert {d.as_of for _, d in detained} == {moment}
     assert all((d.decision_id or "").endswith(f"@{in_force.isoformat()}") for _, d in detained)
 
-    revoking = _dated(
-        2,
-        datetime.now(UTC),
-        (TimelineEventKind.IN_FORCE, in_force),
-        (TimelineEventKind.REVOKED, revoked),
-    )
+    revoking = wro(2, datetime.now(UTC), revoked=revoked, in_force=in_force)
     _publish(bootstrap, topics, revoking)
     time.sleep(2.0)  # as of its commit (before the detentions' date) nothing may go back
     _reach(bootstrap, topics, revoked, 200_000)
@@ -286,10 +265,10 @@ def test_worker_killed_as_a_date_comes_every_covered_shipment_gets_its_supersedi
     for worker in workers:
         worker.wait_ready()
     now = datetime.now(UTC)
-    _, covered = _file_at(bootstrap, topics, 4_000, 400, now)
+    _, covered = _file(bootstrap, topics, 4_000, 400, now)
     _wait_open(workers, 4_000)
     in_force = (now + timedelta(days=1)).date()
-    _publish(bootstrap, topics, _dated(1, now, (TimelineEventKind.IN_FORCE, in_force)))
+    _publish(bootstrap, topics, wro(1, now, in_force=in_force))
     time.sleep(2.0)
     moment = _reach(bootstrap, topics, in_force, 100_000)
     time.sleep(kill_after)
@@ -323,10 +302,10 @@ def test_a_worker_taking_over_partitions_looks_back_for_a_date_their_worker_neve
     for worker in workers.values():
         worker.wait_ready()
     now = datetime.now(UTC)
-    _, covered = _file_at(bootstrap, topics, 2_000, 200, now)
+    _, covered = _file(bootstrap, topics, 2_000, 200, now)
     _wait_open(list(workers.values()), 2_000)
     in_force = (now + timedelta(days=1)).date()
-    _publish(bootstrap, topics, _dated(1, now, (TimelineEventKind.IN_FORCE, in_force)))
+    _publish(bootstrap, topics, wro(1, now, in_force=in_force))
     time.sleep(2.0)
     moment = _reach(bootstrap, topics, in_force, 100_000, partitions=1)
     own = _read_superseding(bootstrap, topics, 1, settle=2.0)

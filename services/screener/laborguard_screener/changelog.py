@@ -54,9 +54,8 @@ def encode_open(shipment: OpenShipment) -> bytes:
         "matched": sorted(shipment.matched),
         "order_state_version": shipment.order_state_version,
     }
-    as_of = shipment.as_of
-    if as_of is not None and as_of is not shipment.event_time and as_of != shipment.event_time:
-        head["as_of"] = as_of
+    if shipment.decided_as_of != shipment.event_time:
+        head["as_of"] = shipment.as_of
     if shipment.offset is not None:
         head["source_offset"] = shipment.offset
         return dumps(head)

@@ -49,16 +49,17 @@ class CoverageDates:
     def next_at(self) -> datetime | None:
         return self._heap[0][0] if self._heap else None
 
-    def due(self, now: datetime) -> tuple[datetime | None, frozenset[str]]:
-        """The latest moment passed by `now` and the ids of the orders with a moment passed."""
+    def due(self, now: datetime) -> dict[str, datetime]:
+        """The orders with a moment passed by `now`: their latest such moment, by order id (as
+        `passed_between` gives them)."""
         heap = self._heap
-        latest, order_ids = None, set()
+        passed: dict[str, datetime] = {}
         while heap and heap[0][0] <= now:
-            latest, order_id = heapq.heappop(heap)
-            order_ids.add(order_id)
+            moment, order_id = heapq.heappop(heap)
+            passed[order_id] = moment  # popped in time order: the latest stays
         if self.passed is None or now > self.passed:
             self.passed = now
-        return latest, frozenset(order_ids)
+        return passed
 
 
 def passed_between(

@@ -235,43 +235,43 @@ class OngoingScreening:
 
     def _dates_reached(self) -> None:
         """The stream time reached the next coverage date (or the first event arrived)."""
-        now, dates = self.state.stream_time, self.dates
+        now = self.state.stream_time
         assert now is not None
-        if dates.passed is None:
-            dates.start(self.feed.book.orders(), now)  # events are decided as of their own time
-        else:
-            moment, order_ids = dates.due(now)
-            if moment is not None:
-                self._spawn(self._dates_came(moment, order_ids))
-        self._next_date = dates.next_at or _NEVER
+        if self.dates.passed is None:
+            self._start_dates(now)  # events are decided as of their own time
+            return
+        passed = self.dates.due(now)
+        self._next_date = self.dates.next_at or _NEVER
+        if passed:
+            self._spawn(self._dates_passed(passed))
 
-    async def _dates_came(self, moment: datetime, order_ids: frozenset[str]) -> None:
-        affected = self._decided_before({order_id: moment for order_id in order_ids})
-        log.info(
-            "coverage date %s of order(s) %s reaches %d open shipments",
-            moment.date(),
-            sorted(order_ids),
-            len(affected),
-        )
-        await self._redecide(affected, moment, recheck=True)  # as of the date (or later held)
+    def _start_dates(self, now: datetime) -> None:
+        self.dates.start(self.feed.book.orders(), now)
+        self._next_date = self.dates.next_at or _NEVER
 
-    def _decided_before(
-        self, dates: dict[str, datetime], among: set[str] | None = None
-    ) -> dict[str, Order | None]:
-        """The open shipments (of `among`, if given) each order can affect whose decision was
-        made as of a moment before the order's date (`dates`: by order id)."""
+    async def _dates_passed(
+        self, passed: dict[str, datetime], among: set[str] | None = None
+    ) -> None:
+        """Re-decides the open shipments (of `among`, if given) an order can affect whose decision
+        was made as of a moment before the order's date (`passed`: by order id), as of the latest
+        date (a re-decision never goes back before the decision held)."""
         book = self.feed.book
         affected: dict[str, Order | None] = {}
-        for order_id, moment in sorted(dates.items()):
+        for order_id, moment in sorted(passed.items()):
             order = book.get(order_id)
             if order is None:
                 continue
             for shipment in self.state.affected(None, order):
                 if among is not None and shipment.shipment_id not in among:
                     continue
-                if (shipment.as_of or shipment.event_time) < moment:
+                if shipment.decided_as_of < moment:
                     affected[shipment.shipment_id] = order
-        return affected
+        log.info(
+            "coverage dates of order(s) %s reach %d open shipments decided before them",
+            sorted(passed),
+            len(affected),
+        )
+        await self._redecide(affected, max(passed.values()), recheck=True)
 
     # ------------------------------------------------------------- rebalances
 
@@ -320,22 +320,13 @@ class OngoingScreening:
         if until is None:
             return
         if self.dates.passed is None:  # from here on the dates are the stream's to reach
-            self.dates.start(self.feed.book.orders(), until)
-            self._next_date = self.dates.next_at or _NEVER
+            self._start_dates(until)
         if not restored:
             return
-        since = min(s.as_of or s.event_time for s in restored)
+        since = min(s.decided_as_of for s in restored)
         passed = passed_between(self.feed.book.orders(), since, until)
-        if not passed:
-            return
-        affected = self._decided_before(passed, {s.shipment_id for s in restored})
-        log.info(
-            "looking back: coverage dates of order(s) %s came after the decisions of %d restored"
-            " open shipments",
-            sorted(passed),
-            len(affected),
-        )
-        await self._redecide(affected, max(passed.values()), recheck=True)
+        if passed:
+            await self._dates_passed(passed, {s.shipment_id for s in restored})
 
     async def _restore_from_kafka(self, partitions: list[int]) -> None:
         consumer = AIOKafkaConsumer(

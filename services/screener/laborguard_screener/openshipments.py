@@ -65,6 +65,11 @@ class OpenShipment:
     # made as of an earlier moment: coverage is by date, and going back would undo a later one.
     as_of: datetime | None = None
 
+    @property
+    def decided_as_of(self) -> datetime:
+        """The moment its last decision was made as of."""
+        return self.as_of or self.event_time
+
     @classmethod
     def of(
         cls,

@@ -40,7 +40,7 @@ def rescreen(
     """The superseding decision for `shipment`, or None when its decision does not change."""
     event = decode(ShipmentEvent, shipment.event)
     # As of the update, never before the event itself nor the decision held (a later one).
-    when = max(as_of or event.event_time, event.event_time, shipment.as_of or event.event_time)
+    when = max(as_of or event.event_time, event.event_time, shipment.decided_as_of)
     decision = screen(event, book, decided_at=decided_at, as_of=when, policy=policy)
     if decision.outcome == shipment.outcome and matched_ids(decision) == shipment.matched:
         return None
