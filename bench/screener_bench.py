@@ -48,6 +48,7 @@ from laborguard_screener.engine.screening import DEFAULT_POLICY, Trace
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
 from laborguard_screener.orderstate import settle_memory
+from laborguard_screener.settings import ScreenerSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -475,6 +476,37 @@ def ongoing_cost(book: OrderBook, traffic: list[bytes], beside: int = 100_000) -
             f"  ongoing: open record, index keys, changelog bytes {best:6.1f} us CPU per shipment"
             f" ({already_open:,} already open)"
         )
+    filing_steps(book, kept, 4 * beside)
+
+
+def filing_steps(book: OrderBook, kept: list[tuple[bytes, Screened]], count: int) -> None:
+    """The longest step that holds the event loop when `count` tracked shipments are filed in
+    the indexes: all at once (an order update's `affected` on its own) or in the worker's chunks
+    of `ScreenerSettings.batch_size` units. The parties recur (those of the traffic)."""
+    chunk = ScreenerSettings().batch_size
+    order = next(o for o in book.orders() if o.entities)
+    state = OpenShipments(timedelta(days=45))
+    _fill(state, kept, count)
+    started = time.perf_counter()
+    state.affected(None, order)
+    at_once = time.perf_counter() - started
+    state = OpenShipments(timedelta(days=45))
+    _fill(state, kept, count)
+    steps = []
+    while True:
+        started = time.perf_counter()
+        done = state.file(chunk)
+        steps.append(time.perf_counter() - started)
+        if done:
+            break
+    started = time.perf_counter()
+    state.affected(None, order)
+    update = time.perf_counter() - started
+    print(
+        f"  ongoing: filing {count:,} tracked shipments at once {at_once * 1e3:7.1f} ms; in"
+        f" {len(steps):,} chunks of {chunk:,}: longest {max(steps) * 1e3:.1f} ms, total"
+        f" {sum(steps) * 1e3:.1f} ms; the update then {update * 1e3:.2f} ms"
+    )
 
 
 def _fill(state: OpenShipments, kept: list[tuple[bytes, Screened]], count: int) -> None:

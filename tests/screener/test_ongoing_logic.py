@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from typing import Any
 
 import pytest
 
 from laborguard_contracts import (
     ContractError,
+    Decision,
     Order,
     OrderKind,
     Outcome,
@@ -18,6 +22,7 @@ from laborguard_contracts import (
 )
 from laborguard_contracts.codec import decode, dumps, encode
 from laborguard_contracts.seed import load_seed
+from laborguard_screener import ongoing as ongoing_module
 from laborguard_screener.changelog import (
     decode_open,
     encode_open,
@@ -29,9 +34,13 @@ from laborguard_screener.deadletter import DeadLetter, SourceRecord
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY, ScreeningPolicy, Trace, screen
 from laborguard_screener.intake import Screened, take_in
+from laborguard_screener.ongoing import OngoingScreening
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
+from laborguard_screener.orderstate import OrderFeed
+from laborguard_screener.outbox import Outbox
 from laborguard_screener.referral import refer_invalid
 from laborguard_screener.rescreening import Redecided, rescreen
+from laborguard_screener.settings import ScreenerSettings
 from testbed.factory import EVENT_TIME, shipment
 
 from .fleet import LISTED, fleet, wro
@@ -188,7 +197,7 @@ def test_state_shrinks_back_to_nothing_when_its_shipments_close_or_expire() -> N
     assert set(state.footprint().values()) == {0}
 
 
-def test_shipments_are_filed_in_the_indexes_only_when_an_order_update_asks() -> None:
+def test_shipments_are_filed_in_the_indexes_only_when_asked() -> None:
     events, _ = fleet(50, 5)
     state, _ = _open_fleet(events, OrderBook())
     before = state.footprint()
@@ -200,6 +209,97 @@ def test_shipments_are_filed_in_the_indexes_only_when_an_order_update_asks() -> 
     after = state.footprint()
     assert after["unfiled"] == 0 and after["parties"] > 0
     assert {s.shipment_id for s in found} <= {e.shipment_id for e in events[10:]}
+
+
+def test_indexes_are_filed_in_chunks_with_the_result_of_filing_them_at_once() -> None:
+    """`file(budget)` does at most `budget` units of work a call; shipments closed, refiled or
+    tracked between the chunks leave the indexes as one filing of the final state would."""
+    events, _ = fleet(300, 15)
+    more, _ = fleet(100, 5, first=1_000)
+    whole, _ = _open_fleet(events[50:] + more, OrderBook())
+    chunked, _ = _open_fleet(events, OrderBook())
+    assert chunked.pending == 300
+    calls = 0
+    while True:
+        before = chunked.pending
+        done = chunked.file(40)
+        calls += 1
+        assert before - chunked.pending <= 40  # a chunk's new party or token work comes later
+        if calls == 3:  # between chunks: the stream closes some, and tracks new ones
+            for event in events[:50]:
+                chunked.close(event.shipment_id)
+            for event in more:
+                decision = screen(event, OrderBook(), decided_at=DECIDED)
+                chunked.track(OpenShipment.of(0, encode(event), event, decision), event)
+        if done:
+            break
+    assert calls > 400 // 40 and chunked.pending == 0
+    found = [s.shipment_id for s in chunked.affected(None, wro())]
+    assert found == [s.shipment_id for s in whole.affected(None, wro())] and found
+    for event in events[50:] + more:
+        chunked.close(event.shipment_id)
+    chunked.file()
+    assert set(chunked.footprint().values()) == {0}
+
+
+async def test_filing_lets_the_stream_go_on_between_chunks_and_stops_at_its_mark() -> None:
+    """The edge files what was tracked before its mark in chunks of `batch_size`, yielding to
+    the loop between them: a large open population never holds the stream (or the group's
+    heartbeats), and the shipments the stream tracks meanwhile are not chased."""
+    settings = ScreenerSettings(batch_size=100, open_window_days=45)
+    ongoing = OngoingScreening(
+        settings, OrderFeed(settings, OrderBook()), DEFAULT_POLICY, _no_outbox
+    )
+    state = ongoing.state
+    events, _ = fleet(2_000, 20)
+    arriving, _ = fleet(500, 5, first=10_000)
+    for event in events:
+        state.track(OpenShipment.of(0, encode(event), event, _decided(event)), event)
+    mark = state.mark()
+    seen: list[int] = []
+
+    async def stream() -> None:
+        for event in arriving:  # one shipment decided between two chunks
+            seen.append(state.footprint()["unfiled"])
+            state.track(OpenShipment.of(0, encode(event), event, _decided(event)), event)
+            await asyncio.sleep(0)
+
+    await asyncio.gather(stream(), ongoing.file_pending(mark))
+    assert len(seen) > 2_000 // 100  # the stream ran between every chunk
+    assert all(earlier + 1 - later <= 100 for earlier, later in pairwise(seen))
+    assert state.footprint()["unfiled"] == 500  # the ones tracked after the mark wait
+    found = {s.shipment_id for s in state.affected(None, wro(), until=mark)}
+    assert found and found <= {e.shipment_id for e in events}
+    everything = {s.shipment_id for s in state.affected(None, wro())}
+    assert everything - found and everything - found <= {e.shipment_id for e in arriving}
+
+
+def _decided(event: ShipmentEvent) -> Decision:
+    return screen(event, OrderBook(), decided_at=DECIDED)
+
+
+async def test_filing_waits_for_an_update_until_many_shipments_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a take the worker files nothing until `FILE_AFTER` shipments wait; then all."""
+    monkeypatch.setattr(ongoing_module, "FILE_AFTER", 500)
+    settings = ScreenerSettings(batch_size=100, open_window_days=45)
+    ongoing = OngoingScreening(
+        settings, OrderFeed(settings, OrderBook()), DEFAULT_POLICY, _no_outbox
+    )
+    events, _ = fleet(600, 6)
+    for n, event in enumerate(events, 1):
+        decision = screen(event, OrderBook(), decided_at=DECIDED)
+        ongoing.state.track(OpenShipment.of(0, encode(event), event, decision), event)
+        if n == 400:  # a take
+            await ongoing.keep_filed()
+            assert ongoing.state.pending == 400 and ongoing.state.footprint()["parties"] == 0
+    await ongoing.keep_filed()  # the next take
+    assert ongoing.state.pending == 0 and ongoing.state.footprint()["parties"] > 0
+
+
+async def _no_outbox() -> Outbox[Any]:
+    raise AssertionError("filing sends nothing")
 
 
 def _varied_events() -> list[ShipmentEvent]:

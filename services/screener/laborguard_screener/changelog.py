@@ -101,10 +101,15 @@ def wanted_sources(records: list[OpenShipmentRecord]) -> dict[int, set[int]]:
     return wanted
 
 
-def restore(records: list[OpenShipmentRecord], sources: dict[tuple[int, int], bytes]) -> Restored:
+def restore(
+    records: list[OpenShipmentRecord],
+    sources: dict[tuple[int, int], bytes],
+    into: Restored | None = None,
+) -> Restored:
     """The open shipments the records describe, their events inline or read back from
-    `sources` ((partition, offset) -> the `shipments` record's value)."""
-    result = Restored()
+    `sources` ((partition, offset) -> the `shipments` record's value); added to `into` when
+    given (a restore in chunks)."""
+    result = Restored() if into is None else into
     for record in records:
         try:
             if record.event is not None:

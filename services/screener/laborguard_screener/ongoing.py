@@ -15,7 +15,10 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   delivered, so the changelog never claims a decision the `decisions` topic lacks;
 - so does a date in an order's timeline when the stream time reaches it (an order committed
   ahead of its in-force date, a revocation or exemption dated ahead: `coveragedates.py`); a
-  restore looks back for the dates its partitions' last worker may not have acted on.
+  restore looks back for the dates its partitions' last worker may not have acted on;
+- the work that grows with the open population goes in chunks of `batch_size`, the stream going
+  on between them: filing the tracked shipments in the indexes (before an update looks them up,
+  and after a take once `FILE_AFTER` wait), a restore's decoding and tracking, a re-screen.
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ log = logging.getLogger(__name__)
 _SWEEP_SECONDS = 30.0
 _FIRST = datetime.min.replace(tzinfo=UTC)  # the first event starts the coverage dates
 _NEVER = datetime.max.replace(tzinfo=UTC)
+# Shipments tracked and not yet filed in the indexes, at most (about 0.5 s of filing): filing
+# waits for the next order update (or date), so a shipment refiled or closed before then is
+# never filed, and filing in one run costs less per shipment than after every take (in one
+# process, ~20% less: 30,000 shipments 0.51 vs 0.61 s); but it waits no longer than this.
+FILE_AFTER = 50_000
 _SUPERSEDED = {outcome: metrics.SUPERSEDED.labels(outcome.value) for outcome in Outcome}
 
 
@@ -227,6 +235,21 @@ class OngoingScreening:
             self._swept = time.monotonic()
             self._spawn(self._sweep())
 
+    async def keep_filed(self) -> None:
+        """After a take: once `FILE_AFTER` shipments wait to be filed in the indexes, files them
+        (in chunks), so an order update never has more than that to file before its look-up."""
+        if self.state.pending >= FILE_AFTER:
+            await self.file_pending(self.state.mark())
+
+    async def file_pending(self, until: int) -> None:
+        """Files the shipments tracked before `until` (a `mark`) in the indexes, in chunks the
+        stream goes on between: no call holds the loop (and the group's heartbeats) for long,
+        however many wait. The shipments tracked meanwhile are not chased: they were decided
+        against the order state of the moment, and a loaded stream would outrun the chunks."""
+        state, chunk = self.state, self.settings.batch_size
+        while not state.file(chunk, until):  # noqa: ASYNC110 (yielding between chunks, not polling)
+            await asyncio.sleep(0)
+
     async def wait_restored(self, partitions: Iterable[int]) -> None:
         for partition in partitions:
             if partition not in self._restored:
@@ -255,13 +278,15 @@ class OngoingScreening:
         """Re-decides the open shipments (of `among`, if given) an order can affect whose decision
         was made as of a moment before the order's date (`passed`: by order id), as of the latest
         date (a re-decision never goes back before the decision held)."""
+        mark = self.state.mark()  # those tracked from here on are decided as of the date
+        await self.file_pending(mark)
         book = self.feed.book
         affected: dict[str, Order | None] = {}
         for order_id, moment in sorted(passed.items()):
             order = book.get(order_id)
             if order is None:
                 continue
-            for shipment in self.state.affected(None, order):
+            for shipment in self.state.affected(None, order, until=mark):
                 if among is not None and shipment.shipment_id not in among:
                     continue
                 if shipment.decided_as_of < moment:
@@ -338,16 +363,27 @@ class OngoingScreening:
             max_partition_fetch_bytes=self.settings.fetch_max_bytes,
         )
         await consumer.start()
+        # Decoding, restoring and tracking go in chunks the stream goes on between: a takeover
+        # of a large partition must not hold the loop (and the group's heartbeats) for long.
+        size = self.settings.batch_size
         try:
-            records = _readable(await _read_changelog(consumer, self._topic, partitions))
+            latest = list((await _read_changelog(consumer, self._topic, partitions)).values())
+            records: list[OpenShipmentRecord] = []
+            for start in range(0, len(latest), size):
+                records += _readable(latest[start : start + size])
+                await asyncio.sleep(0)
             wanted = wanted_sources(records)
             sources = await _read_sources(consumer, self.settings.shipments_topic, wanted)
         finally:
             await consumer.stop()
         await self.feed.ready.wait()
-        self._track_restored(partitions, restore(records, sources))
+        found = Restored()
+        for start in range(0, len(records), size):
+            restore(records[start : start + size], sources, into=found)
+            await asyncio.sleep(0)
+        await self._track_restored(partitions, found)
 
-    def _track_restored(self, partitions: list[int], found: Restored) -> None:
+    async def _track_restored(self, partitions: list[int], found: Restored) -> None:
         if found.missing:
             log.error(
                 "%d open shipments of partitions %s not restored: their `%s` records are gone"
@@ -359,10 +395,12 @@ class OngoingScreening:
         for shipment, _ in found.shipments:
             self.state.advance(shipment.event_time)
         kept = 0
-        for shipment, event in found.shipments:
+        for n, (shipment, event) in enumerate(found.shipments, 1):
             if shipment.partition in partitions and self.state.within_window(shipment.event_time):
                 self.state.track(shipment, event)
                 kept += 1
+            if n % self.settings.batch_size == 0:
+                await asyncio.sleep(0)
         metrics.OPEN_SHIPMENTS.set(len(self.state))
         log.info("restored %d open shipments of partitions %s", kept, partitions)
 
@@ -370,17 +408,20 @@ class OngoingScreening:
 
     async def orders_changed(self, changes: list[tuple[Order | None, Order]]) -> None:
         """Re-decides the open shipments the updates can affect (the last update wins a tie)."""
+        for _, order in changes:
+            self.dates.add(order)  # its dates still to come
+        self._next_date = min(self._next_date, self.dates.next_at or _NEVER)
+        mark = self.state.mark()  # those tracked from here on are decided against these orders
+        await self.file_pending(mark)
         affected: dict[str, Order | None] = {}
         for previous, order in changes:
-            self.dates.add(order)  # its dates still to come
-            for shipment in self.state.affected(previous, order):
+            for shipment in self.state.affected(previous, order, until=mark):
                 affected[shipment.shipment_id] = order
         log.info(
             "order update(s) %s reach %d open shipments",
             [o.order_id for _, o in changes],
             len(affected),
         )
-        self._next_date = min(self._next_date, self.dates.next_at or _NEVER)
         if affected:
             await self._redecide(affected, self.feed.latest_commit)
 
@@ -534,9 +575,9 @@ async def _read_changelog(
             return latest
 
 
-def _readable(latest: dict[str, bytes | None]) -> list[OpenShipmentRecord]:
+def _readable(latest: Iterable[bytes | None]) -> list[OpenShipmentRecord]:
     records = []
-    for value in latest.values():
+    for value in latest:
         if value is None:
             continue
         try:

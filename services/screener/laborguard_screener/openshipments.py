@@ -8,8 +8,11 @@ its production addresses signal ("r") and the orders its current decision matche
 scan: the listings of both versions give exact keys, MIDs, native keys and, for fuzzy matching,
 the shipment tokens within one edit of each listed distinctive token (a fuzzy match needs one);
 the order's region gives the region key; its HTS prefixes (of either version) then narrow the
-candidates to goods in scope. A shipment is filed under its keys when an order update first
-asks after it was tracked, not on the decided event's path.
+candidates to goods in scope. A shipment is filed under its keys after it was tracked, not on
+the decided event's path: `file(budget, until)` does that work in chunks, oldest first, up to a
+`mark` (the worker's edge calls it before an update's look-up, and after a take once many
+wait, so no call holds the stream for long however many shipments wait); `affected` first
+finishes whatever is still pending up to its mark.
 
 The window is measured in stream time (the latest event time seen), not the wall clock, so a
 replay of history keeps the same shipments open as the live stream did, and two workers agree.
@@ -17,6 +20,7 @@ replay of history keeps the same shipments open as the live stream did, and two 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -110,8 +114,8 @@ class OpenShipments:
     """The open shipments and their indexes.
 
     Tracking a shipment is on every decided event's path, so it costs one pass over the event
-    and a record: the indexes are brought up to date only when an order update asks (most
-    updates come long after; a shipment that closed or was refiled meanwhile never is filed).
+    and a record: the indexes are brought up to date by `file`, in chunks, or by `affected`
+    (a shipment that closed or was refiled before then never is filed).
     The collections hold only strings (dicts of strings are not followed by the garbage
     collector): a party is filed under its `PartyKey`, with the ids of the shipments naming it;
     its own index keys are computed when first asked for, once per party."""
@@ -120,14 +124,19 @@ class OpenShipments:
         self.window = window
         self.stream_time: datetime | None = None
         self._open: dict[str, OpenShipment] = {}
-        self._unfiled: dict[str, None] = {}  # ids of open shipments whose keys are not filed yet
+        # Open shipments whose keys are not filed yet, by id, with the number of their tracking;
+        # filed oldest first, from a queue of (number, id) (an entry whose shipment closed or was
+        # tracked again since is skipped), so a filing can stop at a mark (`mark`).
+        self._tracked = 0
+        self._unfiled: dict[str, int] = {}
+        self._queue: deque[tuple[int, str]] = deque()
         self._by_key: dict[str, dict[str, None]] = {}  # regions ("r"), matched orders ("o")
         self._filers: dict[PartyKey, dict[str, None]] = {}  # party -> ids of its shipments
         self._party_keys: dict[PartyKey, tuple[str, ...]] = {}  # indexed party -> its keys
         self._filers_by_key: dict[str, dict[PartyKey, None]] = {}  # party keys -> parties
         self._unindexed: dict[PartyKey, None] = {}
         # Filed tokens within one edit of a listed token are found through a deletion-variant
-        # index, brought up to date only when an order update asks (not per shipment).
+        # index, brought up to date by `file` (not per shipment).
         self._tokens = TokenIndex()
         self._indexed_tokens: set[str] = set()
         self._token_changes: dict[str, None] = {}
@@ -153,6 +162,7 @@ class OpenShipments:
             "party_keys": len(self._filers_by_key),
             "shipment_keys": len(self._by_key),
             "unfiled": len(self._unfiled),
+            "queued": len(self._queue),
         }
 
     def within_window(self, event_time: datetime) -> bool:
@@ -167,8 +177,8 @@ class OpenShipments:
     ) -> None:
         """Holds `shipment` (replacing what was held for its id). Its parties and regions are
         taken from `trace` (what screening the event looked at) when given, else from the event;
-        its keys are filed in the indexes when an order update next asks (`affected`), so a
-        shipment that closes or is refiled before then never is."""
+        its keys are filed in the indexes by the next `file` or `affected`, so a shipment that
+        closes or is refiled before then never is."""
         shipment_id = shipment.shipment_id
         if shipment_id in self._open:
             self.close(shipment_id)
@@ -183,7 +193,10 @@ class OpenShipments:
             (*regions, *("o" + oid for oid in shipment.matched)) if shipment.matched else regions
         )
         self._open[shipment_id] = shipment
-        self._unfiled[shipment_id] = None
+        number = self._tracked
+        self._tracked += 1
+        self._unfiled[shipment_id] = number
+        self._queue.append((number, shipment_id))
 
     def redecided(self, shipment: OpenShipment, decision: Decision, event: ShipmentEvent) -> None:
         """Its new decision becomes the one held (and its matched orders its keys)."""
@@ -199,8 +212,9 @@ class OpenShipments:
         shipment = self._open.pop(shipment_id, None)
         if shipment is None:
             return None
-        if shipment_id in self._unfiled:  # never filed: nothing to take out of the indexes
-            del self._unfiled[shipment_id]
+        if self._unfiled.pop(shipment_id, None) is not None:  # never filed: not in the indexes
+            if not self._unfiled:
+                self._queue.clear()  # every entry left names a closed or refiled shipment
             return shipment
         filers = self._filers
         for party_key in shipment.filers:
@@ -234,11 +248,37 @@ class OpenShipments:
             self.close(shipment_id)
         return len(ids)
 
-    def affected(self, previous: Order | None, order: Order) -> list[OpenShipment]:
-        """The open shipments an update from `previous` to `order` can change (a superset)."""
-        self._file_pending()
-        self._index_parties()
-        self._sync_tokens()
+    @property
+    def pending(self) -> int:
+        """Index work not done yet: shipments to file (queued), parties to index, tokens to
+        sync."""
+        return len(self._queue) + len(self._unindexed) + len(self._token_changes)
+
+    def mark(self) -> int:
+        """A mark in the tracking order: `file` and `affected` can stop at it (the shipments
+        tracked from then on were decided against the order state of the moment)."""
+        return self._tracked
+
+    def file(self, budget: int | None = None, until: int | None = None) -> bool:
+        """Brings the indexes up to date, at most `budget` units of work (a shipment filed under
+        its parties and keys, a party's keys indexed, a token's variants synced; None: all of
+        it), the shipments tracked before `until` (a `mark`; None: all); True when nothing of
+        that is left. The stream's edge calls it in chunks, so no single call holds the event
+        loop for long, however many shipments wait."""
+        left = -1 if budget is None else budget
+        left = self._file_shipments(left, until)
+        left = self._index_parties(left)
+        left = self._sync_tokens(left)
+        queue = self._queue
+        filed = not queue or (until is not None and queue[0][0] >= until)
+        return filed and not self._unindexed and not self._token_changes
+
+    def affected(
+        self, previous: Order | None, order: Order, until: int | None = None
+    ) -> list[OpenShipment]:
+        """The open shipments an update from `previous` to `order` can change (a superset); with
+        `until` (a `mark`), of those tracked before it."""
+        self.file(until=until)
         versions = [o for o in (previous, order) if o is not None]
         found: set[str] = set(self._by_key.get("o" + order.order_id, ()))
         filers_by_key, filers = self._filers_by_key, self._filers
@@ -255,23 +295,43 @@ class OpenShipments:
             return list(shipments)
         return [s for s in shipments if any(code.startswith(prefixes) for code in s.hts)]
 
-    def _file_pending(self) -> None:
-        """Files the shipments tracked since the last update under their keys and parties."""
-        filers, unindexed, by_key, held = self._filers, self._unindexed, self._by_key, self._open
-        for shipment_id in self._unfiled:
+    # Each step below takes at most `left` units (negative: no limit) and returns what is left.
+
+    def _file_shipments(self, left: int, until: int | None) -> int:
+        """Files shipments tracked since they were last filed under their parties and keys."""
+        queue, unfiled, held = self._queue, self._unfiled, self._open
+        filers, unindexed, by_key = self._filers, self._unindexed, self._by_key
+        while queue and left:
+            number, shipment_id = queue[0]
+            if until is not None and number >= until:
+                break
+            queue.popleft()
+            if unfiled.get(shipment_id) != number:
+                continue  # closed, or tracked again since (a later entry files it)
+            del unfiled[shipment_id]
+            left -= 1
             shipment = held[shipment_id]
             for filer in shipment.filers:
-                if filer not in filers:
+                ids = filers.get(filer)
+                if ids is None:
+                    filers[filer] = {shipment_id: None}
                     unindexed[filer] = None
-                filers.setdefault(filer, {})[shipment_id] = None
+                else:
+                    ids[shipment_id] = None
             for key in shipment.keys:
-                by_key.setdefault(key, {})[shipment_id] = None
-        self._unfiled.clear()
+                ids_ = by_key.get(key)
+                if ids_ is None:
+                    by_key[key] = {shipment_id: None}
+                else:
+                    ids_[shipment_id] = None
+        return left
 
-    def _index_parties(self) -> None:
+    def _index_parties(self, left: int) -> int:
         # A party is unindexed from its filing until here; `_unfile` drops it from both.
-        by_key, changes = self._filers_by_key, self._token_changes
-        for party_key in self._unindexed:
+        unindexed, by_key, changes = self._unindexed, self._filers_by_key, self._token_changes
+        while unindexed and left:
+            party_key = unindexed.popitem()[0]
+            left -= 1
             keys = self._party_keys[party_key] = _party_keys(party_key)
             for key in keys:
                 held = by_key.get(key)
@@ -281,7 +341,7 @@ class OpenShipments:
                         changes[key[1:]] = None
                 else:
                     held[party_key] = None
-        self._unindexed.clear()
+        return left
 
     def _unfile(self, party_key: PartyKey) -> None:
         del self._filers[party_key]
@@ -296,9 +356,11 @@ class OpenShipments:
                     if key[0] == "t":
                         changes[key[1:]] = None
 
-    def _sync_tokens(self) -> None:
-        indexed, by_key = self._indexed_tokens, self._filers_by_key
-        for token in self._token_changes:
+    def _sync_tokens(self, left: int) -> int:
+        changes, indexed, by_key = self._token_changes, self._indexed_tokens, self._filers_by_key
+        while changes and left:
+            token = changes.popitem()[0]
+            left -= 1
             filed = "t" + token in by_key
             if filed and token not in indexed:
                 self._tokens.add(token)
@@ -306,7 +368,7 @@ class OpenShipments:
             elif not filed and token in indexed:
                 self._tokens.remove(token)
                 indexed.discard(token)
-        self._token_changes.clear()
+        return left
 
     def _order_keys(self, order: Order) -> Iterator[str]:
         if order.region is not None:
