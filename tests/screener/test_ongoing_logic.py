@@ -281,7 +281,8 @@ def _decided(event: ShipmentEvent) -> Decision:
 async def test_filing_waits_for_an_update_until_many_shipments_wait(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """After a take the worker files nothing until `FILE_AFTER` shipments wait; then all."""
+    """After a take the worker files nothing until `FILE_AFTER` shipments wait; then all of
+    them, in the background, one filing at a time."""
     monkeypatch.setattr(ongoing_module, "FILE_AFTER", 500)
     settings = ScreenerSettings(batch_size=100, open_window_days=45)
     ongoing = OngoingScreening(
@@ -292,9 +293,11 @@ async def test_filing_waits_for_an_update_until_many_shipments_wait(
         decision = screen(event, OrderBook(), decided_at=DECIDED)
         ongoing.state.track(OpenShipment.of(0, encode(event), event, decision), event)
         if n == 400:  # a take
-            await ongoing.keep_filed()
+            assert ongoing.keep_filed() is None
             assert ongoing.state.pending == 400 and ongoing.state.footprint()["parties"] == 0
-    await ongoing.keep_filed()  # the next take
+    filing = ongoing.keep_filed()  # the next take
+    assert filing is not None and ongoing.keep_filed() is None  # one at a time
+    await filing
     assert ongoing.state.pending == 0 and ongoing.state.footprint()["parties"] > 0
 
 

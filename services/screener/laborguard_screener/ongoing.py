@@ -18,7 +18,8 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   restore looks back for the dates its partitions' last worker may not have acted on;
 - the work that grows with the open population goes in chunks of `batch_size`, the stream going
   on between them: filing the tracked shipments in the indexes (before an update looks them up,
-  and after a take once `FILE_AFTER` wait), a restore's decoding and tracking, a re-screen.
+  and in the background once `FILE_AFTER` wait), a restore's decoding and tracking, a
+  re-screen.
 """
 
 from __future__ import annotations
@@ -167,6 +168,7 @@ class OngoingScreening:
         self._restored: dict[int, asyncio.Event] = {}
         self._restoring: dict[int, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._filing: asyncio.Task[None] | None = None
         self._backlog = 0
         self._flush_due = False
         self._swept = time.monotonic()
@@ -235,11 +237,15 @@ class OngoingScreening:
             self._swept = time.monotonic()
             self._spawn(self._sweep())
 
-    async def keep_filed(self) -> None:
+    def keep_filed(self) -> asyncio.Task[None] | None:
         """After a take: once `FILE_AFTER` shipments wait to be filed in the indexes, files them
-        (in chunks), so an order update never has more than that to file before its look-up."""
-        if self.state.pending >= FILE_AFTER:
-            await self.file_pending(self.state.mark())
+        in the background (in chunks, the stream going on between them, not waiting for them),
+        so an order update never has more than that to file before its look-up. Returns the
+        filing it started, if any (one at a time)."""
+        if self.state.pending < FILE_AFTER or not (self._filing is None or self._filing.done()):
+            return None
+        self._filing = self._spawn(self.file_pending(self.state.mark()))
+        return self._filing
 
     async def file_pending(self, until: int) -> None:
         """Files the shipments tracked before `until` (a `mark`) in the indexes, in chunks the
@@ -550,10 +556,11 @@ class OngoingScreening:
             with contextlib.suppress(Exception):  # a failure stops the worker at the next take
                 await self._outbox.flush()
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
 
 async def _read_changelog(
