@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import statistics
 import subprocess
@@ -41,7 +42,7 @@ from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import EmbeddedBroker
-from laborguard_screener.changelog import encode_open
+from laborguard_screener.changelog import decode_open, encode_open, restore
 from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY, Trace
@@ -477,6 +478,7 @@ def ongoing_cost(book: OrderBook, traffic: list[bytes], beside: int = 100_000) -
             f" ({already_open:,} already open)"
         )
     filing_steps(book, kept, 4 * beside)
+    restore_steps(kept, 2 * beside)
 
 
 def filing_steps(book: OrderBook, kept: list[tuple[bytes, Screened]], count: int) -> None:
@@ -507,6 +509,46 @@ def filing_steps(book: OrderBook, kept: list[tuple[bytes, Screened]], count: int
         f" {len(steps):,} chunks of {chunk:,}: longest {max(steps) * 1e3:.1f} ms, total"
         f" {sum(steps) * 1e3:.1f} ms; the update then {update * 1e3:.2f} ms"
     )
+
+
+def restore_steps(kept: list[tuple[bytes, Screened]], count: int) -> None:
+    """The longest step that holds the event loop when a worker restores `count` open shipments
+    (after the Kafka reads): in one go, as before the seventh pass (every changelog record
+    decoded, then every event restored and every shipment tracked), or as the worker does now
+    (records decoded in chunks of `ScreenerSettings.batch_size`, then each chunk's events
+    restored and its shipments tracked, the events dropped before the next chunk)."""
+    chunk = ScreenerSettings().batch_size
+    values: list[bytes] = []
+    sources: dict[tuple[int, int], bytes] = {}
+    for n in range(count):
+        value, result = kept[n % len(kept)]
+        assert result.event is not None
+        event = result.event.model_copy(update={"shipment_id": f"open-{n}"})
+        shipment = OpenShipment.of(0, value, event, result.decision, offset=n)
+        values.append(encode_open(shipment))
+        sources[(0, n)] = encode(event)
+    # The bench's own objects (the traffic, its decisions) out of the collector's way, as the
+    # worker's book is: a full collection then walks what a restoring worker would hold.
+    gc.collect()
+    gc.freeze()
+    for label, size in (("in one go", count), (f"in chunks of {chunk:,}", chunk)):
+        steps: list[float] = []
+        records = []
+        for start in range(0, count, size):
+            began = time.perf_counter()
+            records += [decode_open(value) for value in values[start : start + size]]
+            steps.append(time.perf_counter() - began)
+        state = OpenShipments(timedelta(days=45))
+        for start in range(0, count, size):
+            began = time.perf_counter()
+            for shipment, event in restore(records[start : start + size], sources).shipments:
+                state.advance(shipment.event_time)
+                state.track(shipment, event)
+            steps.append(time.perf_counter() - began)
+        print(
+            f"  ongoing: restoring {len(state):,} open shipments {label}: longest step"
+            f" {max(steps) * 1e3:.1f} ms, total {sum(steps) * 1e3:.1f} ms"
+        )
 
 
 def _fill(state: OpenShipments, kept: list[tuple[bytes, Screened]], count: int) -> None:

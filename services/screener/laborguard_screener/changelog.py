@@ -101,15 +101,10 @@ def wanted_sources(records: list[OpenShipmentRecord]) -> dict[int, set[int]]:
     return wanted
 
 
-def restore(
-    records: list[OpenShipmentRecord],
-    sources: dict[tuple[int, int], bytes],
-    into: Restored | None = None,
-) -> Restored:
+def restore(records: list[OpenShipmentRecord], sources: dict[tuple[int, int], bytes]) -> Restored:
     """The open shipments the records describe, their events inline or read back from
-    `sources` ((partition, offset) -> the `shipments` record's value); added to `into` when
-    given (a restore in chunks)."""
-    result = Restored() if into is None else into
+    `sources` ((partition, offset) -> the `shipments` record's value)."""
+    result = Restored()
     for record in records:
         try:
             if record.event is not None:
