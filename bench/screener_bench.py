@@ -42,7 +42,7 @@ from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import EmbeddedBroker
-from laborguard_screener.changelog import decode_open, encode_open, restore
+from laborguard_screener.changelog import decode_open, encode_open, track_restored
 from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY, Trace
@@ -515,8 +515,8 @@ def restore_steps(kept: list[tuple[bytes, Screened]], count: int) -> None:
     """The longest step that holds the event loop when a worker restores `count` open shipments
     (after the Kafka reads): in one go, as before the seventh pass (every changelog record
     decoded, then every event restored and every shipment tracked), or as the worker does now
-    (records decoded in chunks of `ScreenerSettings.batch_size`, then each chunk's events
-    restored and its shipments tracked, the events dropped before the next chunk)."""
+    (records decoded in chunks of `ScreenerSettings.batch_size`, then `track_restored` a chunk
+    at a time, the events dropped before the next chunk)."""
     chunk = ScreenerSettings().batch_size
     values: list[bytes] = []
     sources: dict[tuple[int, int], bytes] = {}
@@ -541,14 +541,13 @@ def restore_steps(kept: list[tuple[bytes, Screened]], count: int) -> None:
         state = OpenShipments(timedelta(days=45))
         for start in range(0, count, size):
             began = time.perf_counter()
-            for shipment, event in restore(records[start : start + size], sources).shipments:
-                state.advance(shipment.event_time)
-                state.track(shipment, event)
+            track_restored(state, records[start : start + size], sources, {0})
             steps.append(time.perf_counter() - began)
         print(
             f"  ongoing: restoring {len(state):,} open shipments {label}: longest step"
             f" {max(steps) * 1e3:.1f} ms, total {sum(steps) * 1e3:.1f} ms"
         )
+    gc.unfreeze()
 
 
 def _fill(state: OpenShipments, kept: list[tuple[bytes, Screened]], count: int) -> None:

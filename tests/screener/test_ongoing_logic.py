@@ -11,7 +11,6 @@ import pytest
 
 from laborguard_contracts import (
     ContractError,
-    Decision,
     Order,
     OrderKind,
     Outcome,
@@ -229,8 +228,7 @@ def test_indexes_are_filed_in_chunks_with_the_result_of_filing_them_at_once() ->
             for event in events[:50]:
                 chunked.close(event.shipment_id)
             for event in more:
-                decision = screen(event, OrderBook(), decided_at=DECIDED)
-                chunked.track(OpenShipment.of(0, encode(event), event, decision), event)
+                _track(chunked, event)
         if done:
             break
     assert calls > 400 // 40 and chunked.pending == 0
@@ -246,22 +244,19 @@ async def test_filing_lets_the_stream_go_on_between_chunks_and_stops_at_its_mark
     """The edge files what was tracked before its mark in chunks of `batch_size`, yielding to
     the loop between them: a large open population never holds the stream (or the group's
     heartbeats), and the shipments the stream tracks meanwhile are not chased."""
-    settings = ScreenerSettings(batch_size=100, open_window_days=45)
-    ongoing = OngoingScreening(
-        settings, OrderFeed(settings, OrderBook()), DEFAULT_POLICY, _no_outbox
-    )
+    ongoing = _edge()
     state = ongoing.state
     events, _ = fleet(2_000, 20)
     arriving, _ = fleet(500, 5, first=10_000)
     for event in events:
-        state.track(OpenShipment.of(0, encode(event), event, _decided(event)), event)
+        _track(state, event)
     mark = state.mark()
     seen: list[int] = []
 
     async def stream() -> None:
         for event in arriving:  # one shipment decided between two chunks
             seen.append(state.footprint()["unfiled"])
-            state.track(OpenShipment.of(0, encode(event), event, _decided(event)), event)
+            _track(state, event)
             await asyncio.sleep(0)
 
     await asyncio.gather(stream(), ongoing.file_pending(mark))
@@ -274,8 +269,15 @@ async def test_filing_lets_the_stream_go_on_between_chunks_and_stops_at_its_mark
     assert everything - found and everything - found <= {e.shipment_id for e in arriving}
 
 
-def _decided(event: ShipmentEvent) -> Decision:
-    return screen(event, OrderBook(), decided_at=DECIDED)
+def _edge() -> OngoingScreening:
+    """The worker's ongoing screening, with an empty book and chunks of 100."""
+    settings = ScreenerSettings(batch_size=100, open_window_days=45)
+    return OngoingScreening(settings, OrderFeed(settings, OrderBook()), DEFAULT_POLICY, _no_outbox)
+
+
+def _track(state: OpenShipments, event: ShipmentEvent) -> None:
+    decision = screen(event, OrderBook(), decided_at=DECIDED)
+    state.track(OpenShipment.of(0, encode(event), event, decision), event)
 
 
 async def test_filing_waits_for_an_update_until_many_shipments_wait(
@@ -284,14 +286,10 @@ async def test_filing_waits_for_an_update_until_many_shipments_wait(
     """After a take the worker files nothing until `FILE_AFTER` shipments wait; then all of
     them, in the background, one filing at a time."""
     monkeypatch.setattr(ongoing_module, "FILE_AFTER", 500)
-    settings = ScreenerSettings(batch_size=100, open_window_days=45)
-    ongoing = OngoingScreening(
-        settings, OrderFeed(settings, OrderBook()), DEFAULT_POLICY, _no_outbox
-    )
+    ongoing = _edge()
     events, _ = fleet(600, 6)
     for n, event in enumerate(events, 1):
-        decision = screen(event, OrderBook(), decided_at=DECIDED)
-        ongoing.state.track(OpenShipment.of(0, encode(event), event, decision), event)
+        _track(ongoing.state, event)
         if n == 400:  # a take
             assert ongoing.keep_filed() is None
             assert ongoing.state.pending == 400 and ongoing.state.footprint()["parties"] == 0

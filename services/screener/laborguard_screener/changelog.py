@@ -18,6 +18,7 @@ such a record, whose source offset is not known, is written that way again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from pydantic import AwareDatetime
@@ -26,7 +27,7 @@ from laborguard_contracts import Outcome, ShipmentEvent
 from laborguard_contracts.base import Contract
 from laborguard_contracts.codec import decode, dumps, encode
 from laborguard_contracts.types import Identifier
-from laborguard_screener.openshipments import OpenShipment
+from laborguard_screener.openshipments import OpenShipment, OpenShipments
 
 log = logging.getLogger(__name__)
 
@@ -125,3 +126,23 @@ def restore(records: list[OpenShipmentRecord], sources: dict[tuple[int, int], by
             log.error("skipping open shipment %s: %s", record.shipment_id, exc)
             result.unreadable += 1
     return result
+
+
+def track_restored(
+    state: OpenShipments,
+    records: list[OpenShipmentRecord],
+    sources: dict[tuple[int, int], bytes],
+    partitions: Collection[int],
+) -> tuple[list[OpenShipment], int]:
+    """Restores the records' shipments and tracks in `state` those of `partitions` within the
+    window, as the stream time their events give advances: the shipments tracked, and how many
+    records' events are gone. A worker calls it a chunk at a time, so a chunk's decoded events
+    are dropped before the next."""
+    found = restore(records, sources)
+    tracked = []
+    for shipment, event in found.shipments:
+        state.advance(shipment.event_time)
+        if shipment.partition in partitions and state.within_window(shipment.event_time):
+            state.track(shipment, event)
+            tracked.append(shipment)
+    return tracked, found.missing

@@ -312,18 +312,11 @@ class OpenShipments:
             left -= 1
             shipment = held[shipment_id]
             for filer in shipment.filers:
-                ids = filers.get(filer)
-                if ids is None:
-                    filers[filer] = {shipment_id: None}
+                if filer not in filers:
                     unindexed[filer] = None
-                else:
-                    ids[shipment_id] = None
+                filers.setdefault(filer, {})[shipment_id] = None
             for key in shipment.keys:
-                ids_ = by_key.get(key)
-                if ids_ is None:
-                    by_key[key] = {shipment_id: None}
-                else:
-                    ids_[shipment_id] = None
+                by_key.setdefault(key, {})[shipment_id] = None
         return left
 
     def _index_parties(self, left: int) -> int:

@@ -76,7 +76,6 @@ class ShipmentScreener:
         self._observe_lag(messages)
         if self.ongoing is not None:
             self.ongoing.observe()
-            self.ongoing.keep_filed()
 
     async def screen_batch(self, messages: Sequence[Message], outbox: Outbox[Source]) -> None:
         metrics.EVENTS_CONSUMED.inc(len(messages))
