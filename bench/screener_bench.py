@@ -47,6 +47,7 @@ from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY, Trace
 from laborguard_screener.intake import Screened, take_in
+from laborguard_screener.ongoing import SWEEP_CHUNKS
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
 from laborguard_screener.orderstate import settle_memory
 from laborguard_screener.settings import ScreenerSettings
@@ -479,6 +480,7 @@ def ongoing_cost(book: OrderBook, traffic: list[bytes], beside: int = 100_000) -
         )
     filing_steps(book, kept, 4 * beside)
     restore_steps(kept, 2 * beside)
+    housekeeping_steps(kept, 4 * beside)
 
 
 def filing_steps(book: OrderBook, kept: list[tuple[bytes, Screened]], count: int) -> None:
@@ -550,13 +552,73 @@ def restore_steps(kept: list[tuple[bytes, Screened]], count: int) -> None:
     gc.unfreeze()
 
 
-def _fill(state: OpenShipments, kept: list[tuple[bytes, Screened]], count: int) -> None:
+def housekeeping_steps(kept: list[tuple[bytes, Screened]], count: int) -> None:
+    """The longest step that holds the event loop when, of `count` filed open shipments in 4
+    partitions, 2 partitions are revoked, or half of them fall out of the window: in one go, as
+    before the eighth pass (each shipment closed, its index entries taken out, inside the
+    rebalance; the sweep's pass over all of them), or as the worker does now (a revocation
+    forgets them and the filing's chunks of `ScreenerSettings.batch_size` take them out of the
+    indexes; the sweep goes through a snapshot in chunks of `SWEEP_CHUNKS` batches)."""
+    chunk = ScreenerSettings().batch_size
+
+    def filed() -> OpenShipments:
+        state = OpenShipments(timedelta(days=45))
+        _fill(state, kept, count, partitions=4)
+        state.file()
+        return state
+
+    state = filed()
+    started = time.perf_counter()
+    for shipment in [s for s in state.snapshot() if s.partition in (2, 3)]:
+        state.close(shipment.shipment_id)
+    at_once = time.perf_counter() - started
+    state = filed()
+    started = time.perf_counter()
+    state.drop_partitions([2, 3])
+    steps = [time.perf_counter() - started]
+    while True:
+        started = time.perf_counter()
+        done = state.file(chunk)
+        steps.append(time.perf_counter() - started)
+        if done:
+            break
+    print(
+        f"  ongoing: revoking 2 of 4 partitions ({count // 2:,} of {count:,} open shipments):"
+        f" at once {at_once * 1e3:.1f} ms; forgotten {steps[0] * 1e3:.1f} ms, then"
+        f" {len(steps) - 1:,} chunks: longest {max(steps[1:]) * 1e3:.1f} ms"
+    )
+    times = sorted(result.event.event_time for _, result in kept if result.event is not None)
+    cutoff = times[len(times) // 2] + timedelta(days=45)
+    state = filed()
+    state.advance(cutoff)
+    started = time.perf_counter()
+    closed = len(state.expired())
+    at_once = time.perf_counter() - started
+    state = filed()
+    state.advance(cutoff)
+    started = time.perf_counter()
+    held = state.snapshot()
+    steps = [time.perf_counter() - started]
+    for start in range(0, len(held), SWEEP_CHUNKS * chunk):
+        started = time.perf_counter()
+        state.expire(held[start : start + SWEEP_CHUNKS * chunk])
+        steps.append(time.perf_counter() - started)
+    print(
+        f"  ongoing: sweeping {count:,} open shipments ({closed:,} out of the window): at once"
+        f" {at_once * 1e3:.1f} ms; in {len(steps) - 1:,} chunks: longest"
+        f" {max(steps) * 1e3:.1f} ms (the snapshot {steps[0] * 1e3:.1f} ms)"
+    )
+
+
+def _fill(
+    state: OpenShipments, kept: list[tuple[bytes, Screened]], count: int, partitions: int = 1
+) -> None:
     """`count` open shipments of the decided events, under ids of their own."""
     for n in range(count):
         value, result = kept[n % len(kept)]
         assert result.event is not None
         state.advance(result.event.event_time)
-        shipment = OpenShipment.of(0, value, result.event, result.decision, offset=n)
+        shipment = OpenShipment.of(n % partitions, value, result.event, result.decision, offset=n)
         shipment.shipment_id = f"open-{n}"
         state.track(shipment, result.event, result.trace)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -269,15 +270,113 @@ async def test_filing_lets_the_stream_go_on_between_chunks_and_stops_at_its_mark
     assert everything - found and everything - found <= {e.shipment_id for e in arriving}
 
 
-def _edge() -> OngoingScreening:
+def _edge(sending: Callable[[], Awaitable[Outbox[Any]]] | None = None) -> OngoingScreening:
     """The worker's ongoing screening, with an empty book and chunks of 100."""
     settings = ScreenerSettings(batch_size=100, open_window_days=45)
-    return OngoingScreening(settings, OrderFeed(settings, OrderBook()), DEFAULT_POLICY, _no_outbox)
+    feed = OrderFeed(settings, OrderBook())
+    return OngoingScreening(settings, feed, DEFAULT_POLICY, sending or _no_outbox)
 
 
-def _track(state: OpenShipments, event: ShipmentEvent) -> None:
+def _track(state: OpenShipments, event: ShipmentEvent, partition: int = 0) -> None:
     decision = screen(event, OrderBook(), decided_at=DECIDED)
-    state.track(OpenShipment.of(0, encode(event), event, decision), event)
+    state.advance(event.event_time)
+    state.track(OpenShipment.of(partition, encode(event), event, decision), event)
+
+
+def test_a_revocation_forgets_its_shipments_at_once_and_unfiles_them_in_chunks_later() -> None:
+    """`drop_partitions` (inside the rebalance) only forgets; `file` takes the dropped shipments
+    out of the indexes first, in its chunks, so a partition that comes back meanwhile (its
+    shipments tracked again by a restore) ends filed as if it had never left."""
+    events, _ = fleet(600, 30)
+    partition = {e.shipment_id: (i // 20) % 2 for i, e in enumerate(events)}  # covered: both
+    state = OpenShipments(WINDOW)
+    for event in events:
+        _track(state, event, partition[event.shipment_id])
+    state.file()
+    assert state.drop_partitions([1]) == 300 and len(state) == 300
+    assert state.footprint()["dropped"] == 300 == state.pending  # not unfiled yet
+    back = [e for e in events[:300] if partition[e.shipment_id] == 1]
+    for event in back:  # partition 1 is assigned again and restored before the unfiling
+        _track(state, event, 1)
+    while True:
+        before = state.pending
+        done = state.file(40)
+        assert before - state.pending <= 40
+        if done:
+            break
+    kept = [e for e in events if partition[e.shipment_id] == 0] + back
+    whole = OpenShipments(WINDOW)
+    for event in kept:
+        _track(whole, event)
+    found = [s.shipment_id for s in state.affected(None, wro())]
+    assert found == [s.shipment_id for s in whole.affected(None, wro())]
+    assert set(found) & {e.shipment_id for e in back}  # the returned ones are found again
+    for event in kept:
+        state.close(event.shipment_id)
+    assert set(state.footprint().values()) == {0}
+
+
+async def test_the_sweep_goes_through_the_open_shipments_in_chunks_the_stream_goes_on_between() -> (
+    None
+):
+    """The edge's sweep closes what fell out of the window a chunk (`SWEEP_CHUNKS` batches) at
+    a time and writes each one's tombstone; a shipment the stream tracks again meanwhile (after
+    the first chunk, before its own) is not closed."""
+    sent = _SentRecords()
+    ongoing = _edge(sent.outbox)
+    state = ongoing.state
+    old = [shipment(n) for n in range(2_000)]
+    for event in [
+        *old,
+        *(shipment(n, event_time=EVENT_TIME + WINDOW * 2) for n in range(5_000, 6_000)),
+    ]:
+        _track(state, event)
+    later = EVENT_TIME + WINDOW * 2
+    seen: list[int] = []
+
+    async def stream() -> None:
+        for step in range(4):
+            seen.append(len(state))
+            if step == 1:  # after the first chunk: the last 100 old ones are filed again
+                for n in range(1_900, 2_000):
+                    _track(state, shipment(n, event_time=later))
+            await asyncio.sleep(0)
+
+    await asyncio.gather(stream(), ongoing.sweep())
+    assert 1_000 + 100 < seen[1] < 3_000  # the first chunk done, not the second
+    assert len(state) == 1_100
+    assert {f"shp-{n}" for n in range(1_900, 2_000)} <= {s.shipment_id for s in state}
+    assert sorted(sent.tombstones) == sorted(f"shp-{n}".encode() for n in range(1_900))
+
+
+class _SentRecords:
+    """A producer for a real `Outbox`: keeps the keys of the tombstones it is handed."""
+
+    def __init__(self) -> None:
+        self.tombstones: list[bytes] = []
+
+    async def outbox(self) -> Outbox[Any]:
+        return Outbox(self, lambda sources: None)
+
+    def create_batch(self) -> _Batch:
+        return _Batch()
+
+    async def send_batch(self, batch: Any, topic: str, partition: int) -> asyncio.Future[None]:
+        self.tombstones += [key for key, value in batch.records if value is None]
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.records: list[tuple[bytes | None, bytes | None]] = []
+
+    def append(
+        self, *, timestamp: None, key: bytes | None, value: bytes | None, headers: Any
+    ) -> _Batch:
+        self.records.append((key, value))
+        return self
 
 
 async def test_filing_waits_for_an_update_until_many_shipments_wait(

@@ -48,6 +48,11 @@ RESCREEN_FAILURES = Counter("screener_rescreen_failures", "Re-decisions the engi
 SUPERSEDED = Counter(
     "screener_decisions_superseded", "Superseding decisions emitted, by new outcome", ["outcome"]
 )
+OPEN_INDEX_BACKLOG = Gauge(
+    "screener_open_index_backlog",
+    "Index work for the open shipments not done yet: shipments to file or (revoked) to take out,"
+    " parties to index, tokens to sync (filed before an update's look-up, or once 50,000 wait)",
+)
 RESCREEN_BACKLOG = Gauge(
     "screener_rescreen_backlog", "Open shipments found affected by an update, not yet re-decided"
 )

@@ -140,6 +140,9 @@ class OpenShipments:
         self._tokens = TokenIndex()
         self._indexed_tokens: set[str] = set()
         self._token_changes: dict[str, None] = {}
+        # Shipments of revoked partitions, forgotten but still in the indexes: `file` takes them
+        # out first (before it files anything, so an id tracked again is filed after).
+        self._dropped: deque[OpenShipment] = deque()
 
     def __len__(self) -> int:
         return len(self._open)
@@ -151,7 +154,11 @@ class OpenShipments:
         return self._open.get(shipment_id)
 
     def __iter__(self) -> Iterator[OpenShipment]:
-        return iter(list(self._open.values()))
+        return iter(self.snapshot())
+
+    def snapshot(self) -> list[OpenShipment]:
+        """The open shipments as of now (a copy: the caller may close them as it goes)."""
+        return list(self._open.values())
 
     def footprint(self) -> dict[str, int]:
         """What the state holds besides the shipments: it must shrink with them."""
@@ -163,6 +170,7 @@ class OpenShipments:
             "shipment_keys": len(self._by_key),
             "unfiled": len(self._unfiled),
             "queued": len(self._queue),
+            "dropped": len(self._dropped),
         }
 
     def within_window(self, event_time: datetime) -> bool:
@@ -212,11 +220,20 @@ class OpenShipments:
         shipment = self._open.pop(shipment_id, None)
         if shipment is None:
             return None
-        if self._unfiled.pop(shipment_id, None) is not None:  # never filed: not in the indexes
-            if not self._unfiled:
-                self._queue.clear()  # every entry left names a closed or refiled shipment
-            return shipment
-        filers = self._filers
+        if not self._forget_unfiled(shipment_id):
+            self._unfile_shipment(shipment)
+        return shipment
+
+    def _forget_unfiled(self, shipment_id: str) -> bool:
+        """True when the shipment was never filed (so it is not in the indexes)."""
+        if self._unfiled.pop(shipment_id, None) is None:
+            return False
+        if not self._unfiled:
+            self._queue.clear()  # every entry left names a closed or refiled shipment
+        return True
+
+    def _unfile_shipment(self, shipment: OpenShipment) -> None:
+        shipment_id, filers = shipment.shipment_id, self._filers
         for party_key in shipment.filers:
             ids = filers.get(party_key)
             if ids is not None:
@@ -230,29 +247,42 @@ class OpenShipments:
                 ids_.pop(shipment_id, None)
                 if not ids_:
                     del by_key[key]
-        return shipment
 
     def expired(self) -> list[OpenShipment]:
         """Closes and returns the shipments that fell out of the window (stream time)."""
+        return self.expire(self.snapshot())
+
+    def expire(self, shipments: Iterable[OpenShipment]) -> list[OpenShipment]:
+        """Closes and returns those of `shipments` (from a `snapshot`, which the stream's edge
+        goes through in chunks) that are still held and fell out of the window."""
         if self.stream_time is None:
             return []
-        cutoff = self.stream_time - self.window
-        old = [s.shipment_id for s in self._open.values() if s.event_time < cutoff]
-        return [closed for sid in old if (closed := self.close(sid)) is not None]
+        cutoff, held = self.stream_time - self.window, self._open
+        old = [s for s in shipments if s.event_time < cutoff and held.get(s.shipment_id) is s]
+        for shipment in old:
+            self.close(shipment.shipment_id)
+        return old
 
     def drop_partitions(self, partitions: Iterable[int]) -> int:
-        """Forgets the shipments of partitions this worker no longer holds."""
+        """Forgets the shipments of partitions this worker no longer holds. It holds the loop
+        for a pass over the open shipments: their index entries are taken out by `file` (in
+        chunks, before it files anything), not here, inside the rebalance."""
         gone = set(partitions)
-        ids = [s.shipment_id for s in self._open.values() if s.partition in gone]
-        for shipment_id in ids:
-            self.close(shipment_id)
-        return len(ids)
+        held, dropped = self._open, self._dropped
+        leaving = [s for s in held.values() if s.partition in gone]
+        for shipment in leaving:
+            del held[shipment.shipment_id]
+            if not self._forget_unfiled(shipment.shipment_id):
+                dropped.append(shipment)
+        return len(leaving)
 
     @property
     def pending(self) -> int:
-        """Index work not done yet: shipments to file (queued), parties to index, tokens to
-        sync."""
-        return len(self._queue) + len(self._unindexed) + len(self._token_changes)
+        """Index work not done yet: dropped shipments to take out, shipments to file (queued),
+        parties to index, tokens to sync."""
+        return (
+            len(self._dropped) + len(self._queue) + len(self._unindexed) + len(self._token_changes)
+        )
 
     def mark(self) -> int:
         """A mark in the tracking order: `file` and `affected` can stop at it (the shipments
@@ -260,18 +290,19 @@ class OpenShipments:
         return self._tracked
 
     def file(self, budget: int | None = None, until: int | None = None) -> bool:
-        """Brings the indexes up to date, at most `budget` units of work (a shipment filed under
-        its parties and keys, a party's keys indexed, a token's variants synced; None: all of
-        it), the shipments tracked before `until` (a `mark`; None: all); True when nothing of
-        that is left. The stream's edge calls it in chunks, so no single call holds the event
-        loop for long, however many shipments wait."""
+        """Brings the indexes up to date, at most `budget` units of work (a dropped shipment
+        taken out, a shipment filed under its parties and keys, a party's keys indexed, a
+        token's variants synced; None: all of it), the shipments tracked before `until` (a
+        `mark`; None: all); True when nothing of that is left. The stream's edge calls it in
+        chunks, so no single call holds the event loop for long, however many shipments wait."""
         left = -1 if budget is None else budget
+        left = self._take_out_dropped(left)  # first: an id tracked again is filed after
         left = self._file_shipments(left, until)
         left = self._index_parties(left)
         left = self._sync_tokens(left)
         queue = self._queue
         filed = not queue or (until is not None and queue[0][0] >= until)
-        return filed and not self._unindexed and not self._token_changes
+        return filed and not self._dropped and not self._unindexed and not self._token_changes
 
     def affected(
         self, previous: Order | None, order: Order, until: int | None = None
@@ -296,6 +327,13 @@ class OpenShipments:
         return [s for s in shipments if any(code.startswith(prefixes) for code in s.hts)]
 
     # Each step below takes at most `left` units (negative: no limit) and returns what is left.
+
+    def _take_out_dropped(self, left: int) -> int:
+        dropped = self._dropped
+        while dropped and left:
+            self._unfile_shipment(dropped.popleft())
+            left -= 1
+        return left
 
     def _file_shipments(self, left: int, until: int | None) -> int:
         """Files shipments tracked since they were last filed under their parties and keys."""
