@@ -168,6 +168,7 @@ def test_serves_health_readiness_and_the_shared_metric_names(
         'screener_referrals_total{reason="invalid_event"}',
         "screener_open_shipments",
         "screener_open_index_backlog",
+        "screener_event_loop_stall_seconds_bucket",
         "screener_rescreens_total",
         'screener_decisions_superseded_total{outcome="DETAIN"}',
         "screener_rescreen_backlog",

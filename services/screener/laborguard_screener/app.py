@@ -15,6 +15,7 @@ from mode import ServiceT
 from laborguard_contracts.topics import ScreeningTopics
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import ScreeningPolicy
+from laborguard_screener.loopwatch import watch_loop
 from laborguard_screener.orderstate import OrderFeed
 from laborguard_screener.settings import ScreenerSettings
 from laborguard_screener.shipments import ShipmentScreener
@@ -88,6 +89,7 @@ def build(settings: ScreenerSettings, *, book: OrderBook | None = None) -> Scree
     app.on_partitions_revoked.connect(cast(Any, forget_revoked_lag))
     app.on_partitions_assigned.connect(cast(Any, restore_assigned))
     app.task(_quieten_logging(settings.log_level))
+    app.task(watch_loop)  # how long the event loop is held (a metric)
     add_pages(app, feed, settings.worker_id)
     return Screener(settings, app, feed)
 

@@ -26,6 +26,12 @@ EVENT_TO_DECISION_SECONDS = LoopHistogram(
     "From the shipment's event_time to its decision",
     buckets=_LATENCY_BUCKETS,
 )
+# How late a probe woke that asked to every 0.25 s: how long the event loop was held (loopwatch.py).
+EVENT_LOOP_STALL_SECONDS = LoopHistogram(
+    "screener_event_loop_stall_seconds",
+    "How much later than asked a probe of the event loop woke (every 0.25 s): the loop held",
+    buckets=_LATENCY_BUCKETS,
+)
 ORDERS_IN_FORCE = Gauge("screener_orders_in_force", "Orders in force now in the order state")
 ORDER_STATE_ORDERS = Gauge("screener_order_state_orders", "Orders held in the order state")
 ORDER_STATE_UPDATED = Gauge(
