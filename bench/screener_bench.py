@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/screener_bench.py [--shipments 10000] [--rates 200,1000,5000]
         [--parts engine,throughput,latency,rescreen] [--rounds 4] [--before CHECKOUT]
+        [--scale-shipments 150000]
 
 Order state: the seed plus 10,000 synthetic listed entities (bench/screening_synthetic.py);
 shipments: three lines and eight party names each, 1% of names listed. Every figure comes from
@@ -14,7 +15,11 @@ arrive one a second; it prints the time from each order's commit to its last sup
 for `--rounds` rounds on one broker, and the median of each: on this shared machine one run of
 each swings by 10-25%, more than the difference it is after. `--before CHECKOUT` adds a third
 mode to it, and a second worker to `latency`: the worker of another checkout (the code before a
-change, its venv built by `make` there), started with its own command.
+change, its venv built by `make` there), started with its own command. `scale` (not run by
+default; `--scale-shipments`, 150,000): how long a worker's event loop is held as one worker
+decides and holds that many open shipments, order updates arrive, and a second worker joins and
+restores half of them (a `/healthz` request every 0.1 s, the slowest answer per phase); with
+`--before`, that worker's too.
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -408,6 +415,7 @@ def run(
     updates: int,
     rounds: int,
     before: list[str] | None = None,
+    scale_count: int = 150_000,
 ) -> None:
     print(f"screener bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load()}")
     book_orders = orders(synthetic)
@@ -428,6 +436,8 @@ def run(
         rescreens(raw, keyed_orders, events)
     if "ongoing" in parts:
         ongoing_on_and_off(raw, keyed_orders, rounds, before)
+    if "scale" in parts:
+        scale(scale_count, keyed_orders, listed, before)
     print(f"  load average at end: {load()}")
 
 
@@ -783,6 +793,147 @@ def rescreens(
     _report_rescreens(open_now, len(wros), superseding)
 
 
+def scale(
+    count: int,
+    keyed_orders: list[tuple[bytes, bytes]],
+    listed: list[str],
+    before: list[str] | None = None,
+) -> None:
+    """`scale`: how long a worker's event loop is held as its open population grows, measured
+    from outside (a `/healthz` request every 0.1 s, answered on the worker's loop). One worker
+    decides `count` shipments and holds them open; 3 new WROs arrive (each update files the
+    tracked shipments, then looks them up); a second worker joins (the first drops half of its
+    partitions, the second restores them); 3 more WROs. With `before`, the same for that
+    worker command, on a fresh broker."""
+    events = shipments(count, listed, seed=41)
+    raw = [(e.shipment_id.encode(), encode(e)) for e in events]
+    wros = _new_wros(events, 6)
+    variants: list[tuple[str, list[str] | None]] = [("worker", None)]
+    if before is not None:
+        variants.append(("before", before))
+    for label, command in variants:
+        with _broker_with_orders("scale", keyed_orders) as (broker, topics):
+            _scale_run(label, broker.bootstrap, topics, raw, wros, command)
+
+
+def _scale_run(
+    label: str,
+    bootstrap: str,
+    topics: Topics,
+    raw: list[tuple[bytes, bytes]],
+    wros: list[Order],
+    command: list[str] | None,
+) -> None:
+    # Every shipment stays open (the bench's event times span more than the 45-day window).
+    window = {"open_window_days": "3650"}
+    first = Worker(bootstrap, topics, "scale", "s0", command, **window)
+    second: Worker | None = None
+    probes: list[_Probe] = []
+    phases: list[tuple[str, float, float]] = []
+
+    def updates(orders: list[Order]) -> None:
+        for order in orders:
+            stamped = order.model_copy(update={"updated_at": datetime.now(UTC)})
+            asyncio.run(produce(bootstrap, topics.orders, [_keyed(stamped)]))
+            time.sleep(1.0)
+        time.sleep(3.0)
+
+    try:
+        first.wait_ready()
+        time.sleep(8)  # the group join completes (6 s session timeout)
+        asyncio.run(produce(bootstrap, topics.shipments, raw))
+        probes.append(_Probe(first))
+        began = time.monotonic()
+        _wait_consumed([first], len(raw))
+        phases.append(("deciding the backlog", began, time.monotonic()))
+        held = _wait_open_shipments(first, 60.0)
+        began = time.monotonic()
+        updates(wros[:3])
+        phases.append(("3 order updates", began, time.monotonic()))
+        began = time.monotonic()
+        second = Worker(bootstrap, topics, "scale", "s1", command, **window)
+        second.wait_ready()
+        probes.append(_Probe(second))
+        restored = _wait_open_shipments(second, 120.0)
+        phases.append(("a second worker joins and restores", began, time.monotonic()))
+        began = time.monotonic()
+        updates(wros[3:])
+        phases.append(("3 more order updates", began, time.monotonic()))
+        stalls = [_stall_counts(worker.metrics()) for worker in (first, second)]
+    finally:
+        for probe in probes:
+            probe.stop()
+        for worker in (first, second):
+            if worker is not None:
+                worker.stop()
+    print(
+        f"  {label}: {held:,.0f} open shipments on one worker; the second restored"
+        f" {restored:,.0f} of them; /healthz every 0.1 s, the slowest answer in ms"
+        " (worker 1 / worker 2), and the phase's length:"
+    )
+    for phase, start, end in phases:
+        slowest = [f"{probe.slowest(start, end) * 1e3:,.0f}" for probe in probes]
+        print(f"    {phase:36} {' / '.join(slowest):>15}   ({end - start:.1f} s)")
+    for n, counts in enumerate(stalls, 1):
+        if counts is not None:
+            print(f"    worker {n}'s own probe (screener_event_loop_stall_seconds): {counts}")
+
+
+class _Probe:
+    """A `/healthz` request every 0.1 s from a thread: how long each took to answer."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.url = f"http://127.0.0.1:{worker.port}/healthz"
+        self.samples: list[tuple[float, float]] = []
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            started = time.monotonic()
+            with contextlib.suppress(OSError), urllib.request.urlopen(self.url, timeout=30) as r:
+                r.read()
+            self.samples.append((started, time.monotonic() - started))
+            self._stopped.wait(0.1)
+
+    def slowest(self, start: float, end: float) -> float:
+        return max((took for at, took in self.samples if start <= at <= end), default=0.0)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+
+def _wait_open_shipments(worker: Worker, timeout: float) -> float:
+    """The worker's open shipments once the number has held still for 3 s (its restore done)."""
+    deadline, last, since = time.monotonic() + timeout, -1.0, time.monotonic()
+    while time.monotonic() < deadline:
+        try:
+            held = worker.metrics().get("screener_open_shipments", 0.0)
+        except OSError:  # its loop held past the scrape's timeout (2 s): still restoring
+            held = -1.0
+        if held != last:
+            last, since = held, time.monotonic()
+        elif held > 0 and time.monotonic() - since >= 3.0:
+            return held
+        time.sleep(0.25)
+    raise TimeoutError(f"{worker.worker_id}: open shipments still changing after {timeout} s")
+
+
+def _stall_counts(metrics: dict[str, float]) -> str | None:
+    """How many of the probe's wake-ups came later than each bound (None: no such metric)."""
+    name = "screener_event_loop_stall_seconds_bucket"
+    total = metrics.get(f'{name}{{le="+Inf"}}')
+    if total is None:
+        return None
+    late = []
+    for bound in ("0.1", "0.25", "1.0", "2.5"):
+        within = metrics.get(name + '{le="' + bound + '"}', total)
+        late.append(f"{total - within:.0f} over {bound} s")
+    return f"{total:.0f} wake-ups, " + ", ".join(late)
+
+
 def _new_wros(events: list[ShipmentEvent], count: int) -> list[Order]:
     makers = Counter(line.manufacturer.name for event in events for line in event.lines)
     ranked = [name for name, _ in makers.most_common()]
@@ -949,6 +1100,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4, help="rounds of on and off (`ongoing`)")
     parser.add_argument("--synthetic", type=int, default=10_000, help="synthetic listed entities")
     parser.add_argument(
+        "--scale-shipments", type=int, default=150_000, help="open shipments of `scale`"
+    )
+    parser.add_argument(
         "--order-updates",
         type=int,
         default=100,
@@ -970,6 +1124,7 @@ def main() -> None:
         options.order_updates,
         options.rounds,
         worker_command(options.before) if options.before else None,
+        options.scale_shipments,
     )
 
 
