@@ -506,13 +506,7 @@ def filing_steps(book: OrderBook, kept: list[tuple[bytes, Screened]], count: int
     at_once = time.perf_counter() - started
     state = OpenShipments(timedelta(days=45))
     _fill(state, kept, count)
-    steps = []
-    while True:
-        started = time.perf_counter()
-        done = state.file(chunk)
-        steps.append(time.perf_counter() - started)
-        if done:
-            break
+    steps = _file_in_chunks(state, chunk)
     started = time.perf_counter()
     state.affected(None, order)
     update = time.perf_counter() - started
@@ -521,6 +515,17 @@ def filing_steps(book: OrderBook, kept: list[tuple[bytes, Screened]], count: int
         f" {len(steps):,} chunks of {chunk:,}: longest {max(steps) * 1e3:.1f} ms, total"
         f" {sum(steps) * 1e3:.1f} ms; the update then {update * 1e3:.2f} ms"
     )
+
+
+def _file_in_chunks(state: OpenShipments, chunk: int) -> list[float]:
+    """`state.file` in chunks of `chunk` units, as the worker's edge calls it: each one's time."""
+    steps = []
+    while True:
+        started = time.perf_counter()
+        done = state.file(chunk)
+        steps.append(time.perf_counter() - started)
+        if done:
+            return steps
 
 
 def restore_steps(kept: list[tuple[bytes, Screened]], count: int) -> None:
@@ -585,13 +590,7 @@ def housekeeping_steps(kept: list[tuple[bytes, Screened]], count: int) -> None:
     state = filed()
     started = time.perf_counter()
     state.drop_partitions([2, 3])
-    steps = [time.perf_counter() - started]
-    while True:
-        started = time.perf_counter()
-        done = state.file(chunk)
-        steps.append(time.perf_counter() - started)
-        if done:
-            break
+    steps = [time.perf_counter() - started, *_file_in_chunks(state, chunk)]
     print(
         f"  ongoing: revoking 2 of 4 partitions ({count // 2:,} of {count:,} open shipments):"
         f" at once {at_once * 1e3:.1f} ms; forgotten {steps[0] * 1e3:.1f} ms, then"
@@ -851,9 +850,12 @@ def _scale_run(
         updates(wros[:3])
         phases.append(("3 order updates", began, time.monotonic()))
         began = time.monotonic()
+        tracer = _Tracer(bootstrap, topics.shipments, raw[-1][1])
         second = Worker(bootstrap, topics, "scale", "s1", command, **window)
         second.wait_ready()
         probes.append(_Probe(second))
+        time.sleep(15.0)  # the rebalance and the restores, with new shipments coming
+        traced = tracer.stop()
         restored = _wait_open_shipments(second, 120.0)
         phases.append(("a second worker joins and restores", began, time.monotonic()))
         began = time.monotonic()
@@ -877,6 +879,75 @@ def _scale_run(
     for n, counts in enumerate(stalls, 1):
         if counts is not None:
             print(f"    worker {n}'s own probe (screener_event_loop_stall_seconds): {counts}")
+    delays = asyncio.run(_traced_delays(bootstrap, topics.decisions, traced))
+    for worker_id, found in sorted(delays.items()):
+        print(
+            f"    new shipments filed 20/s through the join, decided by {worker_id}:"
+            f" {len(found)}, produce -> decision p50 {quantile(found, 0.5) * 1e3:,.0f} ms,"
+            f" max {max(found) * 1e3:,.0f} ms"
+        )
+
+
+class _Tracer:
+    """New shipments filed 20 a second from a thread, each stamped with when it was sent."""
+
+    def __init__(self, bootstrap: str, topic: str, template: bytes) -> None:
+        self.bootstrap, self.topic = bootstrap, topic
+        self.event = decode(ShipmentEvent, template)
+        self.sent: dict[str, float] = {}
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+        self._thread.start()
+
+    async def _run(self) -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap)
+        await producer.start()
+        try:
+            n = 0
+            while not self._stopped.is_set():
+                shipment_id = f"trace-{n}"
+                event = self.event.model_copy(
+                    update={"shipment_id": shipment_id, "event_id": f"trace-evt-{n}"}
+                )
+                self.sent[shipment_id] = time.time()
+                await producer.send(self.topic, encode(event), key=shipment_id.encode())
+                n += 1
+                await asyncio.sleep(0.05)
+        finally:
+            await producer.stop()
+
+    def stop(self) -> dict[str, float]:
+        self._stopped.set()
+        self._thread.join()
+        return self.sent
+
+
+async def _traced_delays(
+    bootstrap: str, topic: str, sent: dict[str, float]
+) -> dict[str, list[float]]:
+    """Each traced shipment's first decision: its delay, by the worker that made it."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", fetch_max_wait_ms=10
+    )
+    await consumer.start()
+    found: dict[str, tuple[str, float]] = {}
+    deadline = time.monotonic() + 120.0
+    try:
+        while len(found) < len(sent) and time.monotonic() < deadline:
+            for records in (await consumer.getmany(timeout_ms=200)).values():
+                for record in records:
+                    key = (record.key or b"").decode()
+                    if key in sent and key not in found:
+                        worker = dict(record.headers).get("worker", b"?").decode()
+                        found[key] = (worker, record.timestamp / 1000 - sent[key])
+    finally:
+        await consumer.stop()
+    delays: dict[str, list[float]] = {}
+    for worker, delay in found.values():
+        delays.setdefault(worker, []).append(delay)
+    if len(found) < len(sent):
+        delays[f"nobody ({len(sent) - len(found)} undecided)"] = [0.0]
+    return delays
 
 
 class _Probe:

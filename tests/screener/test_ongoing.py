@@ -161,6 +161,50 @@ def test_new_wro_supersedes_exactly_the_150_open_shipments_it_covers_then_revoki
     _print_latency("revocation", revoked, released)
 
 
+def test_a_worker_keeps_the_open_shipments_of_the_partitions_it_keeps_when_another_joins(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    """A second worker joins one that holds 4,000 open shipments: the first keeps those of the
+    partitions it keeps (no restore: the next generation gives them back to it), the second
+    restores the rest; a new WRO then reaches exactly the covered ones, once each."""
+    first = start_worker("a")
+    first.wait_ready()
+    firsts, covered = _file(bootstrap, topics, 4_000, 60)
+    _wait_open([first], 4_000)
+    assert _partitions(first) == {"kept": 0, "restored": SHIPMENTS.partitions}
+    second = start_worker("b")
+    second.wait_ready()
+    deadline = time.monotonic() + 60.0
+    while _partitions(second)["restored"] == 0:
+        assert time.monotonic() < deadline, second.log()
+        time.sleep(0.3)
+    _wait_open([first, second], 4_000)
+    kept, restored = _partitions(first), _partitions(second)
+    assert kept["kept"] > 0 and restored["restored"] > 0
+    assert kept["kept"] + restored["restored"] == SHIPMENTS.partitions
+    assert kept["restored"] == SHIPMENTS.partitions  # the first assignment's only
+
+    _publish(bootstrap, topics, wro(committed_at=datetime.now(UTC)))
+    detained = _read_superseding(bootstrap, topics, 60)
+
+    assert sorted(d.shipment_id for _, d in detained) == sorted(covered)
+    assert {d.outcome for _, d in detained} == {Outcome.DETAIN}
+    assert all(d.supersedes == firsts[d.shipment_id] for _, d in detained)
+    assert len({r.headers[0][1] for r, _ in detained}) == 2  # both workers re-decided theirs
+
+
+def _partitions(worker: Worker) -> dict[str, int]:
+    """`screener_open_partitions_total` by how: kept across a rebalance, or restored."""
+    _, text = worker.get("/metrics")
+    found = {"kept": 0, "restored": 0}
+    for family in text_string_to_metric_families(text):
+        if family.name == "screener_open_partitions":
+            for sample in family.samples:
+                if sample.name.endswith("_total"):
+                    found[sample.labels["how"]] = int(sample.value)
+    return found
+
+
 def _print_latency(
     what: str, order: Order, found: list[tuple[ConsumerRecord[bytes, bytes], Decision]]
 ) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from laborguard_contracts import (
     ContractError,
+    Decision,
     Order,
     OrderKind,
     Outcome,
@@ -349,20 +350,79 @@ async def test_the_sweep_goes_through_the_open_shipments_in_chunks_the_stream_go
     assert sorted(sent.tombstones) == sorted(f"shp-{n}".encode() for n in range(1_900))
 
 
+async def test_partitions_given_back_in_the_next_generation_keep_their_shipments(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eager rebalancing revokes every partition first. Those assigned back in the very next
+    generation keep their shipments (no restore), and what a re-screen skipped while they were
+    parked is re-decided once they are kept; the others are dropped, and so are all after a gap
+    in the generations (another worker may have held them meanwhile)."""
+    restores: list[list[int]] = []
+
+    async def restore(self: OngoingScreening, partitions: list[int]) -> list[OpenShipment]:
+        restores.append(partitions)  # the Kafka reads: tested through real workers
+        return []
+
+    monkeypatch.setattr(OngoingScreening, "_restore_from_kafka", restore)
+    sent = _SentRecords()
+    ongoing = _edge(sent.outbox)
+    ongoing.assigned([0, 1], 1)
+    await ongoing.wait_restored([0, 1])
+    events, covered = fleet(400, 20)
+    partition = {e.shipment_id: (i // 20) % 2 for i, e in enumerate(events)}  # covered: both
+    for event in events:
+        _track(ongoing.state, event, partition[event.shipment_id])
+
+    ongoing.revoked([0, 1], 1)
+    issued = wro(committed_at=DECIDED)
+    ongoing.feed.book.apply(issued)
+    ongoing.feed.latest_commit = DECIDED
+    await ongoing.orders_changed([(None, issued)])
+    assert sent.records == []  # parked: not re-decided, nothing written
+
+    ongoing.assigned([0], 2)
+    await ongoing._restoring[0]  # the re-decisions a kept partition missed
+    assert restores == [[0, 1]]  # kept, not restored
+    assert {s.partition for s in ongoing.state} == {0} and len(ongoing.state) == 200
+    kept_covered = {sid for sid in covered if partition[sid] == 0}
+    assert kept_covered and {d.shipment_id for d in sent.decisions()} == kept_covered
+    assert {d.outcome for d in sent.decisions()} == {Outcome.DETAIN}
+
+    ongoing.revoked([0], 2)
+    ongoing.assigned([0, 1], 4)  # generation 3 went by without this worker
+    await ongoing.wait_restored([0, 1])
+    assert restores == [[0, 1], [0, 1]] and len(ongoing.state) == 0
+
+
 class _SentRecords:
-    """A producer for a real `Outbox`: keeps the keys of the tombstones it is handed."""
+    """A producer for a real `Outbox`: keeps the records it is handed, and the tombstones'
+    keys."""
 
     def __init__(self) -> None:
         self.tombstones: list[bytes] = []
+        self.records: list[tuple[str, bytes | None, bytes | None]] = []
+
+    def decisions(self) -> list[Decision]:
+        return [
+            decode(Decision, v)
+            for t, _, v in self.records
+            if t == ScreenerSettings().decisions_topic and v
+        ]
 
     async def outbox(self) -> Outbox[Any]:
-        return Outbox(self, lambda sources: None)
+        outbox: Outbox[Any] = Outbox(self, lambda sources: None)
+        await outbox.know_partitions(ScreenerSettings().decisions_topic)
+        return outbox
+
+    async def partitions_for(self, topic: str) -> set[int]:
+        return {0, 1, 2, 3}
 
     def create_batch(self) -> _Batch:
         return _Batch()
 
     async def send_batch(self, batch: Any, topic: str, partition: int) -> asyncio.Future[None]:
         self.tombstones += [key for key, value in batch.records if value is None]
+        self.records += [(topic, key, value) for key, value in batch.records]
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         done.set_result(None)
         return done

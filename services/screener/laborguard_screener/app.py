@@ -78,12 +78,15 @@ def build(settings: ScreenerSettings, *, book: OrderBook | None = None) -> Scree
         revoked: set[TP] = args[0]  # the signal's one argument
         screener.forget_lag(revoked)
         if ongoing is not None:
-            ongoing.revoked(_shipment_partitions(revoked, settings.shipments_topic))
+            # the generation of the assignment these partitions were held in
+            held_in = app.consumer_generation_id
+            ongoing.revoked(_shipment_partitions(revoked, settings.shipments_topic), held_in)
 
     def restore_assigned(sender: Any, *args: Any, signal: Any, **_: Any) -> None:
         assigned: set[TP] = args[0]
         if ongoing is not None:
-            ongoing.assigned(_shipment_partitions(assigned, settings.shipments_topic))
+            generation = app.consumer_generation_id  # set by faust before this signal
+            ongoing.assigned(_shipment_partitions(assigned, settings.shipments_topic), generation)
 
     # mode's handler type spells `signal` as BaseSignalT, which no plain function satisfies
     app.on_partitions_revoked.connect(cast(Any, forget_revoked_lag))

@@ -59,6 +59,12 @@ OPEN_INDEX_BACKLOG = Gauge(
     "Index work for the open shipments not done yet: shipments to file or (revoked) to take out,"
     " parties to index, tokens to sync (filed before an update's look-up, or once 50,000 wait)",
 )
+OPEN_PARTITIONS = Counter(
+    "screener_open_partitions",
+    "Partitions assigned to this worker, by how their open shipments came: restored from the"
+    " changelog, or kept from the assignment before (the same worker, the next generation)",
+    ["how"],
+)
 RESCREEN_BACKLOG = Gauge(
     "screener_rescreen_backlog", "Open shipments found affected by an update, not yet re-decided"
 )
@@ -80,6 +86,8 @@ def _initialise_known_labels() -> None:
         DEAD_LETTERS.labels(reason=reason.value)
     for outcome in Outcome:
         SUPERSEDED.labels(outcome=outcome.value)
+    for how in ("kept", "restored"):
+        OPEN_PARTITIONS.labels(how=how)
     for referral in ReferralReason:
         REFERRALS.labels(reason=referral.value)
 

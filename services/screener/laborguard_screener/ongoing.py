@@ -170,6 +170,12 @@ class OngoingScreening:
         self._topic = settings.open_shipments_topic
         self._restored: dict[int, asyncio.Event] = {}
         self._restoring: dict[int, asyncio.Task[None]] = {}
+        self._complete: set[int] = set()  # partitions whose shipments were all restored
+        # Revoked partitions held until the next assignment (eager rebalancing revokes all of
+        # them first): partition -> generation of the assignment they were held in; and the
+        # changelog records of superseding decisions delivered for them meanwhile.
+        self._parked: dict[int, int] = {}
+        self._parked_writes: list[tuple[int, str, str]] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._filing: asyncio.Task[None] | None = None
         self._sweeping: asyncio.Task[None] | None = None
@@ -267,8 +273,9 @@ class OngoingScreening:
 
     async def wait_restored(self, partitions: Iterable[int]) -> None:
         for partition in partitions:
-            if partition not in self._restored:
-                self.assigned([partition])
+            if partition not in self._restored:  # records before the assignment's signal
+                self._forget_parked([partition])
+                self._restore_fresh([partition])
             await self._restored[partition].wait()
 
     def _dates_reached(self) -> None:
@@ -315,33 +322,88 @@ class OngoingScreening:
 
     # ------------------------------------------------------------- rebalances
 
-    def assigned(self, partitions: Iterable[int]) -> None:
-        fresh = sorted(p for p in set(partitions) if p not in self._restored)
+    def assigned(self, partitions: Iterable[int], generation: int = -1) -> None:
+        """The group's assignment of `generation`: a parked partition assigned here again in the
+        very next generation keeps its shipments (no other worker can have held it since);
+        every other parked one is dropped, and the partitions new here are restored."""
+        new = set(partitions)
+        kept = sorted(
+            p for p, held_in in self._parked.items() if p in new and generation == held_in + 1
+        )
+        self._forget_parked([p for p in self._parked if p not in kept])
+        for partition in kept:
+            del self._parked[partition]
+            self._restored[partition] = done = asyncio.Event()
+            done.set()
+        if kept:
+            metrics.OPEN_PARTITIONS.labels("kept").inc(len(kept))
+            task = asyncio.ensure_future(self._resume(kept, self._parked_writes))
+            self._parked_writes = []
+            for partition in kept:
+                self._restoring[partition] = task
+            log.info("kept the open shipments of partitions %s (generation %d)", kept, generation)
+        self._parked_writes = []
+        self._restore_fresh(sorted(p for p in new if p not in self._restored))
+
+    def revoked(self, partitions: Iterable[int], generation: int = -1) -> None:
+        """Partitions of the assignment of `generation` are revoked: those whose shipments were
+        all restored are parked (held, nothing written for them) until the next assignment; the
+        rest (a restore cut short) are dropped."""
+        gone = set(partitions)
+        dropping = []
+        for partition in gone:
+            restored = self._restored.pop(partition, None)
+            task = self._restoring.pop(partition, None)
+            if task is not None and not task.done():
+                task.cancel()  # a restore, or the re-decision after one: redone if kept
+            if partition in self._complete and restored is not None and generation >= 0:
+                self._parked[partition] = generation
+            else:
+                dropping.append(partition)
+        self._drop(dropping)
+
+    def _forget_parked(self, partitions: list[int]) -> None:
+        for partition in partitions:
+            self._parked.pop(partition, None)
+        self._parked_writes = [w for w in self._parked_writes if w[0] not in partitions]
+        self._drop(partitions)
+
+    def _drop(self, partitions: list[int]) -> None:
+        if not partitions:
+            return
+        self._complete.difference_update(partitions)
+        dropped = self.state.drop_partitions(partitions)  # their index entries: the next filing's
+        self.keep_filed()
+        metrics.OPEN_SHIPMENTS.set(len(self.state))
+        metrics.OPEN_INDEX_BACKLOG.set(self.state.pending)
+        log.info("dropped %d open shipments of partitions %s", dropped, sorted(partitions))
+
+    def _restore_fresh(self, fresh: list[int]) -> None:
         if not fresh:
             return
+        metrics.OPEN_PARTITIONS.labels("restored").inc(len(fresh))
         for partition in fresh:
             self._restored[partition] = asyncio.Event()
         task = asyncio.ensure_future(self._restore(fresh))
         for partition in fresh:
             self._restoring[partition] = task
 
-    def revoked(self, partitions: Iterable[int]) -> None:
-        gone = set(partitions)
-        for partition in gone:
-            self._restored.pop(partition, None)
-            task = self._restoring.pop(partition, None)
-            if task is not None and not task.done():
-                task.cancel()
-        dropped = self.state.drop_partitions(gone)  # their index entries: the next filing's
-        self.keep_filed()
-        metrics.OPEN_SHIPMENTS.set(len(self.state))
-        metrics.OPEN_INDEX_BACKLOG.set(self.state.pending)
-        log.info("dropped %d open shipments of revoked partitions %s", dropped, sorted(gone))
+    async def _resume(self, kept: list[int], writes: list[tuple[int, str, str]]) -> None:
+        """After kept partitions: what was not written or re-decided while they were parked.
+        Their changelog records for superseding decisions delivered meanwhile; then, as after a
+        restore, a re-decision of those decided against another order state and the look-back
+        for dates (a re-screen skips parked shipments)."""
+        for _, shipment_id, decision_id in writes:
+            self.superseded(shipment_id, decision_id)
+        held = [s for s in self.state.snapshot() if s.partition in kept]
+        await self._redecide({s.shipment_id: None for s in held}, self.feed.latest_commit)
+        await self._look_back(held)
 
     async def _restore(self, partitions: list[int]) -> None:
         restored: list[OpenShipment] = []
         try:
             restored = await self._restore_from_kafka(partitions)
+            self._complete.update(p for p in partitions if p in self._restored)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -478,6 +540,8 @@ class OngoingScreening:
                         shipment.checked_version == book.version and not recheck
                     ):
                         continue  # closed, or decided against this very order state already
+                    if shipment.partition in self._parked:
+                        continue  # not ours until the next assignment: redone if it is
                     shipment.checked_version = book.version
                     self._redecide_one(shipment, trigger, decided_at, as_of, outbox, run)
                 metrics.RESCREEN_BACKLOG.set(self._backlog)
@@ -533,6 +597,9 @@ class OngoingScreening:
         shipment = self.state.get(shipment_id)
         if shipment is None or shipment.decision_id != decision_id or self._outbox is None:
             return
+        if shipment.partition in self._parked:  # written if the partition is kept
+            self._parked_writes.append((shipment.partition, shipment_id, decision_id))
+            return
         self._outbox.add(
             self._topic,
             shipment_id.encode(),
@@ -550,9 +617,10 @@ class OngoingScreening:
         through a snapshot of the open shipments in chunks the stream goes on between: a pass
         over millions of them must not hold the loop (and the group's heartbeats) at once."""
         state, chunk = self.state, self.settings.batch_size * SWEEP_CHUNKS
-        held, expired = state.snapshot(), []
+        held, expired, parked = state.snapshot(), [], self._parked
         for start in range(0, len(held), chunk):
-            expired += state.expire(held[start : start + chunk])
+            ours = [s for s in held[start : start + chunk] if s.partition not in parked]
+            expired += state.expire(ours)
             await asyncio.sleep(0)
         del held
         if not expired:
