@@ -9,7 +9,10 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
 - on partition assignment the changelog partitions are read back (to the high watermark of a
   fetch answered after the read began, the order feed's rule) before any shipment of those
   partitions is screened, and every restored shipment decided against another order state is
-  re-decided (this is what makes a takeover finish a re-screen the dead worker began);
+  re-decided (this is what makes a takeover finish a re-screen the dead worker began); faust
+  rebalances eagerly (every partition is revoked first), so a revoked partition is parked, its
+  shipments held and nothing written for them, and kept if the very next generation gives it
+  back to this worker (then re-decided as after a restore), else dropped;
 - an order update re-decides the open shipments it can affect; a changed decision is emitted
   with `supersedes` and `cause`, and its changelog record is written only after the decision is
   delivered, so the changelog never claims a decision the `decisions` topic lacks;
@@ -18,8 +21,8 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   restore looks back for the dates its partitions' last worker may not have acted on;
 - the work that grows with the open population goes in chunks of `batch_size`, the stream going
   on between them: filing the tracked shipments in the indexes (before an update looks them up,
-  and in the background once `FILE_AFTER` wait), a restore's decoding and tracking, a
-  re-screen.
+  and in the background once `FILE_AFTER` wait, revoked shipments taken out of them first), a
+  restore's decoding and tracking, a re-screen, the window's sweep.
 """
 
 from __future__ import annotations
