@@ -161,6 +161,7 @@ def test_new_wro_supersedes_exactly_the_150_open_shipments_it_covers_then_revoki
     _print_latency("revocation", revoked, released)
 
 
+@pytest.mark.embedded_too  # the keeping rests on each broker numbering its generations
 def test_a_worker_keeps_the_open_shipments_of_the_partitions_it_keeps_when_another_joins(
     bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
 ) -> None:
