@@ -18,7 +18,8 @@ mode to it, and a second worker to `latency`: the worker of another checkout (th
 change, its venv built by `make` there), started with its own command. `scale` (not run by
 default; `--scale-shipments`, 150,000): how long a worker's event loop is held as one worker
 decides and holds that many open shipments, order updates arrive, and a second worker joins and
-restores half of them (a `/healthz` request every 0.1 s, the slowest answer per phase); with
+restores half of them (a `/healthz` request every 0.1 s, the slowest answer per phase; new
+shipments filed 20/s through the join, how long each waited for its decision, by worker); with
 `--before`, that worker's too.
 """
 

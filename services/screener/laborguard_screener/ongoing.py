@@ -277,7 +277,8 @@ class OngoingScreening:
     async def wait_restored(self, partitions: Iterable[int]) -> None:
         for partition in partitions:
             if partition not in self._restored:  # records before the assignment's signal
-                self._forget_parked([partition])
+                if partition in self._parked:
+                    self._forget_parked([partition])
                 self._restore_fresh([partition])
             await self._restored[partition].wait()
 
@@ -341,7 +342,6 @@ class OngoingScreening:
         if kept:
             metrics.OPEN_PARTITIONS.labels("kept").inc(len(kept))
             task = asyncio.ensure_future(self._resume(kept, self._parked_writes))
-            self._parked_writes = []
             for partition in kept:
                 self._restoring[partition] = task
             log.info("kept the open shipments of partitions %s (generation %d)", kept, generation)
@@ -478,9 +478,12 @@ class OngoingScreening:
             missing += gone
             await asyncio.sleep(0)
         # The window as of the stream time all of them gave: those before it are not kept.
-        late = [s for s in tracked if not state.within_window(s.event_time)]
-        for shipment in late:
-            state.close(shipment.shipment_id)
+        kept: list[OpenShipment] = []
+        for shipment in tracked:
+            if state.within_window(shipment.event_time):
+                kept.append(shipment)
+            else:
+                state.close(shipment.shipment_id)
         if missing:
             log.error(
                 "%d open shipments of partitions %s not restored: their `%s` records are gone"
@@ -490,7 +493,6 @@ class OngoingScreening:
                 self.settings.shipments_topic,
             )
         metrics.OPEN_SHIPMENTS.set(len(state))
-        kept = [s for s in tracked if state.within_window(s.event_time)] if late else tracked
         log.info("restored %d open shipments of partitions %s", len(kept), partitions)
         return kept
 
