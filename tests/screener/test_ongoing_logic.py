@@ -21,7 +21,7 @@ from laborguard_contracts import (
     TimelineEvent,
     TimelineEventKind,
 )
-from laborguard_contracts.codec import decode, dumps, encode
+from laborguard_contracts.codec import decode, dumps, encode, loads
 from laborguard_contracts.seed import load_seed
 from laborguard_screener import ongoing as ongoing_module
 from laborguard_screener.changelog import (
@@ -42,7 +42,7 @@ from laborguard_screener.outbox import Outbox
 from laborguard_screener.referral import refer_invalid
 from laborguard_screener.rescreening import Redecided, rescreen
 from laborguard_screener.settings import ScreenerSettings
-from testbed.factory import EVENT_TIME, shipment
+from testbed.factory import EVENT_TIME, shipment, synthetic_name
 
 from .fleet import LISTED, fleet, wro
 
@@ -392,6 +392,131 @@ async def test_partitions_given_back_in_the_next_generation_keep_their_shipments
     ongoing.assigned([0, 1], 4)  # generation 3 went by without this worker
     await ongoing.wait_restored([0, 1])
     assert restores == [[0, 1], [0, 1]] and len(ongoing.state) == 0
+
+
+async def test_a_restoring_partition_is_screened_once_its_changelog_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A takeover screens a partition's new events while the events of its open shipments are
+    still reading back. The stream's word wins over a record not yet restored: a replay of the
+    event a record holds restores it at once and is amended (here: superseded, a WRO came
+    meanwhile); a final event closes it (a tombstone, not restored later); a newer event
+    replaces it; an older one does not. The rest are restored, and the restore's re-decision
+    reaches those decided against another order state, each once."""
+    book_before = OrderBook()
+    held = {
+        n: shipment(n, LISTED if n in (1, 5) else synthetic_name(n), country="CN")
+        for n in range(1, 7)
+    }
+    offset = {n: 10 + n for n in held}
+    changelog = {
+        e.shipment_id: encode_open(
+            OpenShipment.of(0, encode(e), e, screen(e, book_before, decided_at=DECIDED), offset[n])
+        )
+        for n, e in held.items()
+    }
+    sources = {(0, offset[n]): encode(e) for n, e in held.items()}
+    reading = _reading_back(monkeypatch, changelog, sources)
+    sent = _SentRecords()
+    ongoing = _edge(sent.outbox)
+    issued = wro(committed_at=DECIDED)
+    ongoing.feed.book.apply(issued)
+    ongoing.feed.latest_commit = DECIDED
+    ongoing.feed.ready.set()
+
+    def decide(event: ShipmentEvent, at: int) -> tuple[Decision, tuple[bytes | None] | None]:
+        value = encode(event)
+        taken = take_in(value, ongoing.feed.book, DEFAULT_POLICY, DECIDED, trace=Trace())
+        assert isinstance(taken, Screened)
+        taken = ongoing.amend(taken, 0, at, value)
+        return taken.decision, ongoing.follow(0, at, value, taken)
+
+    ongoing.assigned([0], 1)
+    await asyncio.wait_for(ongoing.wait_screenable([0]), 1)
+    assert not ongoing._restored[0].is_set()  # screened before it is restored
+
+    replay, _ = decide(held[1], offset[1])
+    first = decode_open(changelog["shp-1"])
+    assert (replay.outcome, replay.supersedes) == (Outcome.DETAIN, first.decision_id)
+    closing = shipment(2).model_copy(
+        update={"event_id": "evt-2-final", "event_type": ShipmentEventType.ENTRY_SUMMARY_FILED}
+    )
+    assert decide(closing, 30)[1] == (None,)
+    older = held[3].model_copy(
+        update={"event_id": "evt-3-old", "event_time": EVENT_TIME - timedelta(days=1)}
+    )
+    assert decide(older, 31)[1] is None
+    newer = held[4].model_copy(
+        update={"event_id": "evt-4-new", "event_time": EVENT_TIME + timedelta(hours=1)}
+    )
+    assert decide(newer, 32)[1] is not None
+    assert decide(shipment(9), 33)[1] is not None
+
+    reading.set()
+    await ongoing.wait_restored([0])
+    await ongoing._restoring[0]  # the re-decision after the restore
+    events = {s.shipment_id: s.event_id for s in ongoing.state}
+    assert events == {
+        "shp-1": "evt-1",
+        "shp-3": "evt-3",
+        "shp-4": "evt-4-new",
+        "shp-5": "evt-5",
+        "shp-6": "evt-6",
+        "shp-9": "evt-9",
+    }
+    assert ongoing._pending == {}
+    # The restore's re-decision: shp-5 only (shp-1 was amended already, as it was replayed).
+    assert [(d.shipment_id, d.outcome) for d in sent.decisions()] == [("shp-5", Outcome.DETAIN)]
+
+
+async def test_a_changelog_record_without_its_event_time_keeps_its_partition_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Records written before they said their event's time cannot tell an older event from a
+    newer one: their partition is screened only once it is restored, as before."""
+    event = shipment(1)
+    value = encode_open(
+        OpenShipment.of(0, encode(event), event, screen(event, OrderBook(), decided_at=DECIDED), 11)
+    )
+    untimed = {k: v for k, v in loads(value).items() if k != "event_time"}
+    assert decode_open(dumps(untimed)).held_time() is None
+    reading = _reading_back(monkeypatch, {"shp-1": dumps(untimed)}, {(0, 11): encode(event)})
+    ongoing = _edge(_SentRecords().outbox)
+    ongoing.feed.ready.set()
+    ongoing.assigned([0], 1)
+    waiting = asyncio.ensure_future(ongoing.wait_screenable([0]))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    reading.set()
+    await asyncio.wait_for(waiting, 1)
+    assert [s.event_id for s in ongoing.state] == ["evt-1"]
+
+
+def _reading_back(
+    monkeypatch: pytest.MonkeyPatch,
+    changelog: dict[str, bytes],
+    sources: dict[tuple[int, int], bytes],
+) -> asyncio.Event:
+    """A restore's Kafka reads faked (real workers run them in test_ongoing.py): the changelog
+    answers at once, the events once the returned event is set."""
+    reading = asyncio.Event()
+
+    class _Consumer:
+        def __init__(self, **_: object) -> None: ...
+        async def start(self) -> None: ...
+        async def stop(self) -> None: ...
+
+    async def read_changelog(*_: object) -> dict[str, bytes | None]:
+        return dict(changelog)
+
+    async def read_sources(*_: object) -> dict[tuple[int, int], bytes]:
+        await reading.wait()
+        return sources
+
+    monkeypatch.setattr(ongoing_module, "AIOKafkaConsumer", _Consumer)
+    monkeypatch.setattr(ongoing_module, "_read_changelog", read_changelog)
+    monkeypatch.setattr(ongoing_module, "_read_sources", read_sources)
+    return reading
 
 
 class _SentRecords:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pydantic import AwareDatetime
 
@@ -42,6 +43,16 @@ class OpenShipmentRecord(Contract):
     source_offset: int | None = None  # of the event in `shipments` (partition `partition`)
     event: ShipmentEvent | None = None  # inline, when the source offset is not known
     as_of: AwareDatetime | None = None  # of the decision, when not the event's own time
+    # The event's time: a worker taking the partition over screens new events of a shipment
+    # before its event is read back, and an older event must not replace the one held. Records
+    # written before it was added lack it: their partitions wait for the whole restore.
+    event_time: AwareDatetime | None = None
+
+    def held_time(self) -> datetime | None:
+        """The time of the event the record holds, when the record says it."""
+        if self.event_time is not None:
+            return self.event_time
+        return self.event.event_time if self.event is not None else None
 
 
 def encode_open(shipment: OpenShipment) -> bytes:
@@ -54,6 +65,7 @@ def encode_open(shipment: OpenShipment) -> bytes:
         "outcome": shipment.outcome,  # a str enum: written as its value
         "matched": sorted(shipment.matched),
         "order_state_version": shipment.order_state_version,
+        "event_time": shipment.event_time,
     }
     if shipment.decided_as_of != shipment.event_time:
         head["as_of"] = shipment.as_of

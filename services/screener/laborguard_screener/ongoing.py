@@ -8,8 +8,11 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   only once both are delivered;
 - on partition assignment the changelog partitions are read back (to the high watermark of a
   fetch answered after the read began, the order feed's rule) before any shipment of those
-  partitions is screened, and every restored shipment decided against another order state is
-  re-decided (this is what makes a takeover finish a re-screen the dead worker began); faust
+  partitions is screened, then their events; the stream goes on once the changelog is read, a
+  record not yet restored held by shipment id (a replay of the event it holds restores it at
+  once, a final or newer event wins over it: `_claim`, `follow`); every restored shipment
+  decided against another order state is re-decided (this is what makes a takeover finish a
+  re-screen the dead worker began); faust
   rebalances eagerly (every partition is revoked first), so a revoked partition is parked, its
   shipments held and nothing written for them, and kept if the very next generation gives it
   back to this worker (then re-decided as after a restore), else dropped;
@@ -38,7 +41,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.types import Message
 
-from laborguard_contracts import Order, Outcome
+from laborguard_contracts import Order, Outcome, ShipmentEvent
 from laborguard_contracts.codec import encode
 from laborguard_screener import metrics
 from laborguard_screener.changelog import (
@@ -48,6 +51,7 @@ from laborguard_screener.changelog import (
     track_restored,
     wanted_sources,
 )
+from laborguard_screener.changelog import restored as restored_shipment
 from laborguard_screener.coveragedates import CoverageDates, passed_between
 from laborguard_screener.engine.screening import ScreeningPolicy, screen
 from laborguard_screener.intake import Screened
@@ -172,6 +176,12 @@ class OngoingScreening:
         self._outbox: Outbox[Any] | None = None
         self._topic = settings.open_shipments_topic
         self._restored: dict[int, asyncio.Event] = {}
+        # A restoring partition is screened once its changelog is read, before its events are:
+        # the records not yet restored, by shipment id, and the shipments a replayed event
+        # restored at once (`_claim`), by partition.
+        self._screenable: dict[int, asyncio.Event] = {}
+        self._pending: dict[str, OpenShipmentRecord] = {}
+        self._claimed: dict[int, list[OpenShipment]] = {}
         self._restoring: dict[int, asyncio.Task[None]] = {}
         self._complete: set[int] = set()  # partitions whose shipments were all restored
         # Revoked partitions held until the next assignment (eager rebalancing revokes all of
@@ -191,15 +201,18 @@ class OngoingScreening:
 
     # ------------------------------------------------------------- the shipments path
 
-    def amend(self, screened: Screened) -> Screened:
+    def amend(self, screened: Screened, partition: int, offset: int, value: bytes) -> Screened:
         """A redelivered event (a takeover replays uncommitted records) is decided as a re-screen
         would decide it now: when that differs from the decision held for it (an order changed
         meanwhile, or a date in one came), it supersedes the held decision and is the very
-        re-decision a re-screen emits (same id); when not, it repeats the held decision."""
+        re-decision a re-screen emits (same id); when not, it repeats the held decision.
+        (`partition`, `offset`, `value`: the record it was read from.)"""
         event = screened.event
         if event is None:
             return screened
         held = self.state.get(event.shipment_id)
+        if held is None and self._pending:
+            held = self._claim(partition, offset, value, event)
         if held is None or held.event_id != event.event_id:
             return screened  # a new event: a decision of its own
         book, decided_at = self.feed.book, screened.decision.decided_at
@@ -233,16 +246,49 @@ class OngoingScreening:
         if event_time >= self._next_date:
             self._dates_reached()
         shipment_id = event.shipment_id
+        # Its record still to restore, if its partition is restoring: the stream's word wins.
+        pending = self._pending.get(shipment_id) if self._pending else None
         if event.event_type in FINAL_EVENT_TYPES:
-            return (None,) if state.close(shipment_id) is not None else None
+            if pending is not None:
+                del self._pending[shipment_id]
+            closed = state.close(shipment_id) is not None or pending is not None
+            return (None,) if closed else None
         held = state.get(shipment_id)
-        if (held is not None and held.event_time > event_time) or not state.within_window(
+        held_time: datetime | None = None
+        if held is not None:
+            held_time = held.event_time
+        elif pending is not None:
+            held_time = pending.held_time()
+        if (held_time is not None and held_time > event_time) or not state.within_window(
             event_time
         ):
             return None  # an older event than the one held, or already out of the window
+        if pending is not None:
+            del self._pending[shipment_id]
         shipment = OpenShipment.of(partition, value, event, decision, offset)
         state.track(shipment, event, screened.trace)
         return (encode_open(shipment),)
+
+    def _claim(
+        self, partition: int, offset: int, value: bytes, event: ShipmentEvent
+    ) -> OpenShipment | None:
+        """The shipment a restoring partition's record holds, restored at once when the record
+        names this very event (a replay of what the last worker decided), so the replay is
+        amended as after a whole restore."""
+        record = self._pending.get(event.shipment_id)
+        if record is None or record.partition != partition:
+            return None
+        if record.source_offset != offset and not (
+            record.event is not None and record.event.event_id == event.event_id
+        ):
+            return None
+        if not self.state.within_window(event.event_time):
+            return None  # the restore does not keep it either
+        del self._pending[event.shipment_id]
+        shipment = restored_shipment(record, value, event)
+        self.state.track(shipment, event)
+        self._claimed.setdefault(partition, []).append(shipment)
+        return shipment
 
     def observe(self) -> None:
         """After a take: the gauges, the window's sweep and the filing when due."""
@@ -274,12 +320,20 @@ class OngoingScreening:
         while not state.file(chunk, until):  # noqa: ASYNC110 (yielding between chunks, not polling)
             await asyncio.sleep(0)
 
-    async def wait_restored(self, partitions: Iterable[int]) -> None:
+    async def wait_screenable(self, partitions: Iterable[int]) -> None:
+        """Until the partitions' open shipments can be told from new ones: their changelog is
+        read (the events of the shipments it holds may still be reading back)."""
         for partition in partitions:
             if partition not in self._restored:  # records before the assignment's signal
                 if partition in self._parked:
                     self._forget_parked([partition])
                 self._restore_fresh([partition])
+            await self._screenable[partition].wait()
+
+    async def wait_restored(self, partitions: Iterable[int]) -> None:
+        """Until the partitions' open shipments are all restored."""
+        await self.wait_screenable(partitions)
+        for partition in partitions:
             await self._restored[partition].wait()
 
     def _dates_reached(self) -> None:
@@ -338,6 +392,7 @@ class OngoingScreening:
         for partition in kept:
             del self._parked[partition]
             self._restored[partition] = done = asyncio.Event()
+            self._screenable[partition] = done
             done.set()
         if kept:
             metrics.OPEN_PARTITIONS.labels("kept").inc(len(kept))
@@ -356,6 +411,7 @@ class OngoingScreening:
         dropping = []
         for partition in gone:
             restored = self._restored.pop(partition, None)
+            self._screenable.pop(partition, None)
             task = self._restoring.pop(partition, None)
             if task is not None and not task.done():
                 task.cancel()  # a restore, or the re-decision after one: redone if kept
@@ -387,6 +443,7 @@ class OngoingScreening:
         metrics.OPEN_PARTITIONS.labels("restored").inc(len(fresh))
         for partition in fresh:
             self._restored[partition] = asyncio.Event()
+            self._screenable[partition] = asyncio.Event()
         task = asyncio.ensure_future(self._restore(fresh))
         for partition in fresh:
             self._restoring[partition] = task
@@ -404,6 +461,12 @@ class OngoingScreening:
 
     async def _restore(self, partitions: list[int]) -> None:
         restored: list[OpenShipment] = []
+        gates = [
+            gate
+            for partition in partitions
+            for gate in (self._screenable.get(partition), self._restored.get(partition))
+            if gate is not None
+        ]
         try:
             restored = await self._restore_from_kafka(partitions)
             self._complete.update(p for p in partitions if p in self._restored)
@@ -413,9 +476,14 @@ class OngoingScreening:
             log.exception("restoring open shipments of partitions %s failed", partitions)
             raise
         finally:
-            for partition in partitions:
-                if (event := self._restored.get(partition)) is not None:
-                    event.set()
+            for gate in gates:
+                gate.set()
+            for partition in partitions:  # restored at once by a replay meanwhile
+                restored += [
+                    s
+                    for s in self._claimed.pop(partition, ())
+                    if s is self.state.get(s.shipment_id)
+                ]
         stale: dict[str, Order | None] = {s.shipment_id: None for s in restored}
         await self._redecide(stale, self.feed.latest_commit)
         await self._look_back(restored)
@@ -448,18 +516,44 @@ class OngoingScreening:
         # Decoding, restoring and tracking go in chunks the stream goes on between: a takeover
         # of a large partition must not hold the loop (and the group's heartbeats) for long.
         size = self.settings.batch_size
+        records: list[OpenShipmentRecord] = []
         try:
             latest = list((await _read_changelog(consumer, self._topic, partitions)).values())
-            records: list[OpenShipmentRecord] = []
             for start in range(0, len(latest), size):
                 records += _readable(latest[start : start + size])
                 await asyncio.sleep(0)
+            del latest
+            await self.feed.ready.wait()
+            self._hold_pending(partitions, records)
             wanted = wanted_sources(records)
             sources = await _read_sources(consumer, self.settings.shipments_topic, wanted)
+        except BaseException:
+            self._forget_pending(records)
+            raise
         finally:
             await consumer.stop()
-        await self.feed.ready.wait()
         return await self._track_restored(partitions, records, sources)
+
+    def _hold_pending(self, partitions: list[int], records: list[OpenShipmentRecord]) -> None:
+        """The changelog is read: the stream may screen the partitions from here on, their
+        records held by shipment id until restored (the stream's newer word replaces one).
+        Records that do not say their event's time (written before they did) keep their
+        partitions waiting for the whole restore."""
+        pending, untimed = self._pending, set()
+        for record in records:
+            if record.held_time() is None:
+                untimed.add(record.partition)
+            pending[record.shipment_id] = record
+        for partition in partitions:
+            gate = self._screenable.get(partition)
+            if gate is not None and partition not in untimed:
+                gate.set()
+
+    def _forget_pending(self, records: list[OpenShipmentRecord]) -> None:
+        pending = self._pending
+        for record in records:
+            if pending.get(record.shipment_id) is record:
+                del pending[record.shipment_id]
 
     async def _track_restored(
         self,
@@ -470,16 +564,24 @@ class OngoingScreening:
         """Restores and tracks the records' shipments a chunk at a time (returns those kept): a
         chunk's decoded events are dropped before the next (all of a large partition's at once
         held the loop 16 s for 200,000 shipments in one process, mostly the collector)."""
-        state, missing, tracked = self.state, 0, []
+        state, missing, tracked, pending = self.state, 0, [], self._pending
         size = self.settings.batch_size
-        for start in range(0, len(records), size):
-            chunk, gone = track_restored(state, records[start : start + size], sources, partitions)
-            tracked += chunk
-            missing += gone
-            await asyncio.sleep(0)
+        try:
+            for start in range(0, len(records), size):
+                # Those the stream has not restored, closed or replaced meanwhile.
+                due = [r for r in records[start : start + size] if pending.get(r.shipment_id) is r]
+                chunk, gone = track_restored(state, due, sources, partitions)
+                self._forget_pending(due)
+                tracked += chunk
+                missing += gone
+                await asyncio.sleep(0)
+        finally:
+            self._forget_pending(records)
         # The window as of the stream time all of them gave: those before it are not kept.
         kept: list[OpenShipment] = []
         for shipment in tracked:
+            if state.get(shipment.shipment_id) is not shipment:
+                continue  # the stream's newer event replaced it meanwhile
             if state.within_window(shipment.event_time):
                 kept.append(shipment)
             else:

@@ -65,8 +65,8 @@ class ShipmentScreener:
         if not messages:
             return
         await self.feed.ready.wait()  # no decision against incomplete order state
-        if self.ongoing is not None:  # nor before the partitions' open shipments are restored
-            await self.ongoing.wait_restored({message.partition for message in messages})
+        if self.ongoing is not None:  # nor before the partitions' open shipments are known
+            await self.ongoing.wait_screenable({message.partition for message in messages})
         outbox = await self._sending()
         size = self.settings.batch_size
         for start in range(0, len(messages), size):
@@ -108,16 +108,14 @@ class ShipmentScreener:
         )
         metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
         if isinstance(outcome, Screened):
-            if self.ongoing is not None:
-                outcome = self.ongoing.amend(outcome)
+            ongoing, value, change = self.ongoing, message.value, None
+            if ongoing is not None and value is not None:
+                outcome = ongoing.amend(outcome, message.partition, message.offset, value)
+                change = ongoing.follow(message.partition, message.offset, value, outcome)
             decision = outcome.decision
             # The source headers tie a decision to the exact record it decided (audit, replays).
             headers = source.headers() + self._worker_header
             key = decision.shipment_id.encode()
-            ongoing = self.ongoing
-            change = None
-            if ongoing is not None and message.value is not None:
-                change = ongoing.follow(message.partition, message.offset, message.value, outcome)
             # Acked once every output is delivered: the decision and the open-shipment record.
             sent: Source = message if change is None else Joint(message, 2)
             outbox.add(self.settings.decisions_topic, key, outcome.value, headers, sent)
