@@ -20,7 +20,10 @@ default; `--scale-shipments`, 150,000): how long a worker's event loop is held a
 decides and holds that many open shipments, order updates arrive, and a second worker joins and
 restores half of them (a `/healthz` request every 0.1 s, the slowest answer per phase; new
 shipments filed 20/s through the join, how long each waited for its decision, by worker); with
-`--before`, that worker's too.
+`--before`, that worker's too. `restore` (not run by default): a restore's steps in this process,
+timed apart, for half of `--scale-shipments` open shipments in one partition of a fresh broker
+(the changelog read back and decoded: what a partition new to a worker waits for; then its
+events read back, restored and tracked: what goes on beside the stream).
 """
 
 from __future__ import annotations
@@ -50,12 +53,20 @@ from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.seed import load_seed
 from laborguard_contracts.topics import ScreeningTopics as Topics
 from laborguard_platform.embedded_broker import EmbeddedBroker
-from laborguard_screener.changelog import decode_open, encode_open, track_restored
+from laborguard_screener.changelog import (
+    decode_open,
+    encode_open,
+    track_restored,
+    wanted_sources,
+)
 from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY, Trace
 from laborguard_screener.intake import Screened, take_in
 from laborguard_screener.ongoing import SWEEP_CHUNKS
+from laborguard_screener.ongoing import _read_changelog as read_changelog
+from laborguard_screener.ongoing import _read_sources as read_sources
+from laborguard_screener.ongoing import _readable as readable
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
 from laborguard_screener.orderstate import settle_memory
 from laborguard_screener.settings import ScreenerSettings
@@ -439,6 +450,8 @@ def run(
         ongoing_on_and_off(raw, keyed_orders, rounds, before)
     if "scale" in parts:
         scale(scale_count, keyed_orders, listed, before)
+    if "restore" in parts:
+        restore_reads(scale_count // 2, book_orders, listed)
     print(f"  load average at end: {load()}")
 
 
@@ -814,6 +827,79 @@ def scale(
     for label, command in variants:
         with _broker_with_orders("scale", keyed_orders) as (broker, topics):
             _scale_run(label, broker.bootstrap, topics, raw, wros, command)
+
+
+def restore_reads(count: int, book_orders: list[Order], listed: list[str]) -> None:
+    """`restore`: the steps of a worker's restore of `count` open shipments of one partition, in
+    this process, against the embedded broker (run twice)."""
+    book = OrderBook.of(book_orders)
+    events = shipments(count, listed, seed=43)
+    decided_at = datetime.now(UTC)
+    with _broker_with_orders("restore", []) as (broker, topics):
+        asyncio.run(_fill_changelog(broker.bootstrap, topics, book, events, decided_at))
+        settle_memory()
+        for _ in range(2):
+            steps = asyncio.run(_timed_restore(broker.bootstrap, topics))
+            print(
+                f"  restore of {count:,} open shipments in one partition: "
+                + ", ".join(f"{label} {seconds:.2f} s" for label, seconds in steps)
+            )
+
+
+async def _fill_changelog(
+    bootstrap: str, topics: Topics, book: OrderBook, events: list[ShipmentEvent], at: datetime
+) -> None:
+    """The events in partition 0 of `shipments`, and each one's open-shipment record."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=256 * 1024)
+    await producer.start()
+    try:
+        values = [encode(event) for event in events]
+        sent = [await producer.send(topics.shipments, value, partition=0) for value in values]
+        offsets = [(await future).offset for future in sent]
+        written = []
+        for event, value, offset in zip(events, values, offsets, strict=True):
+            result = take_in(value, book, DEFAULT_POLICY, at)
+            assert isinstance(result, Screened) and result.event is not None
+            shipment = OpenShipment.of(0, value, result.event, result.decision, offset)
+            key = event.shipment_id.encode()
+            record = encode_open(shipment)
+            written.append(await producer.send(topics.open_shipments, record, key, partition=0))
+        await asyncio.gather(*written)
+    finally:
+        await producer.stop()
+
+
+async def _timed_restore(bootstrap: str, topics: Topics) -> list[tuple[str, float]]:
+    """A worker's restore steps (`ongoing.py`), each timed: the changelog read back, its records
+    decoded, their events read back, then the shipments restored and tracked a chunk at a time."""
+    chunk = ScreenerSettings().batch_size
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    steps, began = [], time.perf_counter()
+
+    def lap(label: str) -> None:
+        nonlocal began
+        steps.append((label, time.perf_counter() - began))
+        began = time.perf_counter()
+
+    try:
+        latest = list((await read_changelog(consumer, topics.open_shipments, [0])).values())
+        lap("changelog read")
+        records = []
+        for start in range(0, len(latest), chunk):
+            records += readable(latest[start : start + chunk])
+        lap("decoded")
+        sources = await read_sources(consumer, topics.shipments, wanted_sources(records))
+        lap("events read")
+    finally:
+        await consumer.stop()
+    state = OpenShipments(timedelta(days=3650))
+    for start in range(0, len(records), chunk):
+        track_restored(state, records[start : start + chunk], sources, {0})
+    lap(f"{len(state):,} restored and tracked")
+    return steps
 
 
 def _scale_run(
