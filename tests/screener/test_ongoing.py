@@ -15,10 +15,16 @@ from prometheus_client.parser import text_string_to_metric_families
 from laborguard_contracts import Decision, Order, Outcome
 from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.topics import SHIPMENTS
+from laborguard_screener.engine.orderbook import OrderBook
+from laborguard_screener.engine.screening import DEFAULT_POLICY
+from laborguard_screener.ongoing import OngoingScreening
+from laborguard_screener.orderstate import OrderFeed
+from laborguard_screener.settings import ScreenerSettings
 from testbed.factory import shipment
 from testbed.harness import Topics, Worker, produce, read_until
 
 from .fleet import fleet, wro
+from .restoring import SentRecords, changelog_values, held_events, screen_while_restoring
 
 pytestmark = pytest.mark.integration
 
@@ -192,6 +198,32 @@ def test_a_worker_keeps_the_open_shipments_of_the_partitions_it_keeps_when_anoth
     assert {d.outcome for _, d in detained} == {Outcome.DETAIN}
     assert all(d.supersedes == firsts[d.shipment_id] for _, d in detained)
     assert len({r.headers[0][1] for r, _ in detained}) == 2  # both workers re-decided theirs
+
+
+@pytest.mark.embedded_too  # the changelog is read to each broker's fetched high watermark
+async def test_a_partition_taken_over_is_screened_once_its_changelog_is_read_from_the_broker(
+    bootstrap: str, topics: Topics
+) -> None:
+    """`screen_while_restoring` (restoring.py) with the restore reading the broker: the stream's
+    steps run once the changelog is read, while the restore waits on its fetch of the events
+    (the scenario does not await between them); the decisions go to a recording producer."""
+    held = held_events()
+    events = [(event.shipment_id.encode(), encode(event)) for event in held.values()]
+    placed = await produce(bootstrap, topics.shipments, events, partition=0)
+    offsets = {n: offset for n, (_, offset) in zip(held, placed, strict=True)}
+    changelog = [(k.encode(), v) for k, v in changelog_values(held, offsets).items()]
+    await produce(bootstrap, topics.open_shipments, changelog, partition=0)
+    settings = ScreenerSettings(
+        kafka_bootstrap=bootstrap,
+        shipments_topic=topics.shipments,
+        open_shipments_topic=topics.open_shipments,
+        batch_size=100,
+        open_window_days=45,
+    )
+    sent = SentRecords()
+    feed = OrderFeed(settings, OrderBook())
+    ongoing = OngoingScreening(settings, feed, DEFAULT_POLICY, sent.outbox)
+    await screen_while_restoring(ongoing, sent, held, offsets, lambda: None)
 
 
 def _partitions(worker: Worker) -> dict[str, int]:

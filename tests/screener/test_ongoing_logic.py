@@ -12,7 +12,6 @@ import pytest
 
 from laborguard_contracts import (
     ContractError,
-    Decision,
     Order,
     OrderKind,
     Outcome,
@@ -42,9 +41,10 @@ from laborguard_screener.outbox import Outbox
 from laborguard_screener.referral import refer_invalid
 from laborguard_screener.rescreening import Redecided, rescreen
 from laborguard_screener.settings import ScreenerSettings
-from testbed.factory import EVENT_TIME, shipment, synthetic_name
+from testbed.factory import EVENT_TIME, shipment
 
 from .fleet import LISTED, fleet, wro
+from .restoring import SentRecords, changelog_values, held_events, screen_while_restoring
 
 pytestmark = pytest.mark.unit
 DECIDED = datetime(2026, 12, 1, tzinfo=UTC)
@@ -323,7 +323,7 @@ async def test_the_sweep_goes_through_the_open_shipments_in_chunks_the_stream_go
     """The edge's sweep closes what fell out of the window a chunk (`SWEEP_CHUNKS` batches) at
     a time and writes each one's tombstone; a shipment the stream tracks again meanwhile (after
     the first chunk, before its own) is not closed."""
-    sent = _SentRecords()
+    sent = SentRecords()
     ongoing = _edge(sent.outbox)
     state = ongoing.state
     old = [shipment(n) for n in range(2_000)]
@@ -364,7 +364,7 @@ async def test_partitions_given_back_in_the_next_generation_keep_their_shipments
         return []
 
     monkeypatch.setattr(OngoingScreening, "_restore_from_kafka", restore)
-    sent = _SentRecords()
+    sent = SentRecords()
     ongoing = _edge(sent.outbox)
     ongoing.assigned([0, 1], 1)
     await ongoing.wait_restored([0, 1])
@@ -397,76 +397,15 @@ async def test_partitions_given_back_in_the_next_generation_keep_their_shipments
 async def test_a_restoring_partition_is_screened_once_its_changelog_is_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A takeover screens a partition's new events while the events of its open shipments are
-    still reading back. The stream's word wins over a record not yet restored: a replay of the
-    event a record holds restores it at once and is amended (here: superseded, a WRO came
-    meanwhile); a final event closes it (a tombstone, not restored later); a newer event
-    replaces it; an older one does not. The rest are restored, and the restore's re-decision
-    reaches those decided against another order state, each once."""
-    book_before = OrderBook()
-    held = {
-        n: shipment(n, LISTED if n in (1, 5) else synthetic_name(n), country="CN")
-        for n in range(1, 7)
-    }
-    offset = {n: 10 + n for n in held}
-    changelog = {
-        e.shipment_id: encode_open(
-            OpenShipment.of(0, encode(e), e, screen(e, book_before, decided_at=DECIDED), offset[n])
-        )
-        for n, e in held.items()
-    }
-    sources = {(0, offset[n]): encode(e) for n, e in held.items()}
+    """`screen_while_restoring` (restoring.py) with the restore's Kafka reads faked, so the
+    events read back only when the scenario lets them; test_ongoing.py runs it on the broker."""
+    held = held_events()
+    offsets = {n: 10 + n for n in held}
+    changelog = changelog_values(held, offsets)
+    sources = {(0, offsets[n]): encode(e) for n, e in held.items()}
     reading = _reading_back(monkeypatch, changelog, sources)
-    sent = _SentRecords()
-    ongoing = _edge(sent.outbox)
-    issued = wro(committed_at=DECIDED)
-    ongoing.feed.book.apply(issued)
-    ongoing.feed.latest_commit = DECIDED
-    ongoing.feed.ready.set()
-
-    def decide(event: ShipmentEvent, at: int) -> tuple[Decision, tuple[bytes | None] | None]:
-        value = encode(event)
-        taken = take_in(value, ongoing.feed.book, DEFAULT_POLICY, DECIDED, trace=Trace())
-        assert isinstance(taken, Screened)
-        taken = ongoing.amend(taken, 0, at, value)
-        return taken.decision, ongoing.follow(0, at, value, taken)
-
-    ongoing.assigned([0], 1)
-    await asyncio.wait_for(ongoing.wait_screenable([0]), 1)
-    assert not ongoing._restored[0].is_set()  # screened before it is restored
-
-    replay, _ = decide(held[1], offset[1])
-    first = decode_open(changelog["shp-1"])
-    assert (replay.outcome, replay.supersedes) == (Outcome.DETAIN, first.decision_id)
-    closing = shipment(2).model_copy(
-        update={"event_id": "evt-2-final", "event_type": ShipmentEventType.ENTRY_SUMMARY_FILED}
-    )
-    assert decide(closing, 30)[1] == (None,)
-    older = held[3].model_copy(
-        update={"event_id": "evt-3-old", "event_time": EVENT_TIME - timedelta(days=1)}
-    )
-    assert decide(older, 31)[1] is None
-    newer = held[4].model_copy(
-        update={"event_id": "evt-4-new", "event_time": EVENT_TIME + timedelta(hours=1)}
-    )
-    assert decide(newer, 32)[1] is not None
-    assert decide(shipment(9), 33)[1] is not None
-
-    reading.set()
-    await ongoing.wait_restored([0])
-    await ongoing._restoring[0]  # the re-decision after the restore
-    events = {s.shipment_id: s.event_id for s in ongoing.state}
-    assert events == {
-        "shp-1": "evt-1",
-        "shp-3": "evt-3",
-        "shp-4": "evt-4-new",
-        "shp-5": "evt-5",
-        "shp-6": "evt-6",
-        "shp-9": "evt-9",
-    }
-    assert ongoing._pending == {}
-    # The restore's re-decision: shp-5 only (shp-1 was amended already, as it was replayed).
-    assert [(d.shipment_id, d.outcome) for d in sent.decisions()] == [("shp-5", Outcome.DETAIN)]
+    sent = SentRecords()
+    await screen_while_restoring(_edge(sent.outbox), sent, held, offsets, reading.set)
 
 
 async def test_a_changelog_record_without_its_event_time_keeps_its_partition_waiting(
@@ -481,7 +420,7 @@ async def test_a_changelog_record_without_its_event_time_keeps_its_partition_wai
     untimed = {k: v for k, v in loads(value).items() if k != "event_time"}
     assert decode_open(dumps(untimed)).held_time() is None
     reading = _reading_back(monkeypatch, {"shp-1": dumps(untimed)}, {(0, 11): encode(event)})
-    ongoing = _edge(_SentRecords().outbox)
+    ongoing = _edge(SentRecords().outbox)
     ongoing.feed.ready.set()
     ongoing.assigned([0], 1)
     waiting = asyncio.ensure_future(ongoing.wait_screenable([0]))
@@ -517,51 +456,6 @@ def _reading_back(
     monkeypatch.setattr(ongoing_module, "_read_changelog", read_changelog)
     monkeypatch.setattr(ongoing_module, "_read_sources", read_sources)
     return reading
-
-
-class _SentRecords:
-    """A producer for a real `Outbox`: keeps the records it is handed, and the tombstones'
-    keys."""
-
-    def __init__(self) -> None:
-        self.tombstones: list[bytes] = []
-        self.records: list[tuple[str, bytes | None, bytes | None]] = []
-
-    def decisions(self) -> list[Decision]:
-        return [
-            decode(Decision, v)
-            for t, _, v in self.records
-            if t == ScreenerSettings().decisions_topic and v
-        ]
-
-    async def outbox(self) -> Outbox[Any]:
-        outbox: Outbox[Any] = Outbox(self, lambda sources: None)
-        await outbox.know_partitions(ScreenerSettings().decisions_topic)
-        return outbox
-
-    async def partitions_for(self, topic: str) -> set[int]:
-        return {0, 1, 2, 3}
-
-    def create_batch(self) -> _Batch:
-        return _Batch()
-
-    async def send_batch(self, batch: Any, topic: str, partition: int) -> asyncio.Future[None]:
-        self.tombstones += [key for key, value in batch.records if value is None]
-        self.records += [(topic, key, value) for key, value in batch.records]
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        done.set_result(None)
-        return done
-
-
-class _Batch:
-    def __init__(self) -> None:
-        self.records: list[tuple[bytes | None, bytes | None]] = []
-
-    def append(
-        self, *, timestamp: None, key: bytes | None, value: bytes | None, headers: Any
-    ) -> _Batch:
-        self.records.append((key, value))
-        return self
 
 
 async def test_filing_waits_for_an_update_until_many_shipments_wait(
