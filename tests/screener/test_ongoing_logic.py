@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
+from aiokafka import ConsumerRecord
 
 from laborguard_contracts import (
     ContractError,
@@ -41,7 +42,7 @@ from laborguard_screener.outbox import Outbox
 from laborguard_screener.referral import refer_invalid
 from laborguard_screener.rescreening import Redecided, rescreen
 from laborguard_screener.settings import ScreenerSettings
-from testbed.factory import EVENT_TIME, shipment
+from testbed.factory import EVENT_TIME, entity_order, shipment
 
 from .fleet import LISTED, fleet, wro
 from .restoring import SentRecords, changelog_values, held_events, screen_while_restoring
@@ -406,6 +407,54 @@ async def test_a_restoring_partition_is_screened_once_its_changelog_is_read(
     reading = _reading_back(monkeypatch, changelog, sources)
     sent = SentRecords()
     await screen_while_restoring(_edge(sent.outbox), sent, held, offsets, reading.set)
+
+
+async def test_a_restore_re_decides_only_what_the_orders_read_since_its_records_can_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record says the orders position its decision's book had reached: the restore re-decides
+    only the shipments the orders read since can change (through the indexes), not every one
+    decided against another order state; a record without the position, or with one past the
+    feed's (an orders topic recreated), is re-decided whatever (as before records kept it)."""
+    sent = SentRecords()
+    ongoing = _edge(sent.outbox)
+    feed = ongoing.feed
+    feed.position = 0  # one orders partition, as `_assign_all` finds the catalogue's
+    earlier = entity_order(1, "Zelmora Weaving Co., Ltd.")
+    feed._apply([_order_record(0, earlier)])
+    decided_with = OrderBook.of([earlier])
+    events, covered = fleet(400, 20)
+    changelog, sources = {}, {}
+    for offset, event in enumerate(events):
+        held = OpenShipment.of(
+            0, encode(event), event, screen(event, decided_with, decided_at=DECIDED), offset
+        )
+        # The last 40 written before records kept the position; 20 before them past the feed's.
+        held.checked_to = None if offset >= 360 else 99 if offset >= 340 else 1
+        changelog[event.shipment_id] = encode_open(held)
+        sources[(0, offset)] = encode(event)
+    issued = wro(committed_at=DECIDED)
+    feed._apply([_order_record(1, issued)])
+    feed.ready.set()
+    assert feed.position == 2 and feed.applied_since(1) == [("wro-korvanti", 1)]
+    _reading_back(monkeypatch, changelog, sources).set()
+
+    ongoing.assigned([0], 1)
+    await ongoing.wait_restored([0])
+    await ongoing._restoring[0]  # the re-decision after the restore
+
+    rechecked = {s.shipment_id for s in ongoing.state if s.checked_version == feed.book.version}
+    reached = {s.shipment_id for s in ongoing.state.affected(None, issued)}
+    untimed = {e.shipment_id for e in events[340:]}
+    assert covered <= reached and len(reached) < 100
+    assert rechecked == reached | untimed
+    assert {d.shipment_id for d in sent.decisions()} == covered
+
+
+def _order_record(offset: int, order: Order) -> ConsumerRecord[bytes, bytes]:
+    value = encode(order)
+    key = order.order_id.encode()
+    return ConsumerRecord("orders", 0, offset, 0, 0, key, value, None, len(key), len(value), ())
 
 
 async def test_a_changelog_record_without_its_event_time_keeps_its_partition_waiting(

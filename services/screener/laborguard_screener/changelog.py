@@ -47,6 +47,9 @@ class OpenShipmentRecord(Contract):
     # before its event is read back, and an older event must not replace the one held. Records
     # written before it was added lack it: their partitions wait for the whole restore.
     event_time: AwareDatetime | None = None
+    # The orders topic's position its decision's book had reached: a restore re-decides it only
+    # for the orders read since (through the indexes), not for every order update since.
+    checked_to: int | None = None
 
     def held_time(self) -> datetime | None:
         """The time of the event the record holds, when the record says it."""
@@ -69,6 +72,8 @@ def encode_open(shipment: OpenShipment) -> bytes:
     }
     if shipment.decided_as_of != shipment.event_time:
         head["as_of"] = shipment.as_of
+    if shipment.checked_to is not None:
+        head["checked_to"] = shipment.checked_to
     if shipment.offset is not None:
         head["source_offset"] = shipment.offset
         return dumps(head)
@@ -92,6 +97,7 @@ def restored(record: OpenShipmentRecord, value: bytes, event: ShipmentEvent) -> 
         matched=frozenset(record.matched),
         order_state_version=record.order_state_version,
         checked_version=record.order_state_version,
+        checked_to=record.checked_to,
         event_id=event.event_id,
         offset=record.source_offset,
         as_of=record.as_of,

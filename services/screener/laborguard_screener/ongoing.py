@@ -10,9 +10,10 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   fetch answered after the read began, the order feed's rule) before any shipment of those
   partitions is screened, then their events; the stream goes on once the changelog is read, a
   record not yet restored held by shipment id (a replay of the event it holds restores it at
-  once, a final or newer event wins over it: `_claim`, `follow`); every restored shipment
-  decided against another order state is re-decided (this is what makes a takeover finish a
-  re-screen the dead worker began); faust
+  once, a final or newer event wins over it: `_claim`, `follow`); every restored shipment an
+  order read since its decision can change is re-decided (found through the indexes by the
+  orders position its record names: `_stale`; this is what makes a takeover finish a re-screen
+  the dead worker began); faust
   rebalances eagerly (every partition is revoked first), so a revoked partition is parked, its
   shipments held and nothing written for them, and kept if the very next generation gives it
   back to this worker (then re-decided as after a restore), else dropped;
@@ -78,6 +79,12 @@ _NEVER = datetime.max.replace(tzinfo=UTC)
 # never filed, and filing in one run costs less per shipment than after every take (in one
 # process, ~20% less: 30,000 shipments 0.51 vs 0.61 s); but it waits no longer than this.
 FILE_AFTER = 50_000
+# Open shipments a restore tracks between two yields to the loop (~60 us each: ~6 ms). The
+# stream screens beside a restore, and a record takes several turns of the loop from the socket
+# to its decision, each turn waiting for a chunk (one of `batch_size`, 1,000, is ~60 ms). In
+# `--parts scale` the median wait through a takeover moved little with it (720 -> 544 ms, one
+# run each): most of that wait was the re-decision of every restored shipment (`_stale`).
+RESTORE_CHUNK = 100
 _SUPERSEDED = {outcome: metrics.SUPERSEDED.labels(outcome.value) for outcome in Outcome}
 
 
@@ -266,6 +273,7 @@ class OngoingScreening:
         if pending is not None:
             del self._pending[shipment_id]
         shipment = OpenShipment.of(partition, value, event, decision, offset)
+        shipment.checked_to = self.feed.position
         state.track(shipment, event, screened.trace)
         return (encode_open(shipment),)
 
@@ -451,12 +459,12 @@ class OngoingScreening:
     async def _resume(self, kept: list[int], writes: list[tuple[int, str, str]]) -> None:
         """After kept partitions: what was not written or re-decided while they were parked.
         Their changelog records for superseding decisions delivered meanwhile; then, as after a
-        restore, a re-decision of those decided against another order state and the look-back
-        for dates (a re-screen skips parked shipments)."""
+        restore, a re-decision of those an order read since their last check can change and the
+        look-back for dates (a re-screen skips parked shipments)."""
         for _, shipment_id, decision_id in writes:
             self.superseded(shipment_id, decision_id)
         held = [s for s in self.state.snapshot() if s.partition in kept]
-        await self._redecide({s.shipment_id: None for s in held}, self.feed.latest_commit)
+        await self._redecide(await self._stale(held), self.feed.latest_commit)
         await self._look_back(held)
 
     async def _restore(self, partitions: list[int]) -> None:
@@ -484,9 +492,41 @@ class OngoingScreening:
                     for s in self._claimed.pop(partition, ())
                     if s is self.state.get(s.shipment_id)
                 ]
-        stale: dict[str, Order | None] = {s.shipment_id: None for s in restored}
-        await self._redecide(stale, self.feed.latest_commit)
+        await self._redecide(await self._stale(restored), self.feed.latest_commit)
         await self._look_back(restored)
+
+    async def _stale(self, shipments: list[OpenShipment]) -> dict[str, Order | None]:
+        """Those of `shipments` (restored or kept) an order read since their last check can
+        change: found through the indexes, for each order whose held version was read at or past
+        the position a shipment's check had reached; every one whose position is not known (a
+        record written before records kept it, an orders topic of several partitions).
+        Re-deciding every one decided against another order state re-screened the whole
+        population a worker took over whenever any order had changed since."""
+        feed, state = self.feed, self.state
+        stale: dict[str, Order | None] = {}
+        checked: dict[str, int] = {}
+        for shipment in shipments:
+            seen = shipment.checked_to
+            if seen is None or feed.position is None or seen > feed.position:
+                # Not known; or past this book (an orders topic recreated, its offsets anew).
+                stale[shipment.shipment_id] = None
+            else:
+                checked[shipment.shipment_id] = seen
+        changed = feed.applied_since(min(checked.values())) if checked else []
+        if not changed:
+            return stale
+        mark = state.mark()
+        await self.file_pending(mark)
+        book = feed.book
+        for order_id, read_at in changed:
+            order = book.get(order_id)
+            if order is None:
+                continue
+            for shipment in state.affected(None, order, until=mark):
+                seen = checked.get(shipment.shipment_id)
+                if seen is not None and seen <= read_at:
+                    stale[shipment.shipment_id] = None
+        return stale
 
     async def _look_back(self, restored: list[OpenShipment]) -> None:
         """Re-decides the restored shipments an order's date reached after their decision: the
@@ -565,7 +605,7 @@ class OngoingScreening:
         chunk's decoded events are dropped before the next (all of a large partition's at once
         held the loop 16 s for 200,000 shipments in one process, mostly the collector)."""
         state, missing, tracked, pending = self.state, 0, [], self._pending
-        size = self.settings.batch_size
+        size = RESTORE_CHUNK
         try:
             for start in range(0, len(records), size):
                 # Those the stream has not restored, closed or replaced meanwhile.
@@ -650,6 +690,7 @@ class OngoingScreening:
                     if shipment.partition in self._parked:
                         continue  # not ours until the next assignment: redone if it is
                     shipment.checked_version = book.version
+                    shipment.checked_to = self.feed.position
                     self._redecide_one(shipment, trigger, decided_at, as_of, outbox, run)
                 metrics.RESCREEN_BACKLOG.set(self._backlog)
                 await outbox.flush()

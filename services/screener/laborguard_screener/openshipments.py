@@ -63,6 +63,9 @@ class OpenShipment:
     filers: tuple[PartyKey, ...] = ()  # its parties (their index keys are held per party)
     hts: tuple[str, ...] = ()
     checked_version: str = ""  # last order state it was re-decided against (changed or not)
+    # The orders topic's position (next offset) the book of its decision or last check had
+    # reached: orders read at or past it were not in that book (None: not known).
+    checked_to: int | None = None
     event_id: str = ""  # of the event held
     offset: int | None = None  # of the event's record in `shipments` (None: not known)
     # As of when its last decision was made (None: the event's time). A re-decision is never

@@ -58,6 +58,12 @@ class OrderFeed:
         self.ready = asyncio.Event()
         # The latest registry commit among the orders applied: re-screens decide "as of" it.
         self.latest_commit: datetime | None = None
+        # The orders topic's position (the next offset) the book has reached, and the offset
+        # each order's held version was read at: what a takeover re-decides is found by them. Kept
+        # only when the topic has one partition (the catalogue's), else None: the order of
+        # records across partitions is not one every worker agrees on.
+        self.position: int | None = None
+        self.applied: dict[str, int] = {}
         # Told of the live updates (previous version or None, new version) once applied.
         self.on_changed: Callable[[list[OrderChange]], Awaitable[None]] | None = None
         self._in_force_refreshed = 0.0
@@ -97,6 +103,7 @@ class OrderFeed:
         partitions = [TopicPartition(topic, partition) for partition in ids]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
+        self.position = 0 if len(partitions) == 1 else None
         return partitions
 
     def _apply(self, records: list[ConsumerRecord[bytes, bytes]]) -> list[OrderChange]:
@@ -106,7 +113,12 @@ class OrderFeed:
             if order is None:
                 continue
             previous = self.book.get(order.order_id)
-            if self.book.apply(order):
+            applied = self.book.apply(order)
+            if self.position is not None:
+                self.position = record.offset + 1
+                if applied:
+                    self.applied[order.order_id] = record.offset
+            if applied:
                 changes.append((previous, order))
                 self._observe_apply(order)
                 committed = order.updated_at
@@ -119,6 +131,10 @@ class OrderFeed:
             metrics.ORDER_STATE_ORDERS.set(len(self.book))
             metrics.ORDER_STATE_UPDATED.set(time.time())
         return changes
+
+    def applied_since(self, position: int) -> list[tuple[str, int]]:
+        """The orders whose held version was read at or past `position`, with that offset."""
+        return [(order_id, at) for order_id, at in self.applied.items() if at >= position]
 
     def _decode(self, record: ConsumerRecord[bytes, bytes]) -> Order | None:
         if record.value is None:
