@@ -18,8 +18,9 @@ mode to it, and a second worker to `latency`: the worker of another checkout (th
 change, its venv built by `make` there), started with its own command. `scale` (not run by
 default; `--scale-shipments`, 150,000): how long a worker's event loop is held as one worker
 decides and holds that many open shipments, order updates arrive, and a second worker joins and
-restores half of them (a `/healthz` request every 0.1 s, the slowest answer per phase; new
-shipments filed 20/s through the join, how long each waited for its decision, by worker); with
+restores half of them (a `/healthz` request every 0.1 s, the slowest answer per phase; how many
+open shipments each worker re-decided through the join; new shipments filed 20/s through the
+join, how long each waited for its decision, by worker); with
 `--before`, that worker's too. `restore` (not run by default): a restore's steps in this process,
 timed apart, for half of `--scale-shipments` open shipments in one partition of a fresh broker
 (the changelog read back and decoded: what a partition new to a worker waits for; then its
@@ -63,7 +64,7 @@ from laborguard_screener.deadletter import DeadLetter
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY, Trace
 from laborguard_screener.intake import Screened, take_in
-from laborguard_screener.ongoing import SWEEP_CHUNKS
+from laborguard_screener.ongoing import RESTORE_CHUNK, SWEEP_CHUNKS
 from laborguard_screener.ongoing import _read_changelog as read_changelog
 from laborguard_screener.ongoing import _read_sources as read_sources
 from laborguard_screener.ongoing import _readable as readable
@@ -896,8 +897,8 @@ async def _timed_restore(bootstrap: str, topics: Topics) -> list[tuple[str, floa
     finally:
         await consumer.stop()
     state = OpenShipments(timedelta(days=3650))
-    for start in range(0, len(records), chunk):
-        track_restored(state, records[start : start + chunk], sources, {0})
+    for start in range(0, len(records), RESTORE_CHUNK):
+        track_restored(state, records[start : start + RESTORE_CHUNK], sources, {0})
     lap(f"{len(state):,} restored and tracked")
     return steps
 
@@ -937,6 +938,7 @@ def _scale_run(
         updates(wros[:3])
         phases.append(("3 order updates", began, time.monotonic()))
         began = time.monotonic()
+        rescreened = first.metrics().get(_RESCREENS, 0.0)
         tracer = _Tracer(bootstrap, topics.shipments, raw[-1][1])
         second = Worker(bootstrap, topics, "scale", "s1", command, **window)
         second.wait_ready()
@@ -945,6 +947,10 @@ def _scale_run(
         traced = tracer.stop()
         restored = _wait_open_shipments(second, 120.0)
         phases.append(("a second worker joins and restores", began, time.monotonic()))
+        joined = [
+            first.metrics().get(_RESCREENS, 0.0) - rescreened,
+            second.metrics().get(_RESCREENS, 0.0),
+        ]
         began = time.monotonic()
         updates(wros[3:])
         phases.append(("3 more order updates", began, time.monotonic()))
@@ -966,6 +972,10 @@ def _scale_run(
     for n, counts in enumerate(stalls, 1):
         if counts is not None:
             print(f"    worker {n}'s own probe (screener_event_loop_stall_seconds): {counts}")
+    print(
+        "    open shipments re-decided through the join (the kept ones, the restored ones):"
+        f" {joined[0]:,.0f} / {joined[1]:,.0f}"
+    )
     delays = asyncio.run(_traced_delays(bootstrap, topics.decisions, traced))
     for worker_id, found in sorted(delays.items()):
         print(
@@ -973,6 +983,9 @@ def _scale_run(
             f" {len(found)}, produce -> decision p50 {quantile(found, 0.5) * 1e3:,.0f} ms,"
             f" max {max(found) * 1e3:,.0f} ms"
         )
+
+
+_RESCREENS = "screener_rescreens_total"
 
 
 class _Tracer:
