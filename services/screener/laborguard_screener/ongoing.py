@@ -615,8 +615,9 @@ class OngoingScreening:
                 tracked += chunk
                 missing += gone
                 await asyncio.sleep(0)
-        finally:
+        except BaseException:  # cut short: the rest are not coming (each chunk forgot its own)
             self._forget_pending(records)
+            raise
         # The window as of the stream time all of them gave: those before it are not kept.
         kept: list[OpenShipment] = []
         for shipment in tracked:
