@@ -395,6 +395,114 @@ async def test_partitions_given_back_in_the_next_generation_keep_their_shipments
     assert restores == [[0, 1], [0, 1]] and len(ongoing.state) == 0
 
 
+async def test_kept_partitions_look_back_only_for_the_dates_a_re_check_skipped_while_parked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A kept partition's shipments were this worker's all along: the dates it acted on are not
+    re-checked when it is kept (each re-checked again the shipments a date reached and left
+    unchanged, ~2,400 per join in the scale bench); a date whose re-check skipped them while they
+    were parked is, once they are kept."""
+
+    async def restore(self: OngoingScreening, partitions: list[int]) -> list[OpenShipment]:
+        return []  # the Kafka reads: tested through real workers
+
+    monkeypatch.setattr(OngoingScreening, "_restore_from_kafka", restore)
+    rescreened: list[str] = []
+    real_rescreen = ongoing_module.rescreen
+
+    def counting(held: OpenShipment, *args: Any, **kwargs: Any) -> Redecided | None:
+        rescreened.append(held.shipment_id)
+        return real_rescreen(held, *args, **kwargs)
+
+    monkeypatch.setattr(ongoing_module, "rescreen", counting)
+    sent = SentRecords()
+    ongoing = _edge(sent.outbox)
+    feed = ongoing.feed
+    feed.position = 0  # one orders partition, as `_assign_all` finds the catalogue's
+    # Committed ahead of its dates: in force on 2025-03-20, revoked on 2025-03-25.
+    feed._apply([_order_record(0, wro(in_force=date(2025, 3, 20), revoked=date(2025, 3, 25)))])
+    feed.ready.set()
+    ongoing.assigned([0, 1], 1)
+    await ongoing.wait_restored([0, 1])
+    events, covered = fleet(400, 20)
+    partition = {e.shipment_id: (i // 20) % 2 for i, e in enumerate(events)}  # covered: both
+    for event in events:
+        _track(ongoing.state, event, partition[event.shipment_id])
+    for held in ongoing.state:
+        held.checked_to = feed.position  # decided with the book as read (no order since)
+    kept_covered = {sid for sid in covered if partition[sid] == 0}
+
+    async def stream_reaches(day: int, number: int) -> None:
+        event = shipment(number, event_time=datetime(2025, 3, day, tzinfo=UTC))
+        screened = take_in(encode(event), ongoing.feed.book, DEFAULT_POLICY, DECIDED)
+        assert isinstance(screened, Screened)
+        ongoing.follow(0, number, encode(event), screened)
+
+    await stream_reaches(14, 1000)  # the dates start from the first event
+    await stream_reaches(21, 1001)  # the in-force date: re-checked on the stream
+    await asyncio.gather(*ongoing._tasks)
+    assert {d.shipment_id for d in sent.decisions()} == covered
+    assert {d.outcome for d in sent.decisions()} == {Outcome.DETAIN}
+    assert len(set(rescreened)) > len(covered)  # it reached more than it changed
+
+    ongoing.revoked([0, 1], 1)
+    ongoing.assigned([0], 2)
+    rescreened.clear()
+    await ongoing._restoring[0]
+    assert rescreened == []  # the in-force date was acted on before the park
+
+    await stream_reaches(26, 1002)  # the revocation date's re-check is under way...
+    ongoing.revoked([0], 2)  # ...when the partition is parked: it skips its shipments
+    await asyncio.gather(*ongoing._tasks)
+    sent.records.clear()
+    ongoing.assigned([0], 3)
+    await ongoing._restoring[0]
+    assert {d.shipment_id for d in sent.decisions()} == kept_covered
+    assert {d.outcome for d in sent.decisions()} == {Outcome.RELEASE}
+
+
+async def test_a_restore_whose_look_back_is_cut_short_looks_back_in_full_when_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A partition revoked while its restore looked back for dates is parked (its shipments are
+    all restored) and, kept in the next generation, owes every date since their decisions."""
+    sent = SentRecords()
+    ongoing = _edge(sent.outbox)
+    feed = ongoing.feed
+    feed.position = 0
+    feed._apply([_order_record(0, wro(in_force=date(2025, 3, 20)))])
+    feed.ready.set()
+    events, covered = fleet(400, 20)
+
+    async def restore(self: OngoingScreening, partitions: list[int]) -> list[OpenShipment]:
+        for event in events:  # the last worker's, decided before the in-force date
+            _track(self.state, event)
+        self.state.advance(datetime(2025, 3, 21, tzinfo=UTC))  # its stream went past the date
+        for held in self.state:
+            held.checked_to = feed.position
+        return list(self.state)
+
+    looking_back = asyncio.Event()
+    real_look_back = OngoingScreening._look_back
+
+    async def look_back(self: OngoingScreening, *args: Any, **kwargs: Any) -> None:
+        if not looking_back.is_set():
+            looking_back.set()
+            await asyncio.Event().wait()  # cut short by the revocation below
+        await real_look_back(self, *args, **kwargs)
+
+    monkeypatch.setattr(OngoingScreening, "_restore_from_kafka", restore)
+    monkeypatch.setattr(OngoingScreening, "_look_back", look_back)
+    ongoing.assigned([0], 1)
+    await looking_back.wait()
+    ongoing.revoked([0], 1)
+    assert sent.decisions() == [] and len(ongoing.state) == 400  # parked, not dropped
+    ongoing.assigned([0], 2)
+    await ongoing._restoring[0]
+    assert {d.shipment_id for d in sent.decisions()} == covered
+    assert {d.outcome for d in sent.decisions()} == {Outcome.DETAIN}
+
+
 async def test_a_restoring_partition_is_screened_once_its_changelog_is_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -22,7 +22,8 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   delivered, so the changelog never claims a decision the `decisions` topic lacks;
 - so does a date in an order's timeline when the stream time reaches it (an order committed
   ahead of its in-force date, a revocation or exemption dated ahead: `coveragedates.py`); a
-  restore looks back for the dates its partitions' last worker may not have acted on;
+  restore looks back for the dates its partitions' last worker may not have acted on, a kept
+  partition only for those a date's re-check skipped while it was parked (`_dates_owed`);
 - the work that grows with the open population goes in chunks of `batch_size`, the stream going
   on between them: filing the tracked shipments in the indexes (before an update looks them up,
   and in the background once `FILE_AFTER` wait, revoked shipments taken out of them first), a
@@ -74,6 +75,8 @@ _SWEEP_SECONDS = 30.0
 SWEEP_CHUNKS = 4
 _FIRST = datetime.min.replace(tzinfo=UTC)  # the first event starts the coverage dates
 _NEVER = datetime.max.replace(tzinfo=UTC)
+_EVER = datetime.min.replace(tzinfo=UTC)  # dates owed since the shipments' decisions
+_INSTANT = timedelta(microseconds=1)
 # Shipments tracked and not yet filed in the indexes, at most (about 0.5 s of filing): filing
 # waits for the next order update (or date), so a shipment refiled or closed before then is
 # never filed, and filing in one run costs less per shipment than after every take (in one
@@ -196,6 +199,11 @@ class OngoingScreening:
         # changelog records of superseding decisions delivered for them meanwhile.
         self._parked: dict[int, int] = {}
         self._parked_writes: list[tuple[int, str, str]] = []
+        # The dates a partition's shipments may not have been re-checked for: partition -> the
+        # moment after which they may not (`_EVER`: since their decisions). Owed by a restore
+        # until its look-back ends, and by a date's re-check that skipped them while parked; a
+        # kept partition looks back only for what it owes.
+        self._dates_owed: dict[int, datetime] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._filing: asyncio.Task[None] | None = None
         self._sweeping: asyncio.Task[None] | None = None
@@ -384,7 +392,8 @@ class OngoingScreening:
             sorted(passed),
             len(affected),
         )
-        await self._redecide(affected, max(passed.values()), recheck=True)
+        owed = min(passed.values()) - _INSTANT  # skipped as parked: owed from that moment
+        await self._redecide(affected, max(passed.values()), recheck=True, owed=owed)
 
     # ------------------------------------------------------------- rebalances
 
@@ -439,6 +448,8 @@ class OngoingScreening:
         if not partitions:
             return
         self._complete.difference_update(partitions)
+        for partition in partitions:
+            self._dates_owed.pop(partition, None)
         dropped = self.state.drop_partitions(partitions)  # their index entries: the next filing's
         self.keep_filed()
         metrics.OPEN_SHIPMENTS.set(len(self.state))
@@ -459,16 +470,24 @@ class OngoingScreening:
     async def _resume(self, kept: list[int], writes: list[tuple[int, str, str]]) -> None:
         """After kept partitions: what was not written or re-decided while they were parked.
         Their changelog records for superseding decisions delivered meanwhile; then, as after a
-        restore, a re-decision of those an order read since their last check can change and the
-        look-back for dates (a re-screen skips parked shipments)."""
+        restore, a re-decision of those an order read since their last check can change; and a
+        look-back only for the dates they owe (a re-screen skips parked shipments): the others
+        were acted on while this worker held them."""
         for _, shipment_id, decision_id in writes:
             self.superseded(shipment_id, decision_id)
         held = [s for s in self.state.snapshot() if s.partition in kept]
         await self._redecide(await self._stale(held), self.feed.latest_commit)
-        await self._look_back(held)
+        owed = {p: self._dates_owed[p] for p in kept if p in self._dates_owed}
+        if owed:  # a restore cut short, or a date's re-check that skipped them while parked
+            owing = [s for s in held if s.partition in owed]
+            await self._look_back(owing, since=min(owed.values()))
+        for partition in kept:  # not cut short by a revocation: each date is acted on
+            self._dates_owed.pop(partition, None)
 
     async def _restore(self, partitions: list[int]) -> None:
         restored: list[OpenShipment] = []
+        for partition in partitions:  # until the look-back below ends
+            self._dates_owed[partition] = _EVER
         gates = [
             gate
             for partition in partitions
@@ -494,6 +513,8 @@ class OngoingScreening:
                 ]
         await self._redecide(await self._stale(restored), self.feed.latest_commit)
         await self._look_back(restored)
+        for partition in partitions:
+            self._dates_owed.pop(partition, None)
 
     async def _stale(self, shipments: list[OpenShipment]) -> dict[str, Order | None]:
         """Those of `shipments` (restored or kept) an order read since their last check can
@@ -528,9 +549,10 @@ class OngoingScreening:
                     stale[shipment.shipment_id] = None
         return stale
 
-    async def _look_back(self, restored: list[OpenShipment]) -> None:
-        """Re-decides the restored shipments an order's date reached after their decision: the
-        last worker may have died before it acted on that date (or not yet seen it)."""
+    async def _look_back(self, restored: list[OpenShipment], since: datetime | None = None) -> None:
+        """Re-decides the restored shipments an order's date reached after their decision (and
+        after `since`, when given): the last worker may have died before it acted on that date
+        (or not yet seen it)."""
         until = self.state.stream_time
         if until is None:
             return
@@ -538,7 +560,8 @@ class OngoingScreening:
             self._start_dates(until)
         if not restored:
             return
-        since = min(s.decided_as_of for s in restored)
+        decided = min(s.decided_as_of for s in restored)
+        since = decided if since is None else max(since, decided)
         passed = passed_between(self.feed.book.orders(), since, until)
         if passed:
             await self._dates_passed(passed, {s.shipment_id for s in restored})
@@ -661,10 +684,16 @@ class OngoingScreening:
             await self._redecide(affected, self.feed.latest_commit)
 
     async def _redecide(
-        self, shipments: dict[str, Order | None], as_of: datetime | None, recheck: bool = False
+        self,
+        shipments: dict[str, Order | None],
+        as_of: datetime | None,
+        recheck: bool = False,
+        owed: datetime | None = None,
     ) -> None:
         """`recheck`: also the shipments decided against this order state already (a date came:
-        the same orders decide differently as of it); not timed as a commit's re-screen."""
+        the same orders decide differently as of it); not timed as a commit's re-screen.
+        `owed`: the dates after it are owed by the partitions whose shipments this skips as
+        parked (their look-back if they are kept)."""
         if not shipments:
             return
         outbox = await self._outbox_ready()
@@ -689,7 +718,11 @@ class OngoingScreening:
                     ):
                         continue  # closed, or decided against this very order state already
                     if shipment.partition in self._parked:
-                        continue  # not ours until the next assignment: redone if it is
+                        # Not ours until the next assignment: redone if it is (a date's re-check
+                        # by the look-back).
+                        if owed is not None:
+                            self._owe_dates(shipment.partition, owed)
+                        continue
                     shipment.checked_version = book.version
                     shipment.checked_to = self.feed.position
                     self._redecide_one(shipment, trigger, decided_at, as_of, outbox, run)
@@ -707,6 +740,11 @@ class OngoingScreening:
                 unprocessed,
                 book.version,
             )
+
+    def _owe_dates(self, partition: int, since: datetime) -> None:
+        owed = self._dates_owed.get(partition)
+        if owed is None or since < owed:
+            self._dates_owed[partition] = since
 
     def _redecide_one(
         self,
