@@ -367,12 +367,7 @@ async def test_partitions_given_back_in_the_next_generation_keep_their_shipments
     monkeypatch.setattr(OngoingScreening, "_restore_from_kafka", restore)
     sent = SentRecords()
     ongoing = _edge(sent.outbox)
-    ongoing.assigned([0, 1], 1)
-    await ongoing.wait_restored([0, 1])
-    events, covered = fleet(400, 20)
-    partition = {e.shipment_id: (i // 20) % 2 for i, e in enumerate(events)}  # covered: both
-    for event in events:
-        _track(ongoing.state, event, partition[event.shipment_id])
+    covered, partition = await _hold_fleet(ongoing)
 
     ongoing.revoked([0, 1], 1)
     issued = wro(committed_at=DECIDED)
@@ -416,20 +411,9 @@ async def test_kept_partitions_look_back_only_for_the_dates_a_re_check_skipped_w
 
     monkeypatch.setattr(ongoing_module, "rescreen", counting)
     sent = SentRecords()
-    ongoing = _edge(sent.outbox)
-    feed = ongoing.feed
-    feed.position = 0  # one orders partition, as `_assign_all` finds the catalogue's
     # Committed ahead of its dates: in force on 2025-03-20, revoked on 2025-03-25.
-    feed._apply([_order_record(0, wro(in_force=date(2025, 3, 20), revoked=date(2025, 3, 25)))])
-    feed.ready.set()
-    ongoing.assigned([0, 1], 1)
-    await ongoing.wait_restored([0, 1])
-    events, covered = fleet(400, 20)
-    partition = {e.shipment_id: (i // 20) % 2 for i, e in enumerate(events)}  # covered: both
-    for event in events:
-        _track(ongoing.state, event, partition[event.shipment_id])
-    for held in ongoing.state:
-        held.checked_to = feed.position  # decided with the book as read (no order since)
+    ongoing = _edge_reading(sent, wro(in_force=date(2025, 3, 20), revoked=date(2025, 3, 25)))
+    covered, partition = await _hold_fleet(ongoing)
     kept_covered = {sid for sid in covered if partition[sid] == 0}
 
     async def stream_reaches(day: int, number: int) -> None:
@@ -455,10 +439,7 @@ async def test_kept_partitions_look_back_only_for_the_dates_a_re_check_skipped_w
     ongoing.revoked([0], 2)  # ...when the partition is parked: it skips its shipments
     await asyncio.gather(*ongoing._tasks)
     sent.records.clear()
-    ongoing.assigned([0], 3)
-    await ongoing._restoring[0]
-    assert {d.shipment_id for d in sent.decisions()} == kept_covered
-    assert {d.outcome for d in sent.decisions()} == {Outcome.RELEASE}
+    assert await _decided_on_keeping(ongoing, sent, 3) == (kept_covered, {Outcome.RELEASE})
 
 
 async def test_a_restore_whose_look_back_is_cut_short_looks_back_in_full_when_kept(
@@ -467,11 +448,8 @@ async def test_a_restore_whose_look_back_is_cut_short_looks_back_in_full_when_ke
     """A partition revoked while its restore looked back for dates is parked (its shipments are
     all restored) and, kept in the next generation, owes every date since their decisions."""
     sent = SentRecords()
-    ongoing = _edge(sent.outbox)
+    ongoing = _edge_reading(sent, wro(in_force=date(2025, 3, 20)))
     feed = ongoing.feed
-    feed.position = 0
-    feed._apply([_order_record(0, wro(in_force=date(2025, 3, 20)))])
-    feed.ready.set()
     events, covered = fleet(400, 20)
 
     async def restore(self: OngoingScreening, partitions: list[int]) -> list[OpenShipment]:
@@ -497,10 +475,7 @@ async def test_a_restore_whose_look_back_is_cut_short_looks_back_in_full_when_ke
     await looking_back.wait()
     ongoing.revoked([0], 1)
     assert sent.decisions() == [] and len(ongoing.state) == 400  # parked, not dropped
-    ongoing.assigned([0], 2)
-    await ongoing._restoring[0]
-    assert {d.shipment_id for d in sent.decisions()} == covered
-    assert {d.outcome for d in sent.decisions()} == {Outcome.DETAIN}
+    assert await _decided_on_keeping(ongoing, sent, 2) == (covered, {Outcome.DETAIN})
 
 
 async def test_a_restoring_partition_is_screened_once_its_changelog_is_read(
@@ -557,6 +532,41 @@ async def test_a_restore_re_decides_only_what_the_orders_read_since_its_records_
     assert covered <= reached and len(reached) < 100
     assert rechecked == reached | untimed
     assert {d.shipment_id for d in sent.decisions()} == covered
+
+
+async def _hold_fleet(ongoing: OngoingScreening) -> tuple[set[str], dict[str, int]]:
+    """Partitions 0 and 1 assigned, 400 shipments held on them (20 covered by `wro`, on both),
+    decided with the book as read: their ids covered, and each one's partition."""
+    ongoing.assigned([0, 1], 1)
+    await ongoing.wait_restored([0, 1])
+    events, covered = fleet(400, 20)
+    partition = {e.shipment_id: (i // 20) % 2 for i, e in enumerate(events)}  # covered: both
+    for event in events:
+        _track(ongoing.state, event, partition[event.shipment_id])
+    for held in ongoing.state:
+        held.checked_to = ongoing.feed.position  # no order read since (None: not known)
+    return covered, partition
+
+
+async def _decided_on_keeping(
+    ongoing: OngoingScreening, sent: SentRecords, generation: int
+) -> tuple[set[str], set[Outcome]]:
+    """Partition 0 assigned back in `generation`: the shipments decided since `sent` was
+    cleared, and their outcomes, once its resume ends."""
+    ongoing.assigned([0], generation)
+    await ongoing._restoring[0]
+    decisions = sent.decisions()
+    return {d.shipment_id for d in decisions}, {d.outcome for d in decisions}
+
+
+def _edge_reading(sent: SentRecords, order: Order) -> OngoingScreening:
+    """`_edge` with `order` read at offset 0 of the one orders partition (as `_assign_all`
+    finds the catalogue's), the book complete."""
+    ongoing = _edge(sent.outbox)
+    ongoing.feed.position = 0
+    ongoing.feed._apply([_order_record(0, order)])
+    ongoing.feed.ready.set()
+    return ongoing
 
 
 def _order_record(offset: int, order: Order) -> ConsumerRecord[bytes, bytes]:
