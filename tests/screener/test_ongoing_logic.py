@@ -402,28 +402,14 @@ async def test_kept_partitions_look_back_only_for_the_dates_a_re_check_skipped_w
         return []  # the Kafka reads: tested through real workers
 
     monkeypatch.setattr(OngoingScreening, "_restore_from_kafka", restore)
-    rescreened: list[str] = []
-    real_rescreen = ongoing_module.rescreen
-
-    def counting(held: OpenShipment, *args: Any, **kwargs: Any) -> Redecided | None:
-        rescreened.append(held.shipment_id)
-        return real_rescreen(held, *args, **kwargs)
-
-    monkeypatch.setattr(ongoing_module, "rescreen", counting)
+    rescreened = _counting_rescreens(monkeypatch)
     sent = SentRecords()
     # Committed ahead of its dates: in force on 2025-03-20, revoked on 2025-03-25.
     ongoing = _edge_reading(sent, wro(in_force=date(2025, 3, 20), revoked=date(2025, 3, 25)))
     covered, partition = await _hold_fleet(ongoing)
     kept_covered = {sid for sid in covered if partition[sid] == 0}
-
-    async def stream_reaches(day: int, number: int) -> None:
-        event = shipment(number, event_time=datetime(2025, 3, day, tzinfo=UTC))
-        screened = take_in(encode(event), ongoing.feed.book, DEFAULT_POLICY, DECIDED)
-        assert isinstance(screened, Screened)
-        ongoing.follow(0, number, encode(event), screened)
-
-    await stream_reaches(14, 1000)  # the dates start from the first event
-    await stream_reaches(21, 1001)  # the in-force date: re-checked on the stream
+    _stream_reaches(ongoing, 14, 1000)  # the dates start from the first event
+    _stream_reaches(ongoing, 21, 1001)  # the in-force date: re-checked on the stream
     await asyncio.gather(*ongoing._tasks)
     assert {d.shipment_id for d in sent.decisions()} == covered
     assert {d.outcome for d in sent.decisions()} == {Outcome.DETAIN}
@@ -435,7 +421,7 @@ async def test_kept_partitions_look_back_only_for_the_dates_a_re_check_skipped_w
     await ongoing._restoring[0]
     assert rescreened == []  # the in-force date was acted on before the park
 
-    await stream_reaches(26, 1002)  # the revocation date's re-check is under way...
+    _stream_reaches(ongoing, 26, 1002)  # the revocation date's re-check is under way...
     ongoing.revoked([0], 2)  # ...when the partition is parked: it skips its shipments
     await asyncio.gather(*ongoing._tasks)
     sent.records.clear()
@@ -532,6 +518,77 @@ async def test_a_restore_re_decides_only_what_the_orders_read_since_its_records_
     assert covered <= reached and len(reached) < 100
     assert rechecked == reached | untimed
     assert {d.shipment_id for d in sent.decisions()} == covered
+
+
+async def test_a_date_re_check_that_changes_nothing_is_recorded_so_a_takeover_does_not_redo_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A date's re-check that leaves a decision as it was writes its record again, saying so
+    (`dates_checked`): a worker restoring the partition looks back from there, and re-checks
+    nothing for that date (before, it re-checked each one a date reached and left unchanged:
+    2,303 of 74,991 restored in the scale bench). Not while a superseding decision of the
+    shipment's own waits for delivery: its record is written then, and says it too."""
+    topic = ScreenerSettings().open_shipments_topic
+    _reading_back(monkeypatch, {}, {}).set()  # nothing held before
+    sent = SentRecords()
+    ongoing = _edge_reading(sent, wro(in_force=date(2025, 3, 20)))
+    covered, _ = await _hold_fleet(ongoing)
+    changelog = {s.shipment_id: encode_open(s) for s in ongoing.state}  # as the stream wrote them
+    sources = {}  # the `shipments` records of the two the stream decided, by offset
+    for day, number in ((14, 1000), (21, 1001)):  # the in-force date
+        value, written = _stream_reaches(ongoing, day, number)
+        assert written is not None and written[0] is not None
+        changelog[f"shp-{number}"], sources[(0, number)] = written[0], value
+    await asyncio.gather(*ongoing._tasks)
+    assert {d.shipment_id for d in sent.decisions()} == covered  # DETAIN, not delivered yet
+    unchanged = {key.decode() for t, key, _ in sent.records if t == topic and key}
+    assert unchanged and unchanged.isdisjoint(covered)
+
+    # The same order's date again, a day on: each covered one is unchanged now, but its DETAIN
+    # still waits for delivery: no record may claim it yet.
+    await ongoing._dates_passed({"wro-korvanti": datetime(2025, 3, 21, tzinfo=UTC)})
+    assert {key.decode() for t, key, _ in sent.records if t == topic and key} == unchanged
+    for decision in sent.decisions():  # delivered: their records are written
+        assert decision.decision_id is not None
+        ongoing.superseded(decision.shipment_id, decision.decision_id)
+    await asyncio.gather(*ongoing._tasks)
+    for t, key, value in sent.records:
+        if t == topic and key and value:
+            changelog[key.decode()] = value  # compacted: the latest per key
+    assert all(decode_open(changelog[sid]).dates_checked is not None for sid in unchanged)
+
+    rescreened = _counting_rescreens(monkeypatch)
+    _reading_back(monkeypatch, changelog, sources).set()  # the others' events inline
+    taking_over = _edge_reading(SentRecords(), wro(in_force=date(2025, 3, 20)))
+    taking_over.assigned([0, 1], 1)
+    await taking_over.wait_restored([0, 1])
+    await asyncio.gather(taking_over._restoring[0], taking_over._restoring[1])
+    assert len(taking_over.state) == 402 and rescreened == []
+
+
+def _stream_reaches(
+    ongoing: OngoingScreening, day: int, number: int
+) -> tuple[bytes, tuple[bytes | None] | None]:
+    """A shipment filed on partition 0 at offset `number` on 2025-03-`day`, decided and
+    followed, so the stream time reaches that day: its event's bytes, and its changelog value
+    as `follow` gives it."""
+    value = encode(shipment(number, event_time=datetime(2025, 3, day, tzinfo=UTC)))
+    screened = take_in(value, ongoing.feed.book, DEFAULT_POLICY, DECIDED)
+    assert isinstance(screened, Screened)
+    return value, ongoing.follow(0, number, value, screened)
+
+
+def _counting_rescreens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the shipments re-decided from here on, in order."""
+    rescreened: list[str] = []
+    real_rescreen = ongoing_module.rescreen
+
+    def counting(held: OpenShipment, *args: Any, **kwargs: Any) -> Redecided | None:
+        rescreened.append(held.shipment_id)
+        return real_rescreen(held, *args, **kwargs)
+
+    monkeypatch.setattr(ongoing_module, "rescreen", counting)
+    return rescreened
 
 
 async def _hold_fleet(ongoing: OngoingScreening) -> tuple[set[str], dict[str, int]]:
@@ -720,6 +777,7 @@ def test_open_shipment_record_names_its_event_by_offset_and_round_trips() -> Non
     event = shipment(7, LISTED)
     decision = screen(event, OrderBook.of([wro()]), decided_at=DECIDED, as_of=DECIDED)
     held = OpenShipment.of(3, encode(event), event, decision, offset=41)
+    held.dates_checked = DECIDED + timedelta(days=3)  # a date's re-check left it as it was
     value = encode_open(held)
     record = decode_open(value)
     assert record.event is None and b'"shipment_id"' in value and b"Korvanti" not in value
@@ -731,6 +789,7 @@ def test_open_shipment_record_names_its_event_by_offset_and_round_trips() -> Non
         frozenset({"wro-korvanti"}),
     )
     assert back.outcome is Outcome.DETAIN and back.event == encode(event)
+    assert back.decided_as_of == DECIDED and back.dates_known == DECIDED + timedelta(days=3)
 
 
 def test_open_shipment_record_without_a_source_offset_carries_its_event_inline() -> None:

@@ -50,6 +50,9 @@ class OpenShipmentRecord(Contract):
     # The orders topic's position its decision's book had reached: a restore re-decides it only
     # for the orders read since (through the indexes), not for every order update since.
     checked_to: int | None = None
+    # As of when a date's re-check last left its decision unchanged (later than the decision):
+    # a restore's look-back starts there, not at the decision.
+    dates_checked: AwareDatetime | None = None
 
     def held_time(self) -> datetime | None:
         """The time of the event the record holds, when the record says it."""
@@ -74,6 +77,8 @@ def encode_open(shipment: OpenShipment) -> bytes:
         head["as_of"] = shipment.as_of
     if shipment.checked_to is not None:
         head["checked_to"] = shipment.checked_to
+    if shipment.dates_checked is not None:
+        head["dates_checked"] = shipment.dates_checked
     if shipment.offset is not None:
         head["source_offset"] = shipment.offset
         return dumps(head)
@@ -101,6 +106,7 @@ def restored(record: OpenShipmentRecord, value: bytes, event: ShipmentEvent) -> 
         event_id=event.event_id,
         offset=record.source_offset,
         as_of=record.as_of,
+        dates_checked=record.dates_checked,
     )
 
 

@@ -22,8 +22,10 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   delivered, so the changelog never claims a decision the `decisions` topic lacks;
 - so does a date in an order's timeline when the stream time reaches it (an order committed
   ahead of its in-force date, a revocation or exemption dated ahead: `coveragedates.py`); a
-  restore looks back for the dates its partitions' last worker may not have acted on, a kept
-  partition only for those a date's re-check skipped while it was parked (`_dates_owed`);
+  restore looks back for the dates its partitions' last worker may not have acted on (from each
+  shipment's `dates_known`: a date's re-check that changes nothing writes the record again to
+  say so), a kept partition only for those a re-check skipped while it was parked
+  (`_dates_owed`);
 - the work that grows with the open population goes in chunks of `batch_size`, the stream going
   on between them: filing the tracked shipments in the indexes (before an update looks them up,
   and in the background once `FILE_AFTER` wait, revoked shipments taken out of them first), a
@@ -204,6 +206,9 @@ class OngoingScreening:
         # until its look-back ends, and by a date's re-check that skipped them while parked; a
         # kept partition looks back only for what it owes.
         self._dates_owed: dict[int, datetime] = {}
+        # Superseding decisions emitted whose changelog records wait for their delivery
+        # (`superseded`): shipment id -> decision id. No other record may claim them before.
+        self._unwritten: dict[str, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._filing: asyncio.Task[None] | None = None
         self._sweeping: asyncio.Task[None] | None = None
@@ -385,7 +390,7 @@ class OngoingScreening:
             for shipment in self.state.affected(None, order, until=mark):
                 if among is not None and shipment.shipment_id not in among:
                     continue
-                if shipment.decided_as_of < moment:
+                if shipment.dates_known < moment:
                     affected[shipment.shipment_id] = order
         log.info(
             "coverage dates of order(s) %s reach %d open shipments decided before them",
@@ -560,7 +565,7 @@ class OngoingScreening:
             self._start_dates(until)
         if not restored:
             return
-        decided = min(s.decided_as_of for s in restored)
+        decided = min(s.dates_known for s in restored)
         since = decided if since is None else max(since, decided)
         passed = passed_between(self.feed.book.orders(), since, until)
         if passed:
@@ -725,7 +730,7 @@ class OngoingScreening:
                         continue
                     shipment.checked_version = book.version
                     shipment.checked_to = self.feed.position
-                    self._redecide_one(shipment, trigger, decided_at, as_of, outbox, run)
+                    self._redecide_one(shipment, trigger, decided_at, as_of, outbox, run, recheck)
                 metrics.RESCREEN_BACKLOG.set(self._backlog)
                 await outbox.flush()
         finally:
@@ -754,6 +759,7 @@ class OngoingScreening:
         as_of: datetime | None,
         outbox: Outbox[Any],
         run: _Run,
+        recheck: bool = False,
     ) -> None:
         metrics.RESCREENS.inc()
         try:
@@ -770,17 +776,35 @@ class OngoingScreening:
             metrics.RESCREEN_FAILURES.inc()
             return
         if redecided is None:
+            if recheck and as_of is not None:
+                self._dates_checked(shipment, as_of, outbox)
             return
         decision = redecided.decision
         assert decision.decision_id is not None
         self.state.redecided(shipment, decision, redecided.event)
         key = decision.shipment_id.encode()
+        self._unwritten[decision.shipment_id] = decision.decision_id
         source = run.output(decision.shipment_id, decision.decision_id)
         outbox.add(self.settings.decisions_topic, key, encode(decision), self._header, source)
         _SUPERSEDED[decision.outcome].inc()
 
+    def _dates_checked(self, shipment: OpenShipment, as_of: datetime, outbox: Outbox[Any]) -> None:
+        """A date's re-check left its decision as it was: its record says so (else every
+        look-back after a takeover re-checks it again), unless a superseding decision of its
+        own still waits for delivery (that record, written then, says it too)."""
+        if as_of <= shipment.dates_known:
+            return
+        shipment.dates_checked = as_of
+        if shipment.shipment_id in self._unwritten:
+            return
+        key = shipment.shipment_id.encode()
+        record = encode_open(shipment)
+        outbox.add(self._topic, key, record, self._header, _UNSOURCED, partition=shipment.partition)
+
     def superseded(self, shipment_id: str, decision_id: str) -> None:
         """A superseding decision is in Kafka: now its changelog record may say so."""
+        if self._unwritten.get(shipment_id) == decision_id:
+            del self._unwritten[shipment_id]
         shipment = self.state.get(shipment_id)
         if shipment is None or shipment.decision_id != decision_id or self._outbox is None:
             return

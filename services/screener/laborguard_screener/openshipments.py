@@ -71,11 +71,22 @@ class OpenShipment:
     # As of when its last decision was made (None: the event's time). A re-decision is never
     # made as of an earlier moment: coverage is by date, and going back would undo a later one.
     as_of: datetime | None = None
+    # As of when a date's re-check last found its decision unchanged, when later than `as_of`
+    # (None: none did): the dates up to it are acted on, though its decision is older.
+    dates_checked: datetime | None = None
 
     @property
     def decided_as_of(self) -> datetime:
         """The moment its last decision was made as of."""
         return self.as_of or self.event_time
+
+    @property
+    def dates_known(self) -> datetime:
+        """The moment up to which the orders' dates are acted on for it: its decision's, or a
+        later re-check's that left the decision as it was."""
+        decided = self.decided_as_of
+        checked = self.dates_checked
+        return checked if checked is not None and checked > decided else decided
 
     @classmethod
     def of(
