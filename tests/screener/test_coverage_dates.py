@@ -58,6 +58,22 @@ def test_coverage_dates_hand_back_the_moments_the_stream_time_passed() -> None:
     assert dates.next_at is None
 
 
+def test_coverage_dates_say_which_moments_handed_back_a_late_decision_missed() -> None:
+    """A shipment decided as of a moment before one already handed back (its event came after
+    the stream time passed the date) missed it: the per-event check, and the moments it
+    missed (each order's latest)."""
+    dates = CoverageDates()
+    dates.start([_dated(revoked=REVOKED)], FILED)
+    assert not dates.missed_by(FILED)  # nothing handed back yet
+    dates.due(_start(IN_FORCE) + timedelta(hours=1))
+    assert dates.missed_by(FILED) and not dates.missed_by(_start(IN_FORCE))
+    assert dates.handed_after(FILED) == {"wro-korvanti": _start(IN_FORCE)}
+    assert dates.handed_after(_start(IN_FORCE)) == {}
+    dates.due(_start(REVOKED))
+    assert dates.handed_after(FILED) == {"wro-korvanti": _start(REVOKED)}
+    assert dates.handed_after(_start(IN_FORCE)) == {"wro-korvanti": _start(REVOKED)}
+
+
 def test_passed_between_gives_each_order_its_latest_moment_in_the_interval() -> None:
     orders = [_dated(revoked=REVOKED), wro().model_copy(update={"order_id": "wro-old"})]
     assert passed_between(orders, FILED, FILED + timedelta(days=1)) == {}

@@ -44,7 +44,7 @@ from laborguard_screener.rescreening import Redecided, rescreen
 from laborguard_screener.settings import ScreenerSettings
 from testbed.factory import EVENT_TIME, entity_order, shipment
 
-from .fleet import LISTED, fleet, wro
+from .fleet import LISTED, NEAR_MISSES, fleet, wro
 from .restoring import SentRecords, changelog_values, held_events, screen_while_restoring
 
 pytestmark = pytest.mark.unit
@@ -564,6 +564,42 @@ async def test_a_date_re_check_that_changes_nothing_is_recorded_so_a_takeover_do
     await taking_over.wait_restored([0, 1])
     await asyncio.gather(taking_over._restoring[0], taking_over._restoring[1])
     assert len(taking_over.state) == 402 and rescreened == []
+
+
+async def test_an_event_from_before_a_date_the_stream_passed_is_re_checked_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Events reach a worker out of their time order (partitions are read a batch at a time): a
+    shipment whose event comes after the stream time passed a date, from before the date, is
+    decided as of its own time, and then re-checked for the date as the date's re-check would
+    have (before, only a takeover's look-back did: the scale bench's 66)."""
+    _reading_back(monkeypatch, {}, {}).set()
+    sent = SentRecords()
+    ongoing = _edge_reading(sent, wro(in_force=date(2025, 3, 20)))
+    ongoing.assigned([0], 1)
+    await ongoing.wait_restored([0])
+    _stream_reaches(ongoing, 14, 1000)  # the dates start from the first event
+    _stream_reaches(ongoing, 21, 1001)  # the in-force date passes
+    await asyncio.gather(*ongoing._tasks)
+    assert sent.decisions() == []
+
+    decided = {}
+    for number, day, maker in ((2000, 19, LISTED), (2001, 19, NEAR_MISSES[0]), (2002, 22, LISTED)):
+        value = encode(shipment(number, maker, "CN", event_time=datetime(2025, 3, day, tzinfo=UTC)))
+        screened = take_in(value, ongoing.feed.book, DEFAULT_POLICY, DECIDED)
+        assert isinstance(screened, Screened)
+        decided[f"shp-{number}"] = screened.decision
+        ongoing.follow(0, number, value, screened)
+    await asyncio.gather(*ongoing._tasks)
+
+    assert decided["shp-2000"].outcome is Outcome.RELEASE  # as of its own time, the 19th
+    assert decided["shp-2002"].outcome is Outcome.DETAIN  # after the date: no re-check needed
+    (superseding,) = sent.decisions()  # the covered late one; the other late one is unchanged
+    assert superseding.shipment_id == "shp-2000" and superseding.outcome is Outcome.DETAIN
+    assert superseding.supersedes == decided["shp-2000"].decision_id
+    unchanged = ongoing.state.get("shp-2001")  # a near miss: the WRO's look-up reaches it
+    assert unchanged is not None
+    assert unchanged.dates_known == datetime(2025, 3, 20, tzinfo=UTC)
 
 
 def _stream_reaches(

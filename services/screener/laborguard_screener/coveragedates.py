@@ -7,12 +7,14 @@ comes. Each timeline date counts from its start (UTC), as the what-if's `issued_
 
 `CoverageDates` holds the moments still to come in stream time (the latest event time seen,
 the open window's clock, so a replay sees the same moments pass as the live stream did) and
-hands back those the stream time has passed. Pure: no I/O, no clock.
+hands back those the stream time has passed, keeping them: an event that comes later from before
+one of them (partitions are read a batch at a time) missed it. Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
 
@@ -29,6 +31,10 @@ class CoverageDates:
         self._heap: list[tuple[datetime, str]] = []
         # Stream time up to which moments were handed back (None: not started).
         self.passed: datetime | None = None
+        # The moments handed back, in time order, and their orders: a shipment whose event
+        # comes after the stream time passed one, from before it, missed it.
+        self._handed: list[datetime] = []
+        self._handed_orders: list[str] = []
 
     def start(self, orders: Iterable[Order], now: datetime) -> None:
         """Holds the moments after `now` of every order (the book, once it is complete)."""
@@ -57,9 +63,21 @@ class CoverageDates:
         while heap and heap[0][0] <= now:
             moment, order_id = heapq.heappop(heap)
             passed[order_id] = moment  # popped in time order: the latest stays
+            self._handed.append(moment)
+            self._handed_orders.append(order_id)
         if self.passed is None or now > self.passed:
             self.passed = now
         return passed
+
+    def missed_by(self, decided_as_of: datetime) -> bool:
+        """A moment was handed back after `decided_as_of`: a shipment decided as of it (an event
+        from before the stream time) missed it. One comparison: the per-event check."""
+        return bool(self._handed) and self._handed[-1] > decided_as_of
+
+    def handed_after(self, since: datetime) -> dict[str, datetime]:
+        """The orders with a moment handed back after `since`: their latest such moment."""
+        start = bisect_right(self._handed, since)
+        return dict(zip(self._handed_orders[start:], self._handed[start:], strict=True))
 
 
 def passed_between(

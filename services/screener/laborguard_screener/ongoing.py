@@ -25,7 +25,8 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   restore looks back for the dates its partitions' last worker may not have acted on (from each
   shipment's `dates_known`: a date's re-check that changes nothing writes the record again to
   say so), a kept partition only for those a re-check skipped while it was parked
-  (`_dates_owed`);
+  (`_dates_owed`); an event that comes after the stream time passed a date, from before it, is
+  re-checked for that date once its take is decided (`_missed_dates`);
 - the work that grows with the open population goes in chunks of `batch_size`, the stream going
   on between them: filing the tracked shipments in the indexes (before an update looks them up,
   and in the background once `FILE_AFTER` wait, revoked shipments taken out of them first), a
@@ -209,6 +210,11 @@ class OngoingScreening:
         # Superseding decisions emitted whose changelog records wait for their delivery
         # (`superseded`): shipment id -> decision id. No other record may claim them before.
         self._unwritten: dict[str, str] = {}
+        # Shipments whose events came after the stream time passed a date, from before it:
+        # re-checked for the dates they missed (`_late_dates`), with the earliest moment decided.
+        self._late: dict[str, None] = {}
+        self._late_since: datetime | None = None
+        self._late_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._filing: asyncio.Task[None] | None = None
         self._sweeping: asyncio.Task[None] | None = None
@@ -288,7 +294,31 @@ class OngoingScreening:
         shipment = OpenShipment.of(partition, value, event, decision, offset)
         shipment.checked_to = self.feed.position
         state.track(shipment, event, screened.trace)
+        if self.dates.missed_by(shipment.decided_as_of):
+            self._missed_dates(shipment)
         return (encode_open(shipment),)
+
+    def _missed_dates(self, shipment: OpenShipment) -> None:
+        """Its event came after the stream time passed a date, from before the date: the
+        date's re-check did not reach it. Re-checked once the take is decided (every late one
+        of a take at once), as the re-check would have."""
+        self._late[shipment.shipment_id] = None
+        since = shipment.decided_as_of
+        if self._late_since is None or since < self._late_since:
+            self._late_since = since
+        if self._late_task is None:
+            self._late_task = self._spawn(self._late_dates())
+
+    async def _late_dates(self) -> None:
+        try:
+            while self._late and self._late_since is not None:
+                late, since = set(self._late), self._late_since
+                self._late, self._late_since = {}, None
+                passed = self.dates.handed_after(since)
+                if passed:
+                    await self._dates_passed(passed, late)
+        finally:
+            self._late_task = None
 
     def _claim(
         self, partition: int, offset: int, value: bytes, event: ShipmentEvent
