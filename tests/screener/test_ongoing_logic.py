@@ -566,6 +566,45 @@ async def test_a_date_re_check_that_changes_nothing_is_recorded_so_a_takeover_do
     assert len(taking_over.state) == 402 and rescreened == []
 
 
+async def test_an_update_re_check_that_changes_nothing_is_recorded_so_a_takeover_skips_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An order update's re-check that leaves a decision as it was writes its record again with
+    the orders position it reached: a worker restoring the partition does not re-decide it for
+    that order (before, it did: the scale bench's 125 per join)."""
+    topic = ScreenerSettings().open_shipments_topic
+    _reading_back(monkeypatch, {}, {}).set()
+    sent = SentRecords()
+    ongoing = _edge(sent.outbox)
+    ongoing.feed.position = 0  # no order read yet
+    ongoing.feed.ready.set()
+    covered, _ = await _hold_fleet(ongoing)
+    changelog = {s.shipment_id: encode_open(s) for s in ongoing.state}
+    issued = wro(committed_at=DECIDED)
+    ongoing.feed._apply([_order_record(0, issued)])
+    await ongoing.orders_changed([(None, issued)])
+    reached = {s.shipment_id for s in ongoing.state.affected(None, issued)}
+    assert covered < reached  # near misses among them, left as they were
+    written = {key.decode() for t, key, _ in sent.records if t == topic and key}
+    assert written == reached - covered  # the DETAINs' records wait for their delivery
+    for decision in sent.decisions():
+        assert decision.decision_id is not None
+        ongoing.superseded(decision.shipment_id, decision.decision_id)
+    await asyncio.gather(*ongoing._tasks)
+    for t, key, value in sent.records:
+        if t == topic and key and value:
+            changelog[key.decode()] = value
+    assert {decode_open(changelog[sid]).checked_to for sid in reached} == {1}
+
+    rescreened = _counting_rescreens(monkeypatch)
+    _reading_back(monkeypatch, changelog, {}).set()  # events inline
+    taking_over = _edge_reading(SentRecords(), issued)
+    taking_over.assigned([0, 1], 1)
+    await taking_over.wait_restored([0, 1])
+    await asyncio.gather(taking_over._restoring[0], taking_over._restoring[1])
+    assert len(taking_over.state) == 400 and rescreened == []
+
+
 async def test_an_event_from_before_a_date_the_stream_passed_is_re_checked_for_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

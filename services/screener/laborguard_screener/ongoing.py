@@ -19,7 +19,9 @@ re-decision) and `changelog.py` (the record format); this module wires them to K
   back to this worker (then re-decided as after a restore), else dropped;
 - an order update re-decides the open shipments it can affect; a changed decision is emitted
   with `supersedes` and `cause`, and its changelog record is written only after the decision is
-  delivered, so the changelog never claims a decision the `decisions` topic lacks;
+  delivered, so the changelog never claims a decision the `decisions` topic lacks; an unchanged
+  one has its record written again, saying how far it was checked (`_unchanged`), so a takeover
+  does not check it again;
 - so does a date in an order's timeline when the stream time reaches it (an order committed
   ahead of its in-force date, a revocation or exemption dated ahead: `coveragedates.py`); a
   restore looks back for the dates its partitions' last worker may not have acted on (from each
@@ -806,8 +808,7 @@ class OngoingScreening:
             metrics.RESCREEN_FAILURES.inc()
             return
         if redecided is None:
-            if recheck and as_of is not None:
-                self._dates_checked(shipment, as_of, outbox)
+            self._unchanged(shipment, as_of if recheck else None, outbox)
             return
         decision = redecided.decision
         assert decision.decision_id is not None
@@ -818,13 +819,17 @@ class OngoingScreening:
         outbox.add(self.settings.decisions_topic, key, encode(decision), self._header, source)
         _SUPERSEDED[decision.outcome].inc()
 
-    def _dates_checked(self, shipment: OpenShipment, as_of: datetime, outbox: Outbox[Any]) -> None:
-        """A date's re-check left its decision as it was: its record says so (else every
-        look-back after a takeover re-checks it again), unless a superseding decision of its
-        own still waits for delivery (that record, written then, says it too)."""
-        if as_of <= shipment.dates_known:
-            return
-        shipment.dates_checked = as_of
+    def _unchanged(
+        self, shipment: OpenShipment, date: datetime | None, outbox: Outbox[Any]
+    ) -> None:
+        """A re-check left its decision as it was: its record says how far it was checked (the
+        orders position, `checked_to`; for a date's re-check, the date: `dates_checked`), else a
+        takeover re-checks it again for the same orders and dates. Not while a superseding
+        decision of its own waits for delivery: that record, written then, says it too."""
+        if date is not None and date > shipment.dates_known:
+            shipment.dates_checked = date
+        elif shipment.checked_to is None:
+            return  # the orders position is not kept (several partitions): nothing new to say
         if shipment.shipment_id in self._unwritten:
             return
         key = shipment.shipment_id.encode()
