@@ -548,22 +548,14 @@ async def test_a_date_re_check_that_changes_nothing_is_recorded_so_a_takeover_do
     # still waits for delivery: no record may claim it yet.
     await ongoing._dates_passed({"wro-korvanti": datetime(2025, 3, 21, tzinfo=UTC)})
     assert {key.decode() for t, key, _ in sent.records if t == topic and key} == unchanged
-    for decision in sent.decisions():  # delivered: their records are written
-        assert decision.decision_id is not None
-        ongoing.superseded(decision.shipment_id, decision.decision_id)
-    await asyncio.gather(*ongoing._tasks)
-    for t, key, value in sent.records:
-        if t == topic and key and value:
-            changelog[key.decode()] = value  # compacted: the latest per key
+    await _delivered(ongoing, sent, changelog)
     assert all(decode_open(changelog[sid]).dates_checked is not None for sid in unchanged)
 
-    rescreened = _counting_rescreens(monkeypatch)
-    _reading_back(monkeypatch, changelog, sources).set()  # the others' events inline
-    taking_over = _edge_reading(SentRecords(), wro(in_force=date(2025, 3, 20)))
-    taking_over.assigned([0, 1], 1)
-    await taking_over.wait_restored([0, 1])
-    await asyncio.gather(taking_over._restoring[0], taking_over._restoring[1])
-    assert len(taking_over.state) == 402 and rescreened == []
+    # The others' events inline.
+    taking_over = await _taking_over(
+        monkeypatch, changelog, sources, wro(in_force=date(2025, 3, 20))
+    )
+    assert taking_over == (402, [])
 
 
 async def test_an_update_re_check_that_changes_nothing_is_recorded_so_a_takeover_skips_it(
@@ -587,22 +579,9 @@ async def test_an_update_re_check_that_changes_nothing_is_recorded_so_a_takeover
     assert covered < reached  # near misses among them, left as they were
     written = {key.decode() for t, key, _ in sent.records if t == topic and key}
     assert written == reached - covered  # the DETAINs' records wait for their delivery
-    for decision in sent.decisions():
-        assert decision.decision_id is not None
-        ongoing.superseded(decision.shipment_id, decision.decision_id)
-    await asyncio.gather(*ongoing._tasks)
-    for t, key, value in sent.records:
-        if t == topic and key and value:
-            changelog[key.decode()] = value
+    await _delivered(ongoing, sent, changelog)
     assert {decode_open(changelog[sid]).checked_to for sid in reached} == {1}
-
-    rescreened = _counting_rescreens(monkeypatch)
-    _reading_back(monkeypatch, changelog, {}).set()  # events inline
-    taking_over = _edge_reading(SentRecords(), issued)
-    taking_over.assigned([0, 1], 1)
-    await taking_over.wait_restored([0, 1])
-    await asyncio.gather(taking_over._restoring[0], taking_over._restoring[1])
-    assert len(taking_over.state) == 400 and rescreened == []
+    assert await _taking_over(monkeypatch, changelog, {}, issued) == (400, [])  # events inline
 
 
 async def test_an_event_from_before_a_date_the_stream_passed_is_re_checked_for_it(
@@ -639,6 +618,38 @@ async def test_an_event_from_before_a_date_the_stream_passed_is_re_checked_for_i
     unchanged = ongoing.state.get("shp-2001")  # a near miss: the WRO's look-up reaches it
     assert unchanged is not None
     assert unchanged.dates_known == datetime(2025, 3, 20, tzinfo=UTC)
+
+
+async def _delivered(
+    ongoing: OngoingScreening, sent: SentRecords, changelog: dict[str, bytes]
+) -> None:
+    """Every superseding decision in `sent` delivered (their records written), then the
+    changelog records in `sent` laid over `changelog`: compacted, the latest per key."""
+    for decision in sent.decisions():
+        assert decision.decision_id is not None
+        ongoing.superseded(decision.shipment_id, decision.decision_id)
+    await asyncio.gather(*ongoing._tasks)
+    topic = ScreenerSettings().open_shipments_topic
+    for t, key, value in sent.records:
+        if t == topic and key and value:
+            changelog[key.decode()] = value
+
+
+async def _taking_over(
+    monkeypatch: pytest.MonkeyPatch,
+    changelog: dict[str, bytes],
+    sources: dict[tuple[int, int], bytes],
+    order: Order,
+) -> tuple[int, list[str]]:
+    """A second worker, `order` read, restores partitions 0 and 1 from `changelog`: how many
+    shipments it holds, and those it re-decided (its restore's re-decision and look-back)."""
+    rescreened = _counting_rescreens(monkeypatch)
+    _reading_back(monkeypatch, changelog, sources).set()
+    taking_over = _edge_reading(SentRecords(), order)
+    taking_over.assigned([0, 1], 1)
+    await taking_over.wait_restored([0, 1])
+    await asyncio.gather(taking_over._restoring[0], taking_over._restoring[1])
+    return len(taking_over.state), rescreened
 
 
 def _stream_reaches(
