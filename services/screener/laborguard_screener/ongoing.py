@@ -212,10 +212,9 @@ class OngoingScreening:
         # Superseding decisions emitted whose changelog records wait for their delivery
         # (`superseded`): shipment id -> decision id. No other record may claim them before.
         self._unwritten: dict[str, str] = {}
-        # Shipments whose events came after the stream time passed a date, from before it:
-        # re-checked for the dates they missed (`_late_dates`), with the earliest moment decided.
-        self._late: dict[str, None] = {}
-        self._late_since: datetime | None = None
+        # Shipments whose events came after the stream time passed a date, from before it, and
+        # the moment each was decided as of: re-checked for the dates they missed (`_late_dates`).
+        self._late: dict[str, datetime] = {}
         self._late_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._filing: asyncio.Task[None] | None = None
@@ -304,21 +303,17 @@ class OngoingScreening:
         """Its event came after the stream time passed a date, from before the date: the
         date's re-check did not reach it. Re-checked once the take is decided (every late one
         of a take at once), as the re-check would have."""
-        self._late[shipment.shipment_id] = None
-        since = shipment.decided_as_of
-        if self._late_since is None or since < self._late_since:
-            self._late_since = since
+        self._late[shipment.shipment_id] = shipment.decided_as_of
         if self._late_task is None:
             self._late_task = self._spawn(self._late_dates())
 
     async def _late_dates(self) -> None:
         try:
-            while self._late and self._late_since is not None:
-                late, since = set(self._late), self._late_since
-                self._late, self._late_since = {}, None
-                passed = self.dates.handed_after(since)
+            while self._late:
+                late, self._late = self._late, {}
+                passed = self.dates.handed_after(min(late.values()))
                 if passed:
-                    await self._dates_passed(passed, late)
+                    await self._dates_passed(passed, set(late))
         finally:
             self._late_task = None
 
@@ -830,10 +825,12 @@ class OngoingScreening:
             shipment.dates_checked = date
         elif shipment.checked_to is None:
             return  # the orders position is not kept (several partitions): nothing new to say
-        if shipment.shipment_id in self._unwritten:
-            return
-        key = shipment.shipment_id.encode()
-        record = encode_open(shipment)
+        if shipment.shipment_id not in self._unwritten:
+            self._write_record(outbox, shipment)
+
+    def _write_record(self, outbox: Outbox[Any], shipment: OpenShipment) -> None:
+        """Its changelog record, as it stands (no consumed record waits on it)."""
+        key, record = shipment.shipment_id.encode(), encode_open(shipment)
         outbox.add(self._topic, key, record, self._header, _UNSOURCED, partition=shipment.partition)
 
     def superseded(self, shipment_id: str, decision_id: str) -> None:
@@ -846,14 +843,7 @@ class OngoingScreening:
         if shipment.partition in self._parked:  # written if the partition is kept
             self._parked_writes.append((shipment.partition, shipment_id, decision_id))
             return
-        self._outbox.add(
-            self._topic,
-            shipment_id.encode(),
-            encode_open(shipment),
-            self._header,
-            _UNSOURCED,
-            partition=shipment.partition,
-        )
+        self._write_record(self._outbox, shipment)
         self._flush_soon()
 
     # ------------------------------------------------------------- housekeeping
