@@ -690,6 +690,10 @@ def ongoing_on_and_off(
                     f" (load {load()})"
                 )
     medians = {mode: statistics.median(figures) for mode, figures in runs.items()}
+    # A round times about a second of work: identical code has differed by 10-15% between two
+    # rounds on this machine, so the spread says how far a single round can be trusted.
+    spread = ", ".join(f"{mode} {min(f):,.0f}-{max(f):,.0f}" for mode, f in runs.items())
+    print(f"  the rounds' spread: {spread} shipments per CPU-s")
     off, on = medians["off"], medians["on"]
     print(
         f"  one worker, median of {rounds}: off {off:,.0f}, on {on:,.0f} shipments per CPU-s;"
