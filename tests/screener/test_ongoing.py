@@ -332,6 +332,26 @@ def test_an_order_committed_ahead_of_its_date_reaches_the_open_shipments_when_th
     assert all(d.supersedes == by_shipment[d.shipment_id] for d in released)
 
 
+def test_a_date_comes_on_the_clock_while_no_shipment_comes(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    """A quiet stream (an importer's few filings a day): shipments filed an hour before a WRO's
+    in-force date (today, UTC) are released as of their own time; no event after the date
+    comes, but the clock has passed it, and the worker supersedes the covered ones."""
+    worker = start_worker("a")
+    worker.wait_ready()
+    in_force = datetime.now(UTC).date()
+    moment = datetime.combine(in_force, clock.min, UTC)
+    _publish(bootstrap, topics, wro(1, moment - timedelta(days=2), in_force=in_force))
+    firsts, covered = _file(bootstrap, topics, 200, 10, moment - timedelta(hours=1))
+    detained = _read_superseding(bootstrap, topics, 10)
+
+    assert sorted(d.shipment_id for _, d in detained) == sorted(covered)
+    assert {d.outcome for _, d in detained} == {Outcome.DETAIN}
+    assert all(d.supersedes == firsts[d.shipment_id] for _, d in detained)
+    assert {d.as_of for _, d in detained} == {moment}
+
+
 # 0.0: killed as the date's first events arrive (its successor may see them, or restore them
 # and look back); 0.5: killed while, or just after, it re-decides its own.
 @pytest.mark.parametrize("kill_after", [0.0, 0.5])

@@ -620,6 +620,37 @@ async def test_an_event_from_before_a_date_the_stream_passed_is_re_checked_for_i
     assert unchanged.dates_known == datetime(2025, 3, 20, tzinfo=UTC)
 
 
+async def test_a_date_comes_on_the_clock_when_the_stream_is_quiet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A live stream can go quiet (a weekend, an importer's few filings a day): a date in an
+    order's timeline still comes. Once the clock passes it with no shipment fetched, the open
+    shipments it covers are superseded as if an event after it had come; not before the date,
+    and not for a stream further behind the clock than the open window (a replay of history)."""
+    _reading_back(monkeypatch, {}, {}).set()
+    sent = SentRecords()
+    ongoing = _edge_reading(sent, wro(in_force=date(2025, 3, 20)))
+    covered, _ = await _hold_fleet(ongoing)
+    ongoing.quiet(datetime(2025, 3, 21, tzinfo=UTC))  # no event yet: the dates start with one
+    _stream_reaches(ongoing, 14, 1000)  # then nothing comes
+    ongoing.quiet(datetime(2025, 3, 19, 23, 59, tzinfo=UTC))  # the date has not come
+    await asyncio.gather(*ongoing._tasks)
+    assert sent.decisions() == [] and ongoing.state.stream_time == EVENT_TIME
+
+    replay = _edge_reading(SentRecords(), wro(in_force=date(2025, 3, 20)))
+    await _hold_fleet(replay)
+    _stream_reaches(replay, 14, 1000)
+    replay.quiet(EVENT_TIME + WINDOW + timedelta(minutes=1))  # further behind than the window
+    await asyncio.gather(*replay._tasks)
+    assert replay.state.stream_time == EVENT_TIME
+
+    ongoing.quiet(datetime(2025, 3, 20, 0, 1, tzinfo=UTC))  # the in-force date has come
+    await asyncio.gather(*ongoing._tasks)
+    assert {d.shipment_id for d in sent.decisions()} == covered
+    assert {d.outcome for d in sent.decisions()} == {Outcome.DETAIN}
+    assert {d.as_of for d in sent.decisions()} == {datetime(2025, 3, 20, tzinfo=UTC)}
+
+
 async def _delivered(
     ongoing: OngoingScreening, sent: SentRecords, changelog: dict[str, bytes]
 ) -> None:

@@ -299,6 +299,21 @@ class OngoingScreening:
             self._missed_dates(shipment)
         return (encode_open(shipment),)
 
+    def quiet(self, now: datetime) -> None:
+        """A fetch brought no shipment (`now`: the wall clock). A live stream can go quiet (a
+        weekend, an importer's few filings a day) while a date in an order's timeline comes: once
+        the clock has passed the next date, the stream time moves to the clock and the date is
+        acted on, as an event after it would have done. Not for a stream whose time is further
+        behind the clock than the open window (a replay of history: its dates come with its
+        events), nor before the first event (the dates start from it)."""
+        stream = self.state.stream_time
+        if stream is None or self.dates.passed is None or now < self._next_date:
+            return
+        if now - stream > self.state.window:
+            return
+        self.state.advance(now)
+        self._dates_reached()
+
     def _missed_dates(self, shipment: OpenShipment) -> None:
         """Its event came after the stream time passed a date, from before the date: the
         date's re-check did not reach it. Re-checked once the take is decided (every late one

@@ -63,6 +63,8 @@ class ShipmentScreener:
         if self._outbox is not None:
             self._outbox.raise_if_failed()
         if not messages:
+            if self.ongoing is not None:  # a date in an order's timeline comes on the clock
+                self.ongoing.quiet(datetime.now(UTC))
             return
         await self.feed.ready.wait()  # no decision against incomplete order state
         if self.ongoing is not None:  # nor before the partitions' open shipments are known
