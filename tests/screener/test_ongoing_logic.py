@@ -272,9 +272,12 @@ async def test_filing_lets_the_stream_go_on_between_chunks_and_stops_at_its_mark
     assert everything - found and everything - found <= {e.shipment_id for e in arriving}
 
 
-def _edge(sending: Callable[[], Awaitable[Outbox[Any]]] | None = None) -> OngoingScreening:
-    """The worker's ongoing screening, with an empty book and chunks of 100."""
-    settings = ScreenerSettings(batch_size=100, open_window_days=45)
+def _edge(
+    sending: Callable[[], Awaitable[Outbox[Any]]] | None = None, **more: float
+) -> OngoingScreening:
+    """The worker's ongoing screening, with an empty book and chunks of 100 (`more`: other
+    settings)."""
+    settings = ScreenerSettings(batch_size=100, open_window_days=45, **more)
     feed = OrderFeed(settings, OrderBook())
     return OngoingScreening(settings, feed, DEFAULT_POLICY, sending or _no_outbox)
 
@@ -620,35 +623,49 @@ async def test_an_event_from_before_a_date_the_stream_passed_is_re_checked_for_i
     assert unchanged.dates_known == datetime(2025, 3, 20, tzinfo=UTC)
 
 
-async def test_a_date_comes_on_the_clock_when_the_stream_is_quiet(
+async def test_a_date_comes_on_the_clock_when_a_live_stream_is_quiet(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A live stream can go quiet (a weekend, an importer's few filings a day): a date in an
     order's timeline still comes. Once the clock passes it with no shipment fetched, the open
     shipments it covers are superseded as if an event after it had come; not before the date,
-    and not for a stream further behind the clock than the open window (a replay of history)."""
+    not for a stream whose events were decided long after their time (a replay of history),
+    and not for one further behind the clock than the open window."""
     _reading_back(monkeypatch, {}, {}).set()
-    sent = SentRecords()
-    ongoing = _edge_reading(sent, wro(in_force=date(2025, 3, 20)))
-    covered, _ = await _hold_fleet(ongoing)
-    ongoing.quiet(datetime(2025, 3, 21, tzinfo=UTC))  # no event yet: the dates start with one
-    _stream_reaches(ongoing, 14, 1000)  # then nothing comes
-    ongoing.quiet(datetime(2025, 3, 19, 23, 59, tzinfo=UTC))  # the date has not come
-    await asyncio.gather(*ongoing._tasks)
-    assert sent.decisions() == [] and ongoing.state.stream_time == EVENT_TIME
+    fifteenth = datetime(2025, 3, 15, tzinfo=UTC)
 
-    replay = _edge_reading(SentRecords(), wro(in_force=date(2025, 3, 20)))
-    await _hold_fleet(replay)
-    _stream_reaches(replay, 14, 1000)
-    replay.quiet(EVENT_TIME + WINDOW + timedelta(minutes=1))  # further behind than the window
-    await asyncio.gather(*replay._tasks)
-    assert replay.state.stream_time == EVENT_TIME
+    async def quiet_after(
+        decided_at: datetime, now: datetime, lag_hours: float = 24.0
+    ) -> tuple[SentRecords, datetime]:
+        """A worker holding the fleet, whose last event (the 15th) was decided at `decided_at`,
+        then quiet until `now`: what it sent, and its stream time."""
+        sent = SentRecords()
+        order = wro(in_force=date(2025, 3, 20))
+        ongoing = _edge_reading(sent, order, clock_dates_lag_hours=lag_hours)
+        await _hold_fleet(ongoing)
+        ongoing.quiet(now)  # no event yet: the dates start from the first
+        _stream_reaches(ongoing, 15, 1000, decided_at)
+        ongoing.quiet(now)
+        await asyncio.gather(*ongoing._tasks)
+        assert ongoing.state.stream_time is not None
+        return sent, ongoing.state.stream_time
 
-    ongoing.quiet(datetime(2025, 3, 20, 0, 1, tzinfo=UTC))  # the in-force date has come
-    await asyncio.gather(*ongoing._tasks)
+    live, in_force = fifteenth + timedelta(minutes=5), datetime(2025, 3, 20, tzinfo=UTC)
+    for decided_at, now, lag_hours in (
+        (live, in_force - timedelta(minutes=1), 24.0),  # the date has not come
+        (DECIDED, in_force, 24.0),  # 20 months after its time: a replay
+        (live, fifteenth + WINDOW + timedelta(hours=1), 24.0),  # nothing is open any more
+        (fifteenth, in_force, 0.0),  # turned off (decided at its very time: lag 0)
+    ):
+        untouched, stream_time = await quiet_after(decided_at, now, lag_hours)
+        assert untouched.records == [] and stream_time == fifteenth
+
+    sent, stream_time = await quiet_after(live, in_force + timedelta(minutes=1))
+    _, covered = fleet(400, 20)
+    assert stream_time == in_force + timedelta(minutes=1)
     assert {d.shipment_id for d in sent.decisions()} == covered
     assert {d.outcome for d in sent.decisions()} == {Outcome.DETAIN}
-    assert {d.as_of for d in sent.decisions()} == {datetime(2025, 3, 20, tzinfo=UTC)}
+    assert {d.as_of for d in sent.decisions()} == {in_force}
 
 
 async def _delivered(
@@ -684,13 +701,13 @@ async def _taking_over(
 
 
 def _stream_reaches(
-    ongoing: OngoingScreening, day: int, number: int
+    ongoing: OngoingScreening, day: int, number: int, decided_at: datetime = DECIDED
 ) -> tuple[bytes, tuple[bytes | None] | None]:
-    """A shipment filed on partition 0 at offset `number` on 2025-03-`day`, decided and
-    followed, so the stream time reaches that day: its event's bytes, and its changelog value
-    as `follow` gives it."""
+    """A shipment filed on partition 0 at offset `number` on 2025-03-`day`, decided (at
+    `decided_at`) and followed, so the stream time reaches that day: its event's bytes, and its
+    changelog value as `follow` gives it."""
     value = encode(shipment(number, event_time=datetime(2025, 3, day, tzinfo=UTC)))
-    screened = take_in(value, ongoing.feed.book, DEFAULT_POLICY, DECIDED)
+    screened = take_in(value, ongoing.feed.book, DEFAULT_POLICY, decided_at)
     assert isinstance(screened, Screened)
     return value, ongoing.follow(0, number, value, screened)
 
@@ -733,10 +750,10 @@ async def _decided_on_keeping(
     return {d.shipment_id for d in decisions}, {d.outcome for d in decisions}
 
 
-def _edge_reading(sent: SentRecords, order: Order) -> OngoingScreening:
+def _edge_reading(sent: SentRecords, order: Order, **more: float) -> OngoingScreening:
     """`_edge` with `order` read at offset 0 of the one orders partition (as `_assign_all`
     finds the catalogue's), the book complete."""
-    ongoing = _edge(sent.outbox)
+    ongoing = _edge(sent.outbox, **more)
     ongoing.feed.position = 0
     ongoing.feed._apply([_order_record(0, order)])
     ongoing.feed.ready.set()

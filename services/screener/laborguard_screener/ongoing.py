@@ -225,6 +225,10 @@ class OngoingScreening:
         self._header = [("worker", settings.worker_id.encode())]
         self.dates = CoverageDates()
         self._next_date = _FIRST  # the next moment an order's coverage changes by its dates
+        # When the event holding the stream time was decided (the wall clock): how far behind
+        # the clock the stream runs, which says whether it is live (`quiet`).
+        self._stream_decided_at: datetime | None = None
+        self._live_lag = timedelta(hours=settings.clock_dates_lag_hours)
 
     # ------------------------------------------------------------- the shipments path
 
@@ -270,6 +274,8 @@ class OngoingScreening:
             return None
         state, event_time = self.state, event.event_time
         state.advance(event_time)
+        if event_time == state.stream_time:
+            self._stream_decided_at = decision.decided_at
         if event_time >= self._next_date:
             self._dates_reached()
         shipment_id = event.shipment_id
@@ -303,13 +309,15 @@ class OngoingScreening:
         """A fetch brought no shipment (`now`: the wall clock). A live stream can go quiet (a
         weekend, an importer's few filings a day) while a date in an order's timeline comes: once
         the clock has passed the next date, the stream time moves to the clock and the date is
-        acted on, as an event after it would have done. Not for a stream whose time is further
-        behind the clock than the open window (a replay of history: its dates come with its
-        events), nor before the first event (the dates start from it)."""
-        stream = self.state.stream_time
-        if stream is None or self.dates.passed is None or now < self._next_date:
-            return
-        if now - stream > self.state.window:
+        acted on, as an event after it would have done. Only for a live stream: its latest event
+        was decided within `clock_dates_lag_hours` of its time (a replay of history is not: its
+        dates come with its events), and is no further behind the clock than the open window
+        (nothing is open then). Not before this worker decided an event (the dates start from
+        the first)."""
+        stream, seen = self.state.stream_time, self._stream_decided_at
+        if stream is None or seen is None or now < self._next_date:
+            return  # `seen`: a decided event started the dates
+        if not self._live_lag or seen - stream > self._live_lag or now - stream > self.state.window:
             return
         self.state.advance(now)
         self._dates_reached()
