@@ -503,8 +503,7 @@ class OngoingScreening:
         if not partitions:
             return
         self._complete.difference_update(partitions)
-        for partition in partitions:
-            self._dates_owed.pop(partition, None)
+        self._dates_paid(partitions)
         dropped = self.state.drop_partitions(partitions)  # their index entries: the next filing's
         self.keep_filed()
         metrics.OPEN_SHIPMENTS.set(len(self.state))
@@ -536,8 +535,7 @@ class OngoingScreening:
         if owed:  # a restore cut short, or a date's re-check that skipped them while parked
             owing = [s for s in held if s.partition in owed]
             await self._look_back(owing, since=min(owed.values()))
-        for partition in kept:  # not cut short by a revocation: each date is acted on
-            self._dates_owed.pop(partition, None)
+        self._dates_paid(kept)  # not cut short by a revocation: each date is acted on
 
     async def _restore(self, partitions: list[int]) -> None:
         restored: list[OpenShipment] = []
@@ -568,8 +566,7 @@ class OngoingScreening:
                 ]
         await self._redecide(await self._stale(restored), self.feed.latest_commit)
         await self._look_back(restored)
-        for partition in partitions:
-            self._dates_owed.pop(partition, None)
+        self._dates_paid(partitions)
 
     async def _stale(self, shipments: list[OpenShipment]) -> dict[str, Order | None]:
         """Those of `shipments` (restored or kept) an order read since their last check can
@@ -795,6 +792,11 @@ class OngoingScreening:
                 unprocessed,
                 book.version,
             )
+
+    def _dates_paid(self, partitions: Iterable[int]) -> None:
+        """The partitions owe no dates: acted on (a look-back ended), or no longer held."""
+        for partition in partitions:
+            self._dates_owed.pop(partition, None)
 
     def _owe_dates(self, partition: int, since: datetime) -> None:
         owed = self._dates_owed.get(partition)
