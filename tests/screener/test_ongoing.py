@@ -70,6 +70,16 @@ def _wait_open(workers: list[Worker], count: int, timeout: float = 60.0) -> None
         time.sleep(0.3)
 
 
+def _wait_assigned(workers: list[Worker], timeout: float = 60.0) -> None:
+    """Until every worker has been assigned partitions of `shipments`: the generation the last
+    of them joined holds them all (ready says only that a worker read the orders; a worker slow
+    to join once left the other holding every partition and re-deciding every shipment)."""
+    deadline = time.monotonic() + timeout
+    while not all(_partitions(worker)["restored"] for worker in workers):
+        assert time.monotonic() < deadline, [_partitions(worker) for worker in workers]
+        time.sleep(0.3)
+
+
 def _file(
     bootstrap: str, topics: Topics, count: int, covered: int, at: datetime | None = None
 ) -> tuple[dict[str, str], set[str]]:
@@ -100,6 +110,7 @@ def _wro_over_open(
     workers = [start_worker("a"), start_worker("b")]
     for worker in workers:
         worker.wait_ready()
+    _wait_assigned(workers)
     firsts, hit = _file(bootstrap, topics, count, covered)
     _wait_open(workers, count)
     issued = wro(committed_at=datetime.now(UTC))
