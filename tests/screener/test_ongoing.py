@@ -364,6 +364,25 @@ def test_a_date_comes_on_the_clock_while_no_shipment_comes(
     assert {d.as_of for _, d in detained} == {moment}
 
 
+def test_a_quiet_stream_closes_its_shipments_as_the_clock_takes_them_out_of_the_window(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    """A window of 43 s, 50 shipments filed 30 s ago, then nothing: the worker's window goes on
+    with the clock, and its sweep closes them and writes their tombstones (before, they stayed
+    open until the next shipment came)."""
+    worker = start_worker("a", open_window_days="0.0005")
+    worker.wait_ready()
+    firsts, _ = _file(bootstrap, topics, 50, 1, datetime.now(UTC) - timedelta(seconds=30))
+    _wait_open([worker], 50)
+    _wait_open([worker], 0, timeout=75.0)  # the sweep runs every 30 s
+
+    def closed(records: Records) -> bool:
+        return len({r.key for r in records if r.value is None}) >= 50
+
+    changelog = asyncio.run(read_until(bootstrap, [topics.open_shipments], closed, 30.0))
+    assert {r.key.decode() for r in changelog if r.key and r.value is None} == set(firsts)
+
+
 # 0.0: killed as the date's first events arrive (its successor may see them, or restore them
 # and look back); 0.5: killed while, or just after, it re-decides its own.
 @pytest.mark.parametrize("kill_after", [0.0, 0.5])

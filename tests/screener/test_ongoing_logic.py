@@ -651,14 +651,15 @@ async def test_a_date_comes_on_the_clock_when_a_live_stream_is_quiet(
         return sent, ongoing.state.stream_time
 
     live, in_force = fifteenth + timedelta(minutes=5), datetime(2025, 3, 20, tzinfo=UTC)
-    for decided_at, now, lag_hours in (
-        (live, in_force - timedelta(minutes=1), 24.0),  # the date has not come
-        (DECIDED, in_force, 24.0),  # 20 months after its time: a replay
-        (live, fifteenth + WINDOW + timedelta(hours=1), 24.0),  # nothing is open any more
-        (fifteenth, in_force, 0.0),  # turned off (decided at its very time: lag 0)
+    before = in_force - timedelta(minutes=1)
+    for decided_at, now, lag_hours, followed in (
+        (live, before, 24.0, before),  # the date has not come (the stream's clock has)
+        (DECIDED, in_force, 24.0, fifteenth),  # 20 months after its time: a replay
+        (live, fifteenth + WINDOW + timedelta(hours=1), 24.0, fifteenth),  # nothing is open
+        (fifteenth, in_force, 0.0, fifteenth),  # turned off (decided at its very time: lag 0)
     ):
         untouched, stream_time = await quiet_after(decided_at, now, lag_hours)
-        assert untouched.records == [] and stream_time == fifteenth
+        assert untouched.records == [] and stream_time == followed
 
     sent, stream_time = await quiet_after(live, in_force + timedelta(minutes=1))
     _, covered = fleet(400, 20)
@@ -666,6 +667,37 @@ async def test_a_date_comes_on_the_clock_when_a_live_stream_is_quiet(
     assert {d.shipment_id for d in sent.decisions()} == covered
     assert {d.outcome for d in sent.decisions()} == {Outcome.DETAIN}
     assert {d.as_of for d in sent.decisions()} == {in_force}
+
+
+async def test_a_quiet_live_stream_closes_the_shipments_that_fall_out_of_its_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The window goes on with the clock while a live stream is quiet: once the clock is past
+    an open shipment's window, the sweep closes it and writes its tombstone, with no shipment
+    coming to move the stream time. A replay's window goes with its events only."""
+    _reading_back(monkeypatch, {}, {}).set()
+    monkeypatch.setattr(ongoing_module, "_SWEEP_SECONDS", 0.0)  # a sweep is due at once
+    past_window = EVENT_TIME + WINDOW + timedelta(hours=1)  # the fleet's, not the 15th's
+
+    async def quiet_after(decided_at: datetime) -> tuple[SentRecords, OngoingScreening]:
+        """The fleet held (filed on the 14th), the 15th's event decided at `decided_at`, then
+        quiet until the fleet is past the window."""
+        sent = SentRecords()
+        ongoing = _edge_reading(sent, wro(in_force=date(2025, 6, 1)))
+        await _hold_fleet(ongoing)
+        _stream_reaches(ongoing, 15, 1000, decided_at)
+        ongoing.quiet(past_window)
+        await asyncio.gather(*ongoing._tasks)
+        return sent, ongoing
+
+    replayed, ongoing = await quiet_after(DECIDED)  # 20 months after its time
+    assert replayed.tombstones == [] and len(ongoing.state) == 401
+
+    sent, ongoing = await quiet_after(datetime(2025, 3, 15, 0, 5, tzinfo=UTC))
+    events, _ = fleet(400, 20)
+    assert sorted(sent.tombstones) == sorted(e.shipment_id.encode() for e in events)
+    assert [s.shipment_id for s in ongoing.state] == ["shp-1000"]  # the 15th's is in the window
+    assert sent.decisions() == []
 
 
 async def _delivered(

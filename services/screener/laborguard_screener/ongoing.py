@@ -307,20 +307,22 @@ class OngoingScreening:
 
     def quiet(self, now: datetime) -> None:
         """A fetch brought no shipment (`now`: the wall clock). A live stream can go quiet (a
-        weekend, an importer's few filings a day) while a date in an order's timeline comes: once
-        the clock has passed the next date, the stream time moves to the clock and the date is
-        acted on, as an event after it would have done. Only for a live stream: its latest event
-        was decided within `clock_dates_lag_hours` of its time (a replay of history is not: its
-        dates come with its events), and is no further behind the clock than the open window
-        (nothing is open then). Not before this worker decided an event (the dates start from
-        the first)."""
+        weekend, an importer's few filings a day) while its clock goes on: its stream time
+        follows the wall clock, so a date in an order's timeline that the clock passes is acted
+        on, as an event after it would have done, and the window's sweep closes the shipments
+        that fell out of it. Only for a live stream: its latest event was decided within
+        `clock_dates_lag_hours` of its time (a replay of history is not: its dates and its window
+        go with its events), and is no further behind the clock than the open window (nothing is
+        open then). Not before this worker decided an event (the dates start from the first)."""
         stream, seen = self.state.stream_time, self._stream_decided_at
-        if stream is None or seen is None or now < self._next_date:
+        if stream is None or seen is None or now <= stream:
             return  # `seen`: a decided event started the dates
         if not self._live_lag or seen - stream > self._live_lag or now - stream > self.state.window:
             return
         self.state.advance(now)
-        self._dates_reached()
+        if now >= self._next_date:
+            self._dates_reached()
+        self._sweep_when_due()
 
     def _missed_dates(self, shipment: OpenShipment) -> None:
         """Its event came after the stream time passed a date, from before the date: the
@@ -364,13 +366,17 @@ class OngoingScreening:
     def observe(self) -> None:
         """After a take: the gauges, the window's sweep and the filing when due."""
         metrics.OPEN_SHIPMENTS.set(len(self.state))
+        self._sweep_when_due()
+        self.keep_filed()
+        metrics.OPEN_INDEX_BACKLOG.set(self.state.pending)
+
+    def _sweep_when_due(self) -> None:
+        """The window's sweep, `_SWEEP_SECONDS` after the last one began (one at a time)."""
         if time.monotonic() - self._swept >= _SWEEP_SECONDS and (
             self._sweeping is None or self._sweeping.done()
         ):
             self._swept = time.monotonic()
             self._sweeping = self._spawn(self.sweep())
-        self.keep_filed()
-        metrics.OPEN_INDEX_BACKLOG.set(self.state.pending)
 
     def keep_filed(self) -> asyncio.Task[None] | None:
         """After a take: once `FILE_AFTER` shipments wait to be filed in the indexes, files them

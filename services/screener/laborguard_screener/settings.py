@@ -67,7 +67,8 @@ class ScreenerSettings(BaseSettings):
     # Ongoing screening: open shipments (filed, no final event yet, within this many days of
     # the latest event time seen) are re-decided when orders change. 0 turns it off.
     open_window_days: float = Field(default=45.0, ge=0, le=3650)
-    # A quiet stream's dates come on the wall clock only when it is live: its latest event was
-    # decided within this many hours of its time (a replay of history is not). 0: never.
+    # A quiet stream's time (its dates, its window) follows the wall clock only when it is live:
+    # its latest event was decided within this many hours of its time (a replay of history is
+    # not). 0: never.
     clock_dates_lag_hours: float = Field(default=24.0, ge=0, le=24 * 3650)
     log_level: str = "WARNING"
