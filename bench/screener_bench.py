@@ -890,7 +890,8 @@ async def _timed_restore(bootstrap: str, topics: Topics) -> list[tuple[str, floa
         began = time.perf_counter()
 
     try:
-        latest = list((await read_changelog(consumer, topics.open_shipments, [0])).values())
+        read = await read_changelog(consumer, topics.open_shipments, [0])
+        latest = list(read.latest.values())
         lap("changelog read")
         records = []
         for start in range(0, len(latest), chunk):

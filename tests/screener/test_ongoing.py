@@ -364,6 +364,31 @@ def test_a_date_comes_on_the_clock_while_no_shipment_comes(
     assert {d.as_of for _, d in detained} == {moment}
 
 
+def test_a_worker_restarted_on_a_quiet_stream_meets_a_date_on_the_clock(
+    bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
+) -> None:
+    """A deploy restarts the worker of a quiet stream: the new one restores the open shipments
+    and no shipment comes. The old one's changelog records, written within the lag of their
+    stream time, say the stream is live, so the WRO's in-force date (today, UTC) that the clock
+    has passed is acted on by the new worker. (The old one never acts on dates by the clock:
+    lag 0.)"""
+    old = start_worker("a", clock_dates_lag_hours="0")
+    old.wait_ready()
+    in_force = datetime.now(UTC).date()
+    moment = datetime.combine(in_force, clock.min, UTC)
+    _publish(bootstrap, topics, wro(1, moment - timedelta(days=2), in_force=in_force))
+    firsts, covered = _file(bootstrap, topics, 200, 10, moment - timedelta(hours=1))
+    _wait_open([old], 200)
+    old.stop()
+    new = start_worker("b", clock_dates_lag_hours="48")
+    detained = _read_superseding(bootstrap, topics, 10)
+
+    assert sorted(d.shipment_id for _, d in detained) == sorted(covered)
+    assert {(d.outcome, d.as_of) for _, d in detained} == {(Outcome.DETAIN, moment)}
+    assert all(d.supersedes == firsts[d.shipment_id] for _, d in detained)
+    assert {r.headers[0][1] for r, _ in detained} == {b"b"}, new.log()[-2000:]
+
+
 def test_a_quiet_stream_closes_its_shipments_as_the_clock_takes_them_out_of_the_window(
     bootstrap: str, topics: Topics, start_worker: Callable[..., Worker]
 ) -> None:

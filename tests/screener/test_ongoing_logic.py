@@ -35,7 +35,7 @@ from laborguard_screener.deadletter import DeadLetter, SourceRecord
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY, ScreeningPolicy, Trace, screen
 from laborguard_screener.intake import Screened, take_in
-from laborguard_screener.ongoing import OngoingScreening
+from laborguard_screener.ongoing import ChangelogRead, OngoingScreening
 from laborguard_screener.openshipments import OpenShipment, OpenShipments
 from laborguard_screener.orderstate import OrderFeed
 from laborguard_screener.outbox import Outbox
@@ -50,6 +50,7 @@ from .restoring import SentRecords, changelog_values, held_events, screen_while_
 pytestmark = pytest.mark.unit
 DECIDED = datetime(2026, 12, 1, tzinfo=UTC)
 WINDOW = timedelta(days=45)
+Restored = tuple[list[OpenShipment], datetime | None]  # a restore's: `_restore_from_kafka`
 
 
 def _open_fleet(
@@ -363,9 +364,9 @@ async def test_partitions_given_back_in_the_next_generation_keep_their_shipments
     in the generations (another worker may have held them meanwhile)."""
     restores: list[list[int]] = []
 
-    async def restore(self: OngoingScreening, partitions: list[int]) -> list[OpenShipment]:
+    async def restore(self: OngoingScreening, partitions: list[int]) -> Restored:
         restores.append(partitions)  # the Kafka reads: tested through real workers
-        return []
+        return [], None
 
     monkeypatch.setattr(OngoingScreening, "_restore_from_kafka", restore)
     sent = SentRecords()
@@ -401,8 +402,8 @@ async def test_kept_partitions_look_back_only_for_the_dates_a_re_check_skipped_w
     unchanged, ~2,400 per join in the scale bench); a date whose re-check skipped them while they
     were parked is, once they are kept."""
 
-    async def restore(self: OngoingScreening, partitions: list[int]) -> list[OpenShipment]:
-        return []  # the Kafka reads: tested through real workers
+    async def restore(self: OngoingScreening, partitions: list[int]) -> Restored:
+        return [], None  # the Kafka reads: tested through real workers
 
     monkeypatch.setattr(OngoingScreening, "_restore_from_kafka", restore)
     rescreened = _counting_rescreens(monkeypatch)
@@ -441,13 +442,13 @@ async def test_a_restore_whose_look_back_is_cut_short_looks_back_in_full_when_ke
     feed = ongoing.feed
     events, covered = fleet(400, 20)
 
-    async def restore(self: OngoingScreening, partitions: list[int]) -> list[OpenShipment]:
+    async def restore(self: OngoingScreening, partitions: list[int]) -> Restored:
         for event in events:  # the last worker's, decided before the in-force date
             _track(self.state, event)
         self.state.advance(datetime(2025, 3, 21, tzinfo=UTC))  # its stream went past the date
         for held in self.state:
             held.checked_to = feed.position
-        return list(self.state)
+        return list(self.state), None
 
     looking_back = asyncio.Event()
     real_look_back = OngoingScreening._look_back
@@ -700,6 +701,36 @@ async def test_a_quiet_live_stream_closes_the_shipments_that_fall_out_of_its_win
     assert sent.decisions() == []
 
 
+async def test_a_worker_that_restored_a_quiet_live_stream_meets_its_dates_on_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker takes over a quiet stream's partitions (a restart, a deploy) and no shipment
+    comes: with no event decided here, the newest changelog record's write time says whether
+    the stream was live. Written minutes after the stream time: a date the clock passes is acted
+    on. Written 20 months after it (a replay's records): not."""
+    in_force, order = datetime(2025, 3, 20, tzinfo=UTC), wro(in_force=date(2025, 3, 20))
+    _reading_back(monkeypatch, {}, {}).set()
+    first = _edge_reading(SentRecords(), order)
+    covered, _ = await _hold_fleet(first)  # filed on the 14th, events inline in their records
+    changelog = {s.shipment_id: encode_open(s) for s in first.state}
+
+    async def taking_over(written: datetime) -> SentRecords:
+        _reading_back(monkeypatch, changelog, {}, written).set()
+        sent = SentRecords()
+        ongoing = _edge_reading(sent, order)
+        ongoing.assigned([0, 1], 1)
+        await ongoing.wait_restored([0, 1])
+        await asyncio.gather(*ongoing._restoring.values())
+        ongoing.quiet(in_force + timedelta(minutes=1))
+        await asyncio.gather(*ongoing._tasks)
+        return sent
+
+    assert (await taking_over(DECIDED)).decisions() == []
+    sent = await taking_over(EVENT_TIME + timedelta(minutes=5))
+    assert {d.shipment_id for d in sent.decisions()} == covered
+    assert {(d.outcome, d.as_of) for d in sent.decisions()} == {(Outcome.DETAIN, in_force)}
+
+
 async def _delivered(
     ongoing: OngoingScreening, sent: SentRecords, changelog: dict[str, bytes]
 ) -> None:
@@ -825,9 +856,11 @@ def _reading_back(
     monkeypatch: pytest.MonkeyPatch,
     changelog: dict[str, bytes],
     sources: dict[tuple[int, int], bytes],
+    written: datetime | None = None,
 ) -> asyncio.Event:
     """A restore's Kafka reads faked (real workers run them in test_ongoing.py): the changelog
-    answers at once, the events once the returned event is set."""
+    answers at once (its newest record `written` then), the events once the returned event is
+    set."""
     reading = asyncio.Event()
 
     class _Consumer:
@@ -835,8 +868,8 @@ def _reading_back(
         async def start(self) -> None: ...
         async def stop(self) -> None: ...
 
-    async def read_changelog(*_: object) -> dict[str, bytes | None]:
-        return dict(changelog)
+    async def read_changelog(*_: object) -> ChangelogRead:
+        return ChangelogRead(dict(changelog), written)
 
     async def read_sources(*_: object) -> dict[tuple[int, int], bytes]:
         await reading.wait()

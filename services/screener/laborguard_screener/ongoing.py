@@ -43,7 +43,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.types import Message
@@ -313,7 +313,9 @@ class OngoingScreening:
         that fell out of it. Only for a live stream: its latest event was decided within
         `clock_dates_lag_hours` of its time (a replay of history is not: its dates and its window
         go with its events), and is no further behind the clock than the open window (nothing is
-        open then). Not before this worker decided an event (the dates start from the first)."""
+        open then). Not before this worker decided an event (the dates start from the first) or
+        restored open shipments (the newest changelog record's write time stands for the
+        decision's)."""
         stream, seen = self.state.stream_time, self._stream_decided_at
         if stream is None or seen is None or now <= stream:
             return  # `seen`: a decided event started the dates
@@ -545,6 +547,7 @@ class OngoingScreening:
 
     async def _restore(self, partitions: list[int]) -> None:
         restored: list[OpenShipment] = []
+        written: datetime | None = None
         for partition in partitions:  # until the look-back below ends
             self._dates_owed[partition] = _EVER
         gates = [
@@ -554,7 +557,7 @@ class OngoingScreening:
             if gate is not None
         ]
         try:
-            restored = await self._restore_from_kafka(partitions)
+            restored, written = await self._restore_from_kafka(partitions)
             self._complete.update(p for p in partitions if p in self._restored)
         except asyncio.CancelledError:
             raise
@@ -573,6 +576,14 @@ class OngoingScreening:
         await self._redecide(await self._stale(restored), self.feed.latest_commit)
         await self._look_back(restored)
         self._dates_paid(partitions)
+        if (
+            self._stream_decided_at is None
+            and self.dates.passed is not None
+            and written is not None
+        ):
+            # No event decided here yet: the last worker's records say whether the stream was
+            # live (written within the lag of the stream time: `quiet`), as a decided event would.
+            self._stream_decided_at = written
 
     async def _stale(self, shipments: list[OpenShipment]) -> dict[str, Order | None]:
         """Those of `shipments` (restored or kept) an order read since their last check can
@@ -624,7 +635,11 @@ class OngoingScreening:
         if passed:
             await self._dates_passed(passed, {s.shipment_id for s in restored})
 
-    async def _restore_from_kafka(self, partitions: list[int]) -> list[OpenShipment]:
+    async def _restore_from_kafka(
+        self, partitions: list[int]
+    ) -> tuple[list[OpenShipment], datetime | None]:
+        """The partitions' open shipments restored, and when their newest changelog record
+        was written."""
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap,
             group_id=None,
@@ -639,7 +654,9 @@ class OngoingScreening:
         size = self.settings.batch_size
         records: list[OpenShipmentRecord] = []
         try:
-            latest = list((await _read_changelog(consumer, self._topic, partitions)).values())
+            read = await _read_changelog(consumer, self._topic, partitions)
+            latest, written = list(read.latest.values()), read.written
+            del read
             for start in range(0, len(latest), size):
                 records += _readable(latest[start : start + size])
                 await asyncio.sleep(0)
@@ -653,7 +670,7 @@ class OngoingScreening:
             raise
         finally:
             await consumer.stop()
-        return await self._track_restored(partitions, records, sources)
+        return await self._track_restored(partitions, records, sources), written
 
     def _hold_pending(self, partitions: list[int], records: list[OpenShipmentRecord]) -> None:
         """The changelog is read: the stream may screen the partitions from here on, their
@@ -925,11 +942,17 @@ class OngoingScreening:
         return task
 
 
+class ChangelogRead(NamedTuple):
+    latest: dict[str, bytes | None]  # the latest value per key (None: a tombstone)
+    written: datetime | None  # when its newest record was written (None: no record)
+
+
 async def _read_changelog(
     consumer: AIOKafkaConsumer, topic: str, partitions: list[int]
-) -> dict[str, bytes | None]:
-    """The latest value per key of the changelog partitions (None: a tombstone)."""
+) -> ChangelogRead:
+    """The latest value per key of the changelog partitions, and when the newest was written."""
     latest: dict[str, bytes | None] = {}
+    newest = -1
     tps = [TopicPartition(topic, partition) for partition in partitions]
     consumer.assign(tps)
     await consumer.seek_to_beginning(*tps)
@@ -939,9 +962,12 @@ async def _read_changelog(
             for record in records:
                 if record.key is not None:
                     latest[record.key.decode("utf-8", "replace")] = record.value
+            if records:
+                newest = max(newest, max(record.timestamp for record in records))
         positions = {tp: await consumer.position(tp) for tp in tps}
         if caught_up(positions, {tp: consumer.highwater(tp) for tp in tps}):
-            return latest
+            written = datetime.fromtimestamp(newest / 1000, UTC) if newest >= 0 else None
+            return ChangelogRead(latest, written)
 
 
 def _readable(latest: Iterable[bytes | None]) -> list[OpenShipmentRecord]:
