@@ -350,12 +350,9 @@ def test_a_date_comes_on_the_clock_while_no_shipment_comes(
     in-force date (today, UTC) are released as of their own time; no event after the date
     comes, but the clock has passed it, and the worker supersedes the covered ones. (Decided up
     to 25 hours after their time, late in the day: the stream counts as live within 48.)"""
-    worker = start_worker("a", clock_dates_lag_hours="48")
-    worker.wait_ready()
-    in_force = datetime.now(UTC).date()
-    moment = datetime.combine(in_force, clock.min, UTC)
-    _publish(bootstrap, topics, wro(1, moment - timedelta(days=2), in_force=in_force))
-    firsts, covered = _file(bootstrap, topics, 200, 10, moment - timedelta(hours=1))
+    moment, firsts, covered = _filed_before_today(
+        bootstrap, topics, start_worker("a", clock_dates_lag_hours="48")
+    )
     detained = _read_superseding(bootstrap, topics, 10)
 
     assert sorted(d.shipment_id for _, d in detained) == sorted(covered)
@@ -373,11 +370,7 @@ def test_a_worker_restarted_on_a_quiet_stream_meets_a_date_on_the_clock(
     has passed is acted on by the new worker. (The old one never acts on dates by the clock:
     lag 0.)"""
     old = start_worker("a", clock_dates_lag_hours="0")
-    old.wait_ready()
-    in_force = datetime.now(UTC).date()
-    moment = datetime.combine(in_force, clock.min, UTC)
-    _publish(bootstrap, topics, wro(1, moment - timedelta(days=2), in_force=in_force))
-    firsts, covered = _file(bootstrap, topics, 200, 10, moment - timedelta(hours=1))
+    moment, firsts, covered = _filed_before_today(bootstrap, topics, old)
     _wait_open([old], 200)
     old.stop()
     new = start_worker("b", clock_dates_lag_hours="48")
@@ -387,6 +380,20 @@ def test_a_worker_restarted_on_a_quiet_stream_meets_a_date_on_the_clock(
     assert {(d.outcome, d.as_of) for _, d in detained} == {(Outcome.DETAIN, moment)}
     assert all(d.supersedes == firsts[d.shipment_id] for _, d in detained)
     assert {r.headers[0][1] for r, _ in detained} == {b"b"}, new.log()[-2000:]
+
+
+def _filed_before_today(
+    bootstrap: str, topics: Topics, worker: Worker
+) -> tuple[datetime, dict[str, str], set[str]]:
+    """Once `worker` is ready: a WRO in force from today (00:00 UTC) is published, then 200
+    shipments filed an hour before, 10 of them covered, are decided. The in-force moment, the
+    first decision ids, the covered."""
+    worker.wait_ready()
+    in_force = datetime.now(UTC).date()
+    moment = datetime.combine(in_force, clock.min, UTC)
+    _publish(bootstrap, topics, wro(1, moment - timedelta(days=2), in_force=in_force))
+    firsts, covered = _file(bootstrap, topics, 200, 10, moment - timedelta(hours=1))
+    return moment, firsts, covered
 
 
 def test_a_quiet_stream_closes_its_shipments_as_the_clock_takes_them_out_of_the_window(
