@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 
 import pytest
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from prometheus_client.parser import text_string_to_metric_families
 
 from laborguard_contracts import Decision, Order, Outcome
@@ -17,7 +17,7 @@ from laborguard_contracts.codec import decode, encode
 from laborguard_contracts.topics import SHIPMENTS
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import DEFAULT_POLICY
-from laborguard_screener.ongoing import OngoingScreening
+from laborguard_screener.ongoing import OngoingScreening, _read_changelog
 from laborguard_screener.orderstate import OrderFeed
 from laborguard_screener.settings import ScreenerSettings
 from testbed.factory import shipment
@@ -235,6 +235,40 @@ async def test_a_partition_taken_over_is_screened_once_its_changelog_is_read_fro
     feed = OrderFeed(settings, OrderBook())
     ongoing = OngoingScreening(settings, feed, DEFAULT_POLICY, sent.outbox)
     await screen_while_restoring(ongoing, sent, held, offsets, lambda: None)
+
+
+@pytest.mark.embedded_too  # the record timestamps as each broker keeps them
+async def test_the_changelog_read_says_when_its_newest_open_record_was_written(
+    bootstrap: str, topics: Topics
+) -> None:
+    """A restore reads the changelog to the end: the latest value per key, and when the newest
+    record that is not a tombstone was written (a tombstone is written when its shipment
+    closes, however long after its decision): whether the stream was live (`quiet`)."""
+    # In the past: Apache Kafka refuses a record stamped more than an hour ahead of its clock.
+    decided = (datetime.now(UTC) - timedelta(days=4)).replace(microsecond=0)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        for key, value, at in (
+            (b"shp-1", b"{}", decided - timedelta(minutes=5)),
+            (b"shp-2", b"{}", decided),
+            (b"shp-1", None, decided + timedelta(days=3)),  # closed by the window's sweep
+        ):
+            timestamp = int(at.timestamp() * 1000)
+            await producer.send_and_wait(
+                topics.open_shipments, value, key=key, partition=0, timestamp_ms=timestamp
+            )
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        read = await _read_changelog(consumer, topics.open_shipments, [0])
+    finally:
+        await consumer.stop()
+
+    assert read.latest == {"shp-1": None, "shp-2": b"{}"}
+    assert read.written == decided
 
 
 def _partitions(worker: Worker) -> dict[str, int]:

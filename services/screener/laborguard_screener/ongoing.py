@@ -318,7 +318,7 @@ class OngoingScreening:
         decision's)."""
         stream, seen = self.state.stream_time, self._stream_decided_at
         if stream is None or seen is None or now <= stream:
-            return  # `seen`: a decided event started the dates
+            return  # `seen`: a decided event (or a restore) started the dates
         if not self._live_lag or seen - stream > self._live_lag or now - stream > self.state.window:
             return
         self.state.advance(now)
@@ -944,13 +944,14 @@ class OngoingScreening:
 
 class ChangelogRead(NamedTuple):
     latest: dict[str, bytes | None]  # the latest value per key (None: a tombstone)
-    written: datetime | None  # when its newest record was written (None: no record)
+    written: datetime | None  # when its newest record, not a tombstone, was written (or None)
 
 
 async def _read_changelog(
     consumer: AIOKafkaConsumer, topic: str, partitions: list[int]
 ) -> ChangelogRead:
-    """The latest value per key of the changelog partitions, and when the newest was written."""
+    """The latest value per key of the changelog partitions (None: a tombstone), and when the
+    newest record that is not a tombstone was written."""
     latest: dict[str, bytes | None] = {}
     newest = -1
     tps = [TopicPartition(topic, partition) for partition in partitions]
@@ -962,8 +963,10 @@ async def _read_changelog(
             for record in records:
                 if record.key is not None:
                     latest[record.key.decode("utf-8", "replace")] = record.value
-            if records:
-                newest = max(newest, max(record.timestamp for record in records))
+                    # A tombstone is written when its shipment closes, however long after the
+                    # stream time: only the records of open shipments tell of their decisions.
+                    if record.value is not None and record.timestamp > newest:
+                        newest = record.timestamp
         positions = {tp: await consumer.position(tp) for tp in tps}
         if caught_up(positions, {tp: consumer.highwater(tp) for tp in tps}):
             written = datetime.fromtimestamp(newest / 1000, UTC) if newest >= 0 else None
