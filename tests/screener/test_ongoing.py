@@ -458,6 +458,7 @@ def test_worker_killed_as_a_date_comes_every_covered_shipment_gets_its_supersedi
     workers = [start_worker("a"), start_worker("b")]
     for worker in workers:
         worker.wait_ready()
+    _wait_assigned(workers)
     now = datetime.now(UTC)
     _, covered = _file(bootstrap, topics, 4_000, 400, now)
     _wait_open(workers, 4_000)
@@ -495,6 +496,7 @@ def test_a_worker_taking_over_partitions_looks_back_for_a_date_their_worker_neve
     workers = {worker_id: start_worker(worker_id) for worker_id in ("a", "b")}
     for worker in workers.values():
         worker.wait_ready()
+    _wait_assigned(list(workers.values()))
     now = datetime.now(UTC)
     _, covered = _file(bootstrap, topics, 2_000, 200, now)
     _wait_open(list(workers.values()), 2_000)
