@@ -57,11 +57,13 @@ async def collect(
 
     from_start=False takes only decisions published after the consumer starts (a run's own,
     when collect starts before the replay): it starts near the end of the topic and skips
-    records older than its start, since this broker's end offsets can point into the last batch.
-    `ready` is set once every partition has a position: nothing published later is missed.
+    records stamped at or before the millisecond it started, since the embedded broker's end
+    offsets can point into the last batch (a record published in the very millisecond it
+    started is not taken: it could be an older one). `ready` is set once every partition has a
+    position: nothing published later is missed.
     """
     consumer = consumer_for(settings, from_start=from_start)
-    not_before = 0 if from_start else int(time.time() * 1000)
+    started = -1 if from_start else _now_ms()
     written = invalid = 0
     loop = asyncio.get_running_loop()
     try:
@@ -78,7 +80,7 @@ async def collect(
                 for message in messages:
                     if count is not None and written >= count:
                         break
-                    if message.timestamp < not_before:
+                    if message.timestamp <= started:
                         continue
                     where = f"{partition.topic}[{partition.partition}]@{message.offset}"
                     if not _valid(message.value, where):
@@ -90,6 +92,10 @@ async def collect(
         return Collected(written, invalid, idle_stop=False)
     finally:
         await consumer.stop()
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 async def _signal_positioned(consumer: AIOKafkaConsumer, ready: asyncio.Event) -> None:
