@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 from aiokafka import TopicPartition
 
-from laborguard_contracts import Decision, Outcome
+from laborguard_contracts import Decision
 from laborguard_contracts.codec import decode, encode
 from laborguard_replay import collecting
 from laborguard_replay.collecting import collect
 from laborguard_replay.settings import ReplaySettings
+
+from .collected import decision
 
 pytestmark = pytest.mark.unit
 
@@ -45,24 +46,6 @@ class _Consumer:
         return set()
 
 
-def _decision(n: int) -> bytes:
-    at = datetime(2020, 10, 1, tzinfo=UTC)
-    return encode(
-        Decision(
-            shipment_id=f"S{n}",
-            event_id=f"S{n}-entry_filed",
-            outcome=Outcome.RELEASE,
-            fuzzy_threshold=90.0,
-            order_state_version="v",
-            orders_in_state=94,
-            engine_version="test",
-            event_time=at,
-            as_of=at,
-            decided_at=at,
-        )
-    )
-
-
 @pytest.mark.parametrize(("from_start", "taken"), [(False, ["S3"]), (True, ["S1", "S2", "S3"])])
 async def test_latest_takes_only_records_stamped_after_the_millisecond_it_started(
     monkeypatch: pytest.MonkeyPatch, from_start: bool, taken: list[str]
@@ -70,9 +53,9 @@ async def test_latest_takes_only_records_stamped_after_the_millisecond_it_starte
     """Published before the collector started, 1 ms before or in that very millisecond: not a
     run's own (a replay publishes after `ready`, later); from the start, every record."""
     records = [
-        _Record(0, STARTED - 1, _decision(1)),
-        _Record(1, STARTED, _decision(2)),  # the same millisecond: an older one, maybe
-        _Record(2, STARTED + 1, _decision(3)),
+        _Record(0, STARTED - 1, encode(decision(1))),
+        _Record(1, STARTED, encode(decision(2))),  # the same millisecond: an older one, maybe
+        _Record(2, STARTED + 1, encode(decision(3))),
     ]
     monkeypatch.setattr(collecting, "consumer_for", lambda *_, **__: _Consumer(records))
     monkeypatch.setattr(collecting, "_now_ms", lambda: STARTED)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from laborguard_contracts import Decision, Outcome, ShipmentEvent
+from laborguard_contracts import Decision, ShipmentEvent
 from laborguard_contracts.codec import encode
 from laborguard_replay import history
 from laborguard_replay.collecting import collect
@@ -20,6 +19,8 @@ from laborguard_replay.pacing import Pace, Window, moment
 from laborguard_replay.replay import main, replay_file
 from laborguard_replay.settings import ReplaySettings
 from testbed.topic_reading import read_count
+
+from .collected import decision
 
 # replay is what `make run` does: also on the embedded broker
 pytestmark = [pytest.mark.integration, pytest.mark.embedded_too]
@@ -90,28 +91,12 @@ def test_command_line_replays_a_window_and_reports_counts(
     assert f"published {len(_expected(autumn))} of " in report
 
 
-def _decision(n: int) -> Decision:
-    at = datetime(2020, 10, 1, tzinfo=UTC)
-    return Decision(
-        shipment_id=f"S{n}",
-        event_id=f"S{n}-entry_filed",
-        outcome=Outcome.RELEASE,
-        fuzzy_threshold=90.0,
-        order_state_version="v",
-        orders_in_state=94,
-        engine_version="test",
-        event_time=at,
-        as_of=at,
-        decided_at=at,
-    )
-
-
 async def _publish_decisions(bootstrap: str, topic: str, numbers: range = range(30)) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()
     try:
         for n in numbers:
-            await producer.send(topic, encode(_decision(n)), key=f"S{n}".encode())
+            await producer.send(topic, encode(decision(n)), key=f"S{n}".encode())
         await producer.send_and_wait(topic, b"not a decision", key=b"bad")
     finally:
         await producer.stop()
