@@ -576,13 +576,10 @@ class OngoingScreening:
         await self._redecide(await self._stale(restored), self.feed.latest_commit)
         await self._look_back(restored)
         self._dates_paid(partitions)
-        if (
-            self._stream_decided_at is None
-            and self.dates.passed is not None
-            and written is not None
-        ):
+        if self._stream_decided_at is None and written is not None:
             # No event decided here yet: the last worker's records say whether the stream was
             # live (written within the lag of the stream time: `quiet`), as a decided event would.
+            # The look-back above started the dates from the restored stream time.
             self._stream_decided_at = written
 
     async def _stale(self, shipments: list[OpenShipment]) -> dict[str, Order | None]:

@@ -63,7 +63,7 @@ class ShipmentScreener:
         if self._outbox is not None:
             self._outbox.raise_if_failed()
         if not messages:
-            if self.ongoing is not None:  # a date in an order's timeline comes on the clock
+            if self.ongoing is not None:  # a quiet live stream's dates and window: the clock
                 self.ongoing.quiet(datetime.now(UTC))
             return
         await self.feed.ready.wait()  # no decision against incomplete order state
