@@ -22,6 +22,8 @@ from laborguard_replay.report import main
 from laborguard_replay.tallies import tally
 from laborguard_replay.verdicts import Verdict
 
+from .collected import decided
+
 pytestmark = pytest.mark.unit
 
 
@@ -44,19 +46,7 @@ def _decision(event: str, outcome: Outcome, *orders: str, month: int = 10) -> De
         )
         for o in orders
     )
-    return Decision(
-        shipment_id=event.split("-")[0],
-        event_id=event,
-        outcome=outcome,
-        matches=matches,
-        fuzzy_threshold=90.0,
-        order_state_version="v",
-        orders_in_state=94,
-        engine_version="t",
-        event_time=at,
-        as_of=at,
-        decided_at=at,
-    )
+    return decided(event, outcome, at, matches)
 
 
 def _verdicts(run: dict[str, Decision]) -> dict[str, Verdict]:
