@@ -17,14 +17,15 @@ each swings by 10-25%, more than the difference it is after. `--before CHECKOUT`
 mode to it, and a second worker to `latency`: the worker of another checkout (the code before a
 change, its venv built by `make` there), started with its own command. `scale` (not run by
 default; `--scale-shipments`, 150,000): how long a worker's event loop is held as one worker
-decides and holds that many open shipments, order updates arrive, and a second worker joins and
-restores half of them (a `/healthz` request every 0.1 s, the slowest answer per phase; how many
-open shipments each worker re-decided through the join; new shipments filed 20/s through the
-join, how long each waited for its decision, by worker); with
-`--before`, that worker's too. `restore` (not run by default): a restore's steps in this process,
-timed apart, for half of `--scale-shipments` open shipments in one partition of a fresh broker
-(the changelog read back and decoded: what a partition new to a worker waits for; then its
-events read back, restored and tracked: what goes on beside the stream).
+decides and holds that many open shipments, order updates arrive (their re-screens left to
+settle), and a second worker joins and restores half of them (a `/healthz` request every
+0.1 s, the slowest answer per phase; how many open shipments the updates re-decided, and each
+worker through the join; new shipments filed 20/s through the join, how long each waited for its
+decision, by worker); with `--before`, that worker's too. `restore` (not run by default): a
+restore's steps in this process, timed apart, for half of `--scale-shipments` open shipments in
+one partition of a fresh broker (the changelog read back and decoded: what a partition new to a
+worker waits for; then its events read back, restored and tracked: what goes on beside the
+stream).
 """
 
 from __future__ import annotations
@@ -942,8 +943,11 @@ def _scale_run(
         began = time.monotonic()
         updates(wros[:3])
         phases.append(("3 order updates", began, time.monotonic()))
+        # The updates' re-screens end before the join, so the join's count is the join's own.
         began = time.monotonic()
-        rescreened = first.metrics().get(_RESCREENS, 0.0)
+        rescreened = _wait_rescreens_settled(first, 300.0)
+        phases.append(("the updates' re-screens settle", began, time.monotonic()))
+        began = time.monotonic()
         tracer = _Tracer(bootstrap, topics.shipments, raw[-1][1])
         second = Worker(bootstrap, topics, "scale", "s1", command, **window)
         second.wait_ready()
@@ -977,6 +981,7 @@ def _scale_run(
     for n, counts in enumerate(stalls, 1):
         if counts is not None:
             print(f"    worker {n}'s own probe (screener_event_loop_stall_seconds): {counts}")
+    print(f"    open shipments re-decided before the join (3 updates, dates): {rescreened:,.0f}")
     print(
         "    open shipments re-decided through the join (the kept ones, the restored ones):"
         f" {joined[0]:,.0f} / {joined[1]:,.0f}"
@@ -991,6 +996,7 @@ def _scale_run(
 
 
 _RESCREENS = "screener_rescreens_total"
+_RESCREEN_BACKLOG = "screener_rescreen_backlog"
 
 
 class _Tracer:
@@ -1095,6 +1101,24 @@ def _wait_open_shipments(worker: Worker, timeout: float) -> float:
             return held
         time.sleep(0.25)
     raise TimeoutError(f"{worker.worker_id}: open shipments still changing after {timeout} s")
+
+
+def _wait_rescreens_settled(worker: Worker, timeout: float) -> float:
+    """The worker's re-screens so far, once none waits and the count held still for 3 s."""
+    deadline, last, since = time.monotonic() + timeout, -1.0, time.monotonic()
+    while time.monotonic() < deadline:
+        try:
+            metrics = worker.metrics()
+        except OSError:  # its loop held past the scrape's timeout (2 s): still re-screening
+            time.sleep(0.25)
+            continue
+        done, waiting = metrics.get(_RESCREENS, 0.0), metrics.get(_RESCREEN_BACKLOG, 0.0)
+        if done != last or waiting:
+            last, since = done, time.monotonic()
+        elif time.monotonic() - since >= 3.0:
+            return done
+        time.sleep(0.25)
+    raise TimeoutError(f"{worker.worker_id}: re-screens still running after {timeout} s")
 
 
 def _stall_counts(metrics: dict[str, float]) -> str | None:
