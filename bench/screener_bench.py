@@ -765,6 +765,16 @@ def _worker_latencies(
                     f"  p99 {p99:7.1f} ms  ({len(delays):,} decisions)"
                 )
             metrics = worker.metrics()
+            if _RESCREENS in metrics:  # ongoing screening: the updates re-decide open shipments
+                superseded = sum(
+                    value
+                    for name, value in metrics.items()
+                    if name.startswith("screener_decisions_superseded_total")
+                )
+                print(
+                    f"  open shipments re-decided by the order updates: {metrics[_RESCREENS]:,.0f}"
+                    f" ({superseded:,.0f} superseded)"
+                )
             applied = metrics.get("screener_order_apply_seconds_count", 0)
             if not applied:
                 return
