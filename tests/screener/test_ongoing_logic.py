@@ -542,6 +542,7 @@ async def test_a_date_re_check_that_changes_nothing_is_recorded_so_a_takeover_do
     for day, number in ((14, 1000), (21, 1001)):  # the in-force date
         value, written = _stream_reaches(ongoing, day, number)
         assert written is not None and written[0] is not None
+        assert b"stream_time" not in written[0]  # the stream's own: its event's time is it
         changelog[f"shp-{number}"], sources[(0, number)] = written[0], value
     await asyncio.gather(*ongoing._tasks)
     assert {d.shipment_id for d in sent.decisions()} == covered  # DETAIN, not delivered yet
@@ -585,6 +586,11 @@ async def test_an_update_re_check_that_changes_nothing_is_recorded_so_a_takeover
     assert written == reached - covered  # the DETAINs' records wait for their delivery
     await _delivered(ongoing, sent, changelog)
     assert {decode_open(changelog[sid]).checked_to for sid in reached} == {1}
+    # Written off the stream's path: each says the writer's stream time.
+    assert ongoing.state.stream_time is not None
+    assert {decode_open(changelog[sid]).stream_time for sid in reached} == {
+        ongoing.state.stream_time
+    }
     assert await _taking_over(monkeypatch, changelog, {}, issued) == (400, [])  # events inline
 
 
@@ -729,6 +735,42 @@ async def test_a_worker_that_restored_a_quiet_live_stream_meets_its_dates_on_the
     sent = await taking_over(EVENT_TIME + timedelta(minutes=5))
     assert {d.shipment_id for d in sent.decisions()} == covered
     assert {(d.outcome, d.as_of) for d in sent.decisions()} == {(Outcome.DETAIN, in_force)}
+
+
+async def test_records_rewritten_days_later_on_a_quiet_live_stream_say_it_was_live(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record written off the stream's path (a re-decision, a re-check) can come days after
+    the last event: a weekend's order update. It says the writer's stream time, which on a quiet
+    live stream had followed the clock: a worker restoring such records (a deploy, and no
+    shipment comes) meets a date the clock passes. Without it the write time, days after the
+    events' times, made the stream look like a replay (the worker waited for a shipment). A
+    replay's records rewritten later say a stream time in its history: still not live."""
+    in_force, order = datetime(2025, 3, 20, tzinfo=UTC), wro(in_force=date(2025, 3, 20))
+    _reading_back(monkeypatch, {}, {}).set()
+    first = _edge_reading(SentRecords(), order)
+    covered, _ = await _hold_fleet(first)  # filed on the 14th
+    rewritten = EVENT_TIME + timedelta(days=3)  # re-checked on the 17th, no shipment since
+
+    async def taking_over(stream_time: datetime, written: datetime) -> SentRecords:
+        changelog = {s.shipment_id: encode_open(s, stream_time) for s in first.state}
+        _reading_back(monkeypatch, changelog, {}, written).set()
+        sent = SentRecords()
+        ongoing = _edge_reading(sent, order)
+        ongoing.assigned([0, 1], 1)
+        await ongoing.wait_restored([0, 1])
+        await asyncio.gather(*ongoing._restoring.values())
+        ongoing.quiet(in_force + timedelta(minutes=1))
+        await asyncio.gather(*ongoing._tasks)
+        return sent
+
+    sent = await taking_over(rewritten - timedelta(minutes=1), rewritten)
+    assert {d.shipment_id for d in sent.decisions()} == covered
+    assert {(d.outcome, d.as_of) for d in sent.decisions()} == {(Outcome.DETAIN, in_force)}
+    # A stream time as the events': three days behind the write, beyond the 24 h lag.
+    assert (await taking_over(EVENT_TIME, rewritten)).decisions() == []
+    # A replay's: its history's stream time, rewritten 20 months later.
+    assert (await taking_over(EVENT_TIME + timedelta(hours=1), DECIDED)).decisions() == []
 
 
 async def _delivered(

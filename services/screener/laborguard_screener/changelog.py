@@ -53,6 +53,11 @@ class OpenShipmentRecord(Contract):
     # As of when a date's re-check last left its decision unchanged (later than the decision):
     # a restore's look-back starts there, not at the decision.
     dates_checked: AwareDatetime | None = None
+    # The writer's stream time, on a record written off the stream's path (a re-decision, a
+    # re-check), which may come long after its event: with its write time it tells a restore
+    # whether the stream was live (a quiet live stream's time follows the clock; a replay's
+    # stays in its history's). The stream's own records leave it out: their event's time is it.
+    stream_time: AwareDatetime | None = None
 
     def held_time(self) -> datetime | None:
         """The time of the event the record holds, when the record says it."""
@@ -61,7 +66,8 @@ class OpenShipmentRecord(Contract):
         return self.event.event_time if self.event is not None else None
 
 
-def encode_open(shipment: OpenShipment) -> bytes:
+def encode_open(shipment: OpenShipment, stream_time: datetime | None = None) -> bytes:
+    """The shipment's changelog record (`stream_time`: the writer's, off the stream's path)."""
     # A plain document (the same JSON the record reads back; a round-trip test holds them equal):
     # building the model to serialise it cost a few microseconds per shipment on the hot path.
     head: dict[str, object] = {
@@ -79,6 +85,8 @@ def encode_open(shipment: OpenShipment) -> bytes:
         head["checked_to"] = shipment.checked_to
     if shipment.dates_checked is not None:
         head["dates_checked"] = shipment.dates_checked
+    if stream_time is not None:
+        head["stream_time"] = stream_time
     if shipment.offset is not None:
         head["source_offset"] = shipment.offset
         return dumps(head)

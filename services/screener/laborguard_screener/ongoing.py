@@ -658,6 +658,11 @@ class OngoingScreening:
                 records += _readable(latest[start : start + size])
                 await asyncio.sleep(0)
             del latest
+            # The last worker's stream time, as its records written off the stream's path say
+            # it: with their write time it tells whether the stream was live (`quiet`).
+            stream_times = [r.stream_time for r in records if r.stream_time is not None]
+            if stream_times:
+                self.state.advance(max(stream_times))
             await self.feed.ready.wait()
             self._hold_pending(partitions, records)
             wanted = wanted_sources(records)
@@ -875,7 +880,7 @@ class OngoingScreening:
 
     def _write_record(self, outbox: Outbox[Any], shipment: OpenShipment) -> None:
         """Its changelog record, as it stands (no consumed record waits on it)."""
-        key, record = shipment.shipment_id.encode(), encode_open(shipment)
+        key, record = shipment.shipment_id.encode(), encode_open(shipment, self.state.stream_time)
         outbox.add(self._topic, key, record, self._header, _UNSOURCED, partition=shipment.partition)
 
     def superseded(self, shipment_id: str, decision_id: str) -> None:
