@@ -719,20 +719,13 @@ async def test_a_worker_that_restored_a_quiet_live_stream_meets_its_dates_on_the
     first = _edge_reading(SentRecords(), order)
     covered, _ = await _hold_fleet(first)  # filed on the 14th, events inline in their records
     changelog = {s.shipment_id: encode_open(s) for s in first.state}
+    now = in_force + timedelta(minutes=1)
 
-    async def taking_over(written: datetime) -> SentRecords:
-        _reading_back(monkeypatch, changelog, {}, written).set()
-        sent = SentRecords()
-        ongoing = _edge_reading(sent, order)
-        ongoing.assigned([0, 1], 1)
-        await ongoing.wait_restored([0, 1])
-        await asyncio.gather(*ongoing._restoring.values())
-        ongoing.quiet(in_force + timedelta(minutes=1))
-        await asyncio.gather(*ongoing._tasks)
-        return sent
-
-    assert (await taking_over(DECIDED)).decisions() == []
-    sent = await taking_over(EVENT_TIME + timedelta(minutes=5))
+    replayed = await _quiet_after_restore(monkeypatch, changelog, DECIDED, order, now)
+    assert replayed.decisions() == []
+    sent = await _quiet_after_restore(
+        monkeypatch, changelog, EVENT_TIME + timedelta(minutes=5), order, now
+    )
     assert {d.shipment_id for d in sent.decisions()} == covered
     assert {(d.outcome, d.as_of) for d in sent.decisions()} == {(Outcome.DETAIN, in_force)}
 
@@ -754,15 +747,8 @@ async def test_records_rewritten_days_later_on_a_quiet_live_stream_say_it_was_li
 
     async def taking_over(stream_time: datetime, written: datetime) -> SentRecords:
         changelog = {s.shipment_id: encode_open(s, stream_time) for s in first.state}
-        _reading_back(monkeypatch, changelog, {}, written).set()
-        sent = SentRecords()
-        ongoing = _edge_reading(sent, order)
-        ongoing.assigned([0, 1], 1)
-        await ongoing.wait_restored([0, 1])
-        await asyncio.gather(*ongoing._restoring.values())
-        ongoing.quiet(in_force + timedelta(minutes=1))
-        await asyncio.gather(*ongoing._tasks)
-        return sent
+        now = in_force + timedelta(minutes=1)
+        return await _quiet_after_restore(monkeypatch, changelog, written, order, now)
 
     sent = await taking_over(rewritten - timedelta(minutes=1), rewritten)
     assert {d.shipment_id for d in sent.decisions()} == covered
@@ -771,6 +757,26 @@ async def test_records_rewritten_days_later_on_a_quiet_live_stream_say_it_was_li
     assert (await taking_over(EVENT_TIME, rewritten)).decisions() == []
     # A replay's: its history's stream time, rewritten 20 months later.
     assert (await taking_over(EVENT_TIME + timedelta(hours=1), DECIDED)).decisions() == []
+
+
+async def _quiet_after_restore(
+    monkeypatch: pytest.MonkeyPatch,
+    changelog: dict[str, bytes],
+    written: datetime,
+    order: Order,
+    now: datetime,
+) -> SentRecords:
+    """A worker, `order` read, restores partitions 0 and 1 from `changelog` (its newest record
+    written at `written`); no shipment comes, and a fetch finds nothing at `now`: what it sent."""
+    _reading_back(monkeypatch, changelog, {}, written).set()
+    sent = SentRecords()
+    ongoing = _edge_reading(sent, order)
+    ongoing.assigned([0, 1], 1)
+    await ongoing.wait_restored([0, 1])
+    await asyncio.gather(*ongoing._restoring.values())
+    ongoing.quiet(now)
+    await asyncio.gather(*ongoing._tasks)
+    return sent
 
 
 async def _delivered(
