@@ -1039,6 +1039,16 @@ def test_open_shipment_record_names_its_event_by_offset_and_round_trips() -> Non
     assert back.decided_as_of == DECIDED and back.dates_known == DECIDED + timedelta(days=3)
 
 
+def test_an_open_shipment_record_of_a_newer_worker_is_read_without_what_it_adds() -> None:
+    """A rolling deploy moves partitions between versions: a field this version does not know
+    (a newer worker's) is left out, and the record restored, not skipped as unreadable."""
+    event = shipment(7, LISTED)
+    decision = screen(event, OrderBook.of([wro()]), decided_at=DECIDED, as_of=DECIDED)
+    value = encode_open(OpenShipment.of(3, encode(event), event, decision, offset=41))
+    newer = value[:-1] + b',"a_later_field":{"of":"a newer worker"}}'
+    assert decode_open(newer) == decode_open(value)
+
+
 def test_open_shipment_record_without_a_source_offset_carries_its_event_inline() -> None:
     event = shipment(7, LISTED)
     decision = screen(event, OrderBook.of([wro()]), decided_at=DECIDED, as_of=DECIDED)

@@ -22,7 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, ConfigDict
 
 from laborguard_contracts import Outcome, ShipmentEvent
 from laborguard_contracts.base import Contract
@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 
 
 class OpenShipmentRecord(Contract):
+    # Fields this version does not know are a newer worker's (a rolling deploy moves partitions
+    # between versions): read without them, not skipped with the whole record. Fields are only
+    # ever added with a meaning an older reader may go without (each one's comment says how).
+    model_config = ConfigDict(extra="ignore")
+
     shipment_id: Identifier
     partition: int
     decision_id: str
