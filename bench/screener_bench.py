@@ -40,6 +40,7 @@ import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -504,9 +505,32 @@ def ongoing_cost(book: OrderBook, traffic: list[bytes], beside: int = 100_000) -
             f"  ongoing: open record, index keys, changelog bytes {best:6.1f} us CPU per shipment"
             f" ({already_open:,} already open)"
         )
+    open_memory(kept)
     filing_steps(book, kept, 4 * beside)
     restore_steps(kept, 2 * beside)
     housekeeping_steps(kept, 4 * beside)
+
+
+def open_memory(kept: list[tuple[bytes, Screened]]) -> None:
+    """Memory the open state allocates per open shipment (the traffic's shipments, each once,
+    tracked and filed, as a worker holds them once an update has looked them up), besides the
+    event's bytes it holds (the record's own value: not copied)."""
+    state = OpenShipments(timedelta(days=45))
+    gc.collect()
+    tracemalloc.start()
+    try:
+        _fill(state, kept, len(kept))
+        tracked = tracemalloc.get_traced_memory()[0]
+        state.file()
+        filed = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    event = statistics.mean(len(value) for value, _ in kept)
+    print(
+        f"  ongoing: memory per open shipment {filed / len(kept):5.0f} bytes filed"
+        f" ({tracked / len(kept):.0f} tracked), besides its event's {event:.0f} bytes"
+        f" ({len(kept):,} shipments, {state.footprint()['parties']:,} parties)"
+    )
 
 
 def filing_steps(book: OrderBook, kept: list[tuple[bytes, Screened]], count: int) -> None:

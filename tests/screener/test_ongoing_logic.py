@@ -125,6 +125,17 @@ def test_an_order_update_reaches_open_shipments_through_the_indexes_not_a_scan()
     assert covered <= candidates and len(candidates) < 60
 
 
+def test_an_update_reaches_a_filed_name_one_letter_from_the_listed_one_in_any_script() -> None:
+    """A listed token finds the filed tokens one edit from it by its spellings: in letters a name
+    keeps when it has no transliteration too (here a Khmer letter the listed token lacks)."""
+    listed, typo, other = "កខគឃងច Trading", "កខគឃងជ Trading", "កខគឃញញ Trading"
+    events = [shipment(n, name, "CN") for n, name in enumerate((listed, typo, other, LISTED))]
+    state, _ = _open_fleet(events, OrderBook())
+    found = {s.shipment_id for s in state.affected(None, entity_order(1, listed))}
+    assert found == {"shp-0", "shp-1"}
+    assert {s.shipment_id for s in state.affected(None, wro())} == {"shp-3"}
+
+
 def test_hts_scope_narrows_the_candidates() -> None:
     events = [shipment(1, LISTED, "CN", hts_code="6109.10.0012")]
     events.append(shipment(2, LISTED, "CN", hts_code="8501.10.0000"))
@@ -227,7 +238,7 @@ def test_indexes_are_filed_in_chunks_with_the_result_of_filing_them_at_once() ->
         before = chunked.pending
         done = chunked.file(40)
         calls += 1
-        assert before - chunked.pending <= 40  # a chunk's new party or token work comes later
+        assert before - chunked.pending <= 40  # a chunk's new party work comes later
         if calls == 3:  # between chunks: the stream closes some, and tracks new ones
             for event in events[:50]:
                 chunked.close(event.shipment_id)
@@ -271,6 +282,42 @@ async def test_filing_lets_the_stream_go_on_between_chunks_and_stops_at_its_mark
     assert found and found <= {e.shipment_id for e in events}
     everything = {s.shipment_id for s in state.affected(None, wro())}
     assert everything - found and everything - found <= {e.shipment_id for e in arriving}
+
+
+async def test_many_orders_are_looked_up_with_the_stream_going_on_between() -> None:
+    """An update of thousands of orders (one fetch of the orders topic, or those read since a
+    restored shipment's last check) is looked up `LOOKUPS_PER_TURN` orders at a time."""
+    ongoing = _edge()
+    events, _ = fleet(300, 3)
+    for event in events:
+        _track(ongoing.state, event)
+    ongoing.state.file()  # no filing to yield for: only the look-ups' own turns count
+    orders = [entity_order(n, f"Quorvandel Textile {n:04d}") for n in range(250)]
+    for n, order in enumerate(orders):
+        ongoing.feed.book.apply(order)
+        ongoing.feed.applied[order.order_id] = n
+    ongoing.feed.position = len(orders)
+    for shipment_ in ongoing.state.snapshot():
+        shipment_.checked_to = 0  # every order was read since its check
+    turns = 0
+
+    async def stream() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    for look_up in (
+        ongoing.orders_changed([(None, order) for order in orders]),
+        ongoing._stale(ongoing.state.snapshot()),
+    ):
+        turns = 0
+        streaming = asyncio.ensure_future(stream())
+        await asyncio.sleep(0)
+        started = turns
+        await look_up
+        streaming.cancel()
+        assert turns - started >= len(orders) // ongoing_module.LOOKUPS_PER_TURN
 
 
 def _edge(

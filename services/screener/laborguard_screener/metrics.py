@@ -57,7 +57,7 @@ SUPERSEDED = Counter(
 OPEN_INDEX_BACKLOG = Gauge(
     "screener_open_index_backlog",
     "Index work for the open shipments not done yet: shipments to file or (revoked) to take out,"
-    " parties to index, tokens to sync (filed before an update's look-up, or once 50,000 wait)",
+    " parties to index (filed before an update's look-up, or once 50,000 wait)",
 )
 OPEN_PARTITIONS = Counter(
     "screener_open_partitions",

@@ -42,7 +42,7 @@ from laborguard_screener.engine.names import has_native_script, name_key, native
 from laborguard_screener.engine.regions import address_signals, place_signal
 from laborguard_screener.engine.screening import Trace
 from laborguard_screener.engine.subjects import PRODUCTION_ROLES
-from laborguard_screener.engine.tokenindex import TokenIndex, deletion_variants, within_one_edit
+from laborguard_screener.engine.tokenindex import ASCII_LETTERS, one_edit_spellings, within_one_edit
 
 FINAL_EVENT_TYPES = frozenset({ShipmentEventType.ENTRY_SUMMARY_FILED})
 _NATIVE_SUBSTRING_MIN = 6  # as matching.NATIVE_SUBSTRING_MIN: a listed native name this long
@@ -149,11 +149,13 @@ class OpenShipments:
         self._party_keys: dict[PartyKey, tuple[str, ...]] = {}  # indexed party -> its keys
         self._filers_by_key: dict[str, dict[PartyKey, None]] = {}  # party keys -> parties
         self._unindexed: dict[PartyKey, None] = {}
-        # Filed tokens within one edit of a listed token are found through a deletion-variant
-        # index, brought up to date by `file` (not per shipment).
-        self._tokens = TokenIndex()
-        self._indexed_tokens: set[str] = set()
-        self._token_changes: dict[str, None] = {}
+        # Filed tokens within one edit of a listed token are found by looking up the listed
+        # token's one-edit spellings among the party keys: no index of their own (a deletion-
+        # variant index of every filed token took ~1,000 bytes and ~4 us of filing a shipment in
+        # the bench's traffic).
+        # Their letters besides a-z (a name without transliteration keeps its own), which the
+        # spellings must use too; only ever added to, a superset is harmless.
+        self._letters: dict[str, None] = dict.fromkeys(ASCII_LETTERS)
         # Shipments of revoked partitions, forgotten but still in the indexes: `file` takes them
         # out first (before it files anything, so an id tracked again is filed after).
         self._dropped: deque[OpenShipment] = deque()
@@ -293,10 +295,8 @@ class OpenShipments:
     @property
     def pending(self) -> int:
         """Index work not done yet: dropped shipments to take out, shipments to file (queued),
-        parties to index, tokens to sync."""
-        return (
-            len(self._dropped) + len(self._queue) + len(self._unindexed) + len(self._token_changes)
-        )
+        parties to index."""
+        return len(self._dropped) + len(self._queue) + len(self._unindexed)
 
     def mark(self) -> int:
         """A mark in the tracking order: `file` and `affected` can stop at it (the shipments
@@ -305,18 +305,17 @@ class OpenShipments:
 
     def file(self, budget: int | None = None, until: int | None = None) -> bool:
         """Brings the indexes up to date, at most `budget` units of work (a dropped shipment
-        taken out, a shipment filed under its parties and keys, a party's keys indexed, a
-        token's variants synced; None: all of it), the shipments tracked before `until` (a
-        `mark`; None: all); True when nothing of that is left. The stream's edge calls it in
+        taken out, a shipment filed under its parties and keys, a party's keys indexed; None:
+        all of it), the shipments tracked before `until` (a `mark`; None: all); True when
+        nothing of that is left. The stream's edge calls it in
         chunks, so no single call holds the event loop for long, however many shipments wait."""
         left = -1 if budget is None else budget
         left = self._take_out_dropped(left)  # first: an id tracked again is filed after
         left = self._file_shipments(left, until)
         left = self._index_parties(left)
-        left = self._sync_tokens(left)
         queue = self._queue
         filed = not queue or (until is not None and queue[0][0] >= until)
-        return filed and not self._dropped and not self._unindexed and not self._token_changes
+        return filed and not self._dropped and not self._unindexed
 
     def affected(
         self, previous: Order | None, order: Order, until: int | None = None
@@ -373,7 +372,7 @@ class OpenShipments:
 
     def _index_parties(self, left: int) -> int:
         # A party is unindexed from its filing until here; `_unfile` drops it from both.
-        unindexed, by_key, changes = self._unindexed, self._filers_by_key, self._token_changes
+        unindexed, by_key = self._unindexed, self._filers_by_key
         while unindexed and left:
             party_key = unindexed.popitem()[0]
             left -= 1
@@ -382,8 +381,8 @@ class OpenShipments:
                 held = by_key.get(key)
                 if held is None:
                     by_key[key] = {party_key: None}
-                    if key[0] == "t":
-                        changes[key[1:]] = None
+                    if not key.isascii() and key[0] == "t":
+                        self._letters.update(dict.fromkeys(key[1:]))
                 else:
                     held[party_key] = None
         return left
@@ -391,29 +390,13 @@ class OpenShipments:
     def _unfile(self, party_key: PartyKey) -> None:
         del self._filers[party_key]
         self._unindexed.pop(party_key, None)
-        by_key, changes = self._filers_by_key, self._token_changes
+        by_key = self._filers_by_key
         for key in self._party_keys.pop(party_key, ()):
             held = by_key.get(key)
             if held is not None:
                 held.pop(party_key, None)
                 if not held:
                     del by_key[key]
-                    if key[0] == "t":
-                        changes[key[1:]] = None
-
-    def _sync_tokens(self, left: int) -> int:
-        changes, indexed, by_key = self._token_changes, self._indexed_tokens, self._filers_by_key
-        while changes and left:
-            token = changes.popitem()[0]
-            left -= 1
-            filed = "t" + token in by_key
-            if filed and token not in indexed:
-                self._tokens.add(token)
-                indexed.add(token)
-            elif not filed and token in indexed:
-                self._tokens.remove(token)
-                indexed.discard(token)
-        return left
 
     def _order_keys(self, order: Order) -> Iterator[str]:
         if order.region is not None:
@@ -427,10 +410,11 @@ class OpenShipments:
                     yield "g" + listing.key[:2]
             else:
                 yield "e" + listing.key
+                filed, letters = self._filers_by_key, "".join(self._letters)
                 for token in listing.distinctive:
-                    for held in self._tokens.holding(deletion_variants(token)):
-                        if within_one_edit(token, held):
-                            yield "t" + held
+                    for spelling in one_edit_spellings(token, letters):
+                        if "t" + spelling in filed and within_one_edit(token, spelling):
+                            yield "t" + spelling
 
 
 def _region_keys(event: ShipmentEvent) -> tuple[str, ...]:

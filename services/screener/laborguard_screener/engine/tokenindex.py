@@ -97,3 +97,28 @@ def deletion_variants(token: str) -> list[str]:
     if len(token) < TYPO_MIN_LENGTH:
         return [token]
     return [token, *[token[:i] + token[i + 1 :] for i in range(len(token))]]
+
+
+ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_spellings(token: str, letters: str = ASCII_LETTERS) -> list[str]:
+    """`token` and every string one edit from it (OSA: a letter of `letters` inserted or put
+    in place of one, a letter deleted, two adjacent letters swapped) that `within_one_edit`
+    accepts (repeats harmless): what a set of tokens is searched by when it keeps no index of
+    its own. ~55 strings a letter (26 letters), so for a few tokens, not a vocabulary."""
+    length = len(token)
+    if length < TYPO_MIN_LENGTH:
+        return [token]
+    found = [token]
+    for i in range(length + 1):
+        head, tail = token[:i], token[i:]
+        found += [head + letter + tail for letter in letters]  # insertions
+        if i < length:
+            rest = token[i + 1 :]
+            found += [head + letter + rest for letter in letters]  # substitutions
+            if length > TYPO_MIN_LENGTH:  # a deletion leaves at least TYPO_MIN_LENGTH letters
+                found.append(head + rest)
+            if i < length - 1:
+                found.append(head + token[i + 1] + token[i] + token[i + 2 :])  # adjacent swap
+    return found
