@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from laborguard_contracts import Order
+from laborguard_screener.engine import matching
 from laborguard_screener.engine.orderbook import OrderBook
 from laborguard_screener.engine.screening import ScreeningPolicy, screen
 
@@ -30,6 +31,7 @@ DISTINCTIVE = [
     "Tarnvale",
     "Harwick",
     "Harwik",
+    "Hawirck",  # two edits from "Harwick", one deletion from it shared: a candidate, no partner
     "Oskarby",
 ]
 GENERIC = ["Textile Co., Ltd.", "Silicon Industry Co.", "Apparel Group", "Cotton Co.", ""]
@@ -82,7 +84,12 @@ def _update(rng: random.Random, held: dict[str, Order]) -> Order:
 
 
 @pytest.mark.parametrize("seed", [3, 17, 2026])
-def test_decisions_under_order_churn_equal_a_fresh_books(seed: int) -> None:
+@pytest.mark.parametrize("invalidations", [None, 3])  # 3: the whole memo dropped every few
+def test_decisions_under_order_churn_equal_a_fresh_books(
+    seed: int, invalidations: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if invalidations is not None:
+        monkeypatch.setattr(matching, "_INVALIDATIONS_PER_MEMO", invalidations)
     rng = random.Random(seed)
     parties = [_party(rng) for _ in range(24)]
     events = [shipment(party, when="2024-06-01T00:00:00Z") for party in parties]
@@ -124,3 +131,13 @@ def test_removing_a_listing_releases_a_name_screened_before() -> None:
     assert screen(event, book, decided_at=DECIDED_AT).outcome == "DETAIN"
     book.apply(order("a", version=2, kind="region_order", entities=(), region="CN-XJ"))
     assert screen(event, book, decided_at=DECIDED_AT).outcome == "RELEASE"
+
+
+def test_adding_a_spelling_reaches_a_name_in_letters_besides_a_to_z_screened_before() -> None:
+    """A name without transliteration keeps its own letters: the memo's eviction spells with
+    the letters its tokens hold (here a Khmer letter the listed token lacks)."""
+    book = OrderBook.of([order("a", entities=({"name": "Tarnvale Textile Co."},))])
+    event = shipment("កខគឃងជ Textile Co.")
+    assert screen(event, book, decided_at=DECIDED_AT).outcome == "RELEASE"
+    book.apply(order("b", entities=({"name": "កខគឃងច Textile Co."},)))
+    assert screen(event, book, decided_at=DECIDED_AT).outcome == "DETAIN"

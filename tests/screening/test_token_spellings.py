@@ -1,4 +1,4 @@
-"""A token's one-edit spellings are exactly the tokens `within_one_edit` accepts."""
+"""Spellings generated from a token find what an index of the other tokens would find."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from laborguard_screener.engine.tokenindex import (
     TokenIndex,
     deletion_variants,
     one_edit_spellings,
+    sharing_a_variant,
     within_one_edit,
 )
 
@@ -65,3 +66,17 @@ def test_spellings_in_a_set_find_what_a_deletion_variant_index_finds(
     letters = ASCII_LETTERS + "".join({ch for held in filed for ch in held})
     spelt = {s for s in one_edit_spellings(token, letters) if s in set(filed)}
     assert spelt == by_index
+
+
+@given(st.lists(_TOKENS, max_size=30), _TOKENS)
+@example(["kkkka"], "kkkk")  # four letters: found through a five-letter one's deletion
+@example(["abcka"], "bckaa")  # a letter moved two places: two edits, one deletion shared
+def test_strings_sharing_a_variant_are_what_a_deletion_variant_index_holds(
+    memoised: list[str], token: str
+) -> None:
+    """The name memo's eviction (spellings of a changed listed token among the memoised ones)
+    against the index of memoised tokens it replaced."""
+    index = TokenIndex.of(memoised)
+    letters = ASCII_LETTERS + "".join({ch for held in memoised for ch in held})
+    spelt = {s for s in sharing_a_variant(token, letters) if s in set(memoised)}
+    assert spelt == index.holding(deletion_variants(token))

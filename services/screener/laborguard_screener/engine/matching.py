@@ -14,8 +14,9 @@ Bank GmbH").
 
 Results are memoised per filed party, and an order update drops only the results it could
 change: each memoised result records the index keys it read (exact key, MID, native key and
-bigrams, query tokens; a token's candidate list records the token's deletion variants), and
-adding or removing a listing evicts the results that read one of the listing's keys. A listing
+bigrams, query tokens), and adding or removing a listing evicts the results that read one of
+the listing's keys, and the memoised candidate lists of the tokens that share a deletion variant
+with one of its tokens. A listing
 can only enter or leave a result through a key both share, so results never depend on the memo.
 """
 
@@ -39,13 +40,23 @@ from laborguard_screener.engine.names import (
     native_key,
     normalise_mid,
 )
-from laborguard_screener.engine.tokenindex import TokenIndex, deletion_variants, within_one_edit
+from laborguard_screener.engine.tokenindex import (
+    ASCII_LETTERS,
+    TokenIndex,
+    deletion_variants,
+    sharing_a_variant,
+    within_one_edit,
+)
 
 # Listed native names this long also match inside a longer filed name (a subordinate unit).
 NATIVE_SUBSTRING_MIN = 6
 _MEMO_LIMIT = 200_000
 # Reader records kept before everything is dropped (stale ones pile up under order churn).
 _READS_PER_ENTRY = 16
+# Listed tokens whose memoised neighbours order updates may look up (each ~3,000 spellings,
+# ~0.3 ms) before the whole memo is dropped instead: a bulk of updates (a registry republishing
+# its orders) must not hold the loop for seconds, and the memo refills as names come again.
+_INVALIDATIONS_PER_MEMO = 2_000
 _Table = dict[str, tuple[Listing, ...]]
 _Hits = tuple["NameHit", ...]
 # A party as the memo (and ongoing screening's index) knows it: its name, or its name, native
@@ -97,9 +108,13 @@ class NameIndex:
         self._memo: dict[float, dict[PartyKey, _Hits]] = {}
         self._near_memo: dict[str, tuple[Listing, ...]] = {}
         # Who read what: index key -> memoised parties (a dict with None values as a set: a dict
-        # of strings is not tracked by the cyclic GC); memoised tokens by deletion variant.
+        # of strings is not tracked by the cyclic GC). A memoised token's candidates are evicted
+        # by the spellings of a changed listed token (`sharing_a_variant`), over a-z and the
+        # letters besides a-z memoised tokens hold: no index of the memoised tokens (it cost
+        # ~11 dictionary entries and ~3 us per new token on the stream's path).
         self._readers: dict[_IndexKey, dict[PartyKey, None]] = {}
-        self._near_readers = TokenIndex()
+        self._memo_letters: dict[str, None] = {}
+        self._invalidated = 0  # listed tokens looked up since the memo was last dropped
         self._reads = 0
 
     def add(self, listings: Iterable[Listing]) -> None:
@@ -135,7 +150,8 @@ class NameIndex:
         self._memo.clear()
         self._near_memo.clear()
         self._readers.clear()
-        self._near_readers.clear()
+        self._memo_letters.clear()
+        self._invalidated = 0
         self._reads = 0
         self._tokens.forget()
 
@@ -173,17 +189,24 @@ class NameIndex:
     def _invalidate(self, listings: tuple[Listing, ...]) -> None:
         """Evict the memoised results `listings` could enter or leave (before they change)."""
         touched: list[_IndexKey] = []
-        near_readers, near_memo = self._near_readers, self._near_memo
+        near_memo = self._near_memo
         for listing in listings:
             touched.extend(self._keys_of(listing))
             if _generic_only(listing):  # filed names one letter shorter, as long, or longer
                 length = len(listing.key)
                 touched.extend(f"w{near}" for near in (length - 1, length, length + 1))
+            if not near_memo or not listing.distinctive:
+                continue
+            self._invalidated += len(listing.distinctive)
+            if self._invalidated > _INVALIDATIONS_PER_MEMO:
+                self.forget()  # everything dropped: nothing is left to evict
+                return
+            letters = ASCII_LETTERS + "".join(self._memo_letters)
             for token in listing.distinctive:
-                for reader in near_readers.holding(deletion_variants(token)):
-                    near_readers.remove(reader)
-                    near_memo.pop(reader, None)
-                    touched.append("t" + reader)
+                for reader in sharing_a_variant(token, letters):
+                    if reader in near_memo:
+                        del near_memo[reader]
+                        touched.append("t" + reader)
         memos = self._memo.values()
         for index_key in touched:
             for key in self._readers.pop(index_key, ()):
@@ -307,15 +330,15 @@ class NameIndex:
         """Listings with a distinctive token equal or close to `token` (memoised)."""
         listings = self._near_memo.get(token)
         if listings is None:
-            variants = deletion_variants(token)
-            near = self._tokens.holding(variants)
+            near = self._tokens.holding(deletion_variants(token))
             by_token = self._by_token
             if len(near) == 1:  # its tuple, shared
                 listings = by_token[near.pop()]
             else:
                 listings = tuple(chain.from_iterable(map(by_token.__getitem__, near)))
             self._near_memo[token] = listings
-            self._near_readers.add(token, variants)
+            if not token.isascii():  # its letters, for `_invalidate`'s spellings
+                self._memo_letters.update(dict.fromkeys(token))
         return listings
 
     @staticmethod

@@ -29,10 +29,10 @@ class TokenIndex:
             index.add(token)
         return index
 
-    def add(self, token: str, variants: list[str] | None = None) -> None:
-        """File `token` (under `variants`, its `deletion_variants`, when the caller has them)."""
+    def add(self, token: str) -> None:
+        """File `token` under its `deletion_variants`."""
         self._near.clear()
-        for variant in deletion_variants(token) if variants is None else variants:
+        for variant in deletion_variants(token):
             held = self._variants.get(variant)
             if held is None or held == token:
                 self._variants[variant] = token
@@ -121,4 +121,19 @@ def one_edit_spellings(token: str, letters: str = ASCII_LETTERS) -> list[str]:
                 found.append(head + rest)
             if i < length - 1:
                 found.append(head + token[i + 1] + token[i] + token[i + 2 :])  # adjacent swap
+    return found
+
+
+def sharing_a_variant(token: str, letters: str = ASCII_LETTERS) -> list[str]:
+    """Every string (of `letters`) that shares a deletion variant with `token`: what a
+    `TokenIndex` of them finds holding `token`'s `deletion_variants` (repeats harmless). ~26
+    strings a letter for each of the token's variants (~3,000 for ten letters): for the few
+    tokens of an order update, not a stream."""
+    found: list[str] = []
+    for variant in deletion_variants(token):
+        found.append(variant)
+        if len(variant) + 1 >= TYPO_MIN_LENGTH:  # filed under its deletions: one is `variant`
+            for i in range(len(variant) + 1):
+                head, tail = variant[:i], variant[i:]
+                found += [head + letter + tail for letter in letters]
     return found
