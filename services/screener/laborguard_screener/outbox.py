@@ -3,7 +3,9 @@
 `producer.send` per record cost about a seventh of the worker's time (faust's wrapper, then
 aiokafka's per-record partitioning and accumulator); appending to aiokafka's batch builder is a
 few microseconds. Partitioning is aiokafka's default (murmur2 of the key), as for `send`, so a
-shipment's decisions land where any other producer would put them.
+shipment's decisions land where any other producer would put them; the hash is computed here
+a word at a time (aiokafka's pure-Python one goes byte by byte: ~3 us a key against ~1.5 us,
+a property test holds them equal).
 
 Every record carries the source it answers (a consumed message). Delivery is not awaited here:
 when the broker has acknowledged a record batch, `on_delivered` gets the sources of its records
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import struct
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -26,7 +29,39 @@ log = logging.getLogger(__name__)
 
 Source = TypeVar("Source")
 Headers = list[tuple[str, bytes]]
-_partition_for = DefaultPartitioner()
+_random_partition = DefaultPartitioner()  # for a record without a key
+_M = 0x5BD1E995
+_MASK = 0xFFFFFFFF
+_WORDS = [struct.Struct(f"<{count}I") for count in range(64)]  # keys up to 255 bytes
+
+
+def partition_of(key: bytes | None, partitions: list[int]) -> int:
+    """The partition aiokafka's default partitioner (Java's) gives `key` among `partitions`."""
+    if key is None:
+        return int(_random_partition(key, partitions, partitions))
+    return partitions[(murmur2(key) & 0x7FFFFFFF) % len(partitions)]
+
+
+def murmur2(data: bytes) -> int:
+    """Kafka's murmur2 (`org.apache.kafka.common.utils.Utils.murmur2`), as aiokafka's."""
+    length = len(data)
+    h = 0x9747B28C ^ length
+    count = length >> 2
+    words = _WORDS[count] if count < len(_WORDS) else struct.Struct(f"<{count}I")
+    for k in words.unpack_from(data):
+        k = (k * _M) & _MASK
+        k = ((k ^ (k >> 24)) * _M) & _MASK
+        h = ((h * _M) & _MASK) ^ k
+    extra, tail = length & 3, length & ~3
+    if extra:
+        if extra == 3:
+            h ^= data[tail + 2] << 16
+        if extra >= 2:
+            h ^= data[tail + 1] << 8
+        h = ((h ^ data[tail]) * _M) & _MASK
+    h ^= h >> 13
+    h = (h * _M) & _MASK
+    return h ^ (h >> 15)
 
 
 class DeliveryFailed(RuntimeError):
@@ -63,7 +98,7 @@ class Outbox(Generic[Source]):
         """`partition` None: the key's, by aiokafka's default partitioner."""
         if partition is None:
             partitions = self._partitions[topic]  # KeyError: know_partitions was not awaited
-            partition = _partition_for(key, partitions, partitions)
+            partition = partition_of(key, partitions)
         pending = self._pending.get((topic, partition))
         if pending is None:
             pending = self._pending[(topic, partition)] = _Pending()
