@@ -16,8 +16,8 @@ Results are memoised per filed party, and an order update drops only the results
 change: each memoised result records the index keys it read (exact key, MID, native key and
 bigrams, query tokens), and adding or removing a listing evicts the results that read one of
 the listing's keys, and the memoised candidate lists of the tokens that share a deletion variant
-with one of its tokens. A listing
-can only enter or leave a result through a key both share, so results never depend on the memo.
+with one of its tokens. A listing can only enter or leave a result through a key both share, so
+results never depend on the memo.
 """
 
 from __future__ import annotations
