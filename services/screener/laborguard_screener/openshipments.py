@@ -401,6 +401,7 @@ class OpenShipments:
     def _order_keys(self, order: Order) -> Iterator[str]:
         if order.region is not None:
             yield "r" + order.region
+        tokens: dict[str, None] = {}  # an entity's names and aliases share most of theirs
         for listing in listings_of(order):
             if listing.rule is MatchRule.MID:
                 yield "m" + listing.key
@@ -410,11 +411,12 @@ class OpenShipments:
                     yield "g" + listing.key[:2]
             else:
                 yield "e" + listing.key
-                filed, letters = self._filers_by_key, "".join(self._letters)
-                for token in listing.distinctive:
-                    for spelling in one_edit_spellings(token, letters):
-                        if "t" + spelling in filed and within_one_edit(token, spelling):
-                            yield "t" + spelling
+                tokens.update(dict.fromkeys(listing.distinctive))
+        filed, letters = self._filers_by_key, "".join(self._letters)
+        for token in tokens:
+            for spelling in one_edit_spellings(token, letters):
+                if "t" + spelling in filed and within_one_edit(token, spelling):
+                    yield "t" + spelling
 
 
 def _region_keys(event: ShipmentEvent) -> tuple[str, ...]:

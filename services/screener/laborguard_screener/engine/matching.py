@@ -189,20 +189,21 @@ class NameIndex:
     def _invalidate(self, listings: tuple[Listing, ...]) -> None:
         """Evict the memoised results `listings` could enter or leave (before they change)."""
         touched: list[_IndexKey] = []
-        near_memo = self._near_memo
+        tokens: dict[str, None] = {}  # an entity's names and aliases share most of theirs
         for listing in listings:
             touched.extend(self._keys_of(listing))
             if _generic_only(listing):  # filed names one letter shorter, as long, or longer
                 length = len(listing.key)
                 touched.extend(f"w{near}" for near in (length - 1, length, length + 1))
-            if not near_memo or not listing.distinctive:
-                continue
-            self._invalidated += len(listing.distinctive)
+            tokens.update(dict.fromkeys(listing.distinctive))
+        near_memo = self._near_memo
+        if near_memo and tokens:
+            self._invalidated += len(tokens)
             if self._invalidated > _INVALIDATIONS_PER_MEMO:
                 self.forget()  # everything dropped: nothing is left to evict
                 return
             letters = ASCII_LETTERS + "".join(self._memo_letters)
-            for token in listing.distinctive:
+            for token in tokens:
                 for reader in sharing_a_variant(token, letters):
                     if reader in near_memo:
                         del near_memo[reader]
