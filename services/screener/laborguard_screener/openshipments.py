@@ -42,7 +42,7 @@ from laborguard_screener.engine.names import has_native_script, name_key, native
 from laborguard_screener.engine.regions import address_signals, place_signal
 from laborguard_screener.engine.screening import Trace
 from laborguard_screener.engine.subjects import PRODUCTION_ROLES
-from laborguard_screener.engine.tokenindex import ASCII_LETTERS, one_edit_spellings, within_one_edit
+from laborguard_screener.engine.tokenindex import Alphabet, one_edit_spellings, within_one_edit
 
 FINAL_EVENT_TYPES = frozenset({ShipmentEventType.ENTRY_SUMMARY_FILED})
 _NATIVE_SUBSTRING_MIN = 6  # as matching.NATIVE_SUBSTRING_MIN: a listed native name this long
@@ -150,12 +150,10 @@ class OpenShipments:
         self._filers_by_key: dict[str, dict[PartyKey, None]] = {}  # party keys -> parties
         self._unindexed: dict[PartyKey, None] = {}
         # Filed tokens within one edit of a listed token are found by looking up the listed
-        # token's one-edit spellings among the party keys: no index of their own (a deletion-
-        # variant index of every filed token took ~1,000 bytes and ~4 us of filing a shipment in
-        # the bench's traffic).
-        # Their letters besides a-z (a name without transliteration keeps its own), which the
-        # spellings must use too; only ever added to, a superset is harmless.
-        self._letters: dict[str, None] = dict.fromkeys(ASCII_LETTERS)
+        # token's one-edit spellings, in the filed tokens' letters, among the party keys: no
+        # index of their own (a deletion-variant index of every filed token took ~1,000 bytes
+        # and ~4 us of filing a shipment in the bench's traffic).
+        self._alphabet = Alphabet()
         # Shipments of revoked partitions, forgotten but still in the indexes: `file` takes them
         # out first (before it files anything, so an id tracked again is filed after).
         self._dropped: deque[OpenShipment] = deque()
@@ -382,7 +380,7 @@ class OpenShipments:
                 if held is None:
                     by_key[key] = {party_key: None}
                     if not key.isascii() and key[0] == "t":
-                        self._letters.update(dict.fromkeys(key[1:]))
+                        self._alphabet.note(key[1:])
                 else:
                     held[party_key] = None
         return left
@@ -412,7 +410,7 @@ class OpenShipments:
             else:
                 yield "e" + listing.key
                 tokens.update(dict.fromkeys(listing.distinctive))
-        filed, letters = self._filers_by_key, "".join(self._letters)
+        filed, letters = self._filers_by_key, self._alphabet.letters
         for token in tokens:
             for spelling in one_edit_spellings(token, letters):
                 if "t" + spelling in filed and within_one_edit(token, spelling):

@@ -41,7 +41,7 @@ from laborguard_screener.engine.names import (
     normalise_mid,
 )
 from laborguard_screener.engine.tokenindex import (
-    ASCII_LETTERS,
+    Alphabet,
     TokenIndex,
     deletion_variants,
     sharing_a_variant,
@@ -109,11 +109,11 @@ class NameIndex:
         self._near_memo: dict[str, tuple[Listing, ...]] = {}
         # Who read what: index key -> memoised parties (a dict with None values as a set: a dict
         # of strings is not tracked by the cyclic GC). A memoised token's candidates are evicted
-        # by the spellings of a changed listed token (`sharing_a_variant`), over a-z and the
-        # letters besides a-z memoised tokens hold: no index of the memoised tokens (it cost
-        # ~11 dictionary entries and ~3 us per new token on the stream's path).
+        # by the spellings of a changed listed token (`sharing_a_variant`), in the memoised
+        # tokens' letters: no index of the memoised tokens (it cost ~11 dictionary entries and
+        # ~3 us per new token on the stream's path).
         self._readers: dict[_IndexKey, dict[PartyKey, None]] = {}
-        self._memo_letters: dict[str, None] = {}
+        self._memo_alphabet = Alphabet()
         self._invalidated = 0  # listed tokens looked up since the memo was last dropped
         self._reads = 0
 
@@ -150,7 +150,7 @@ class NameIndex:
         self._memo.clear()
         self._near_memo.clear()
         self._readers.clear()
-        self._memo_letters.clear()
+        self._memo_alphabet.clear()
         self._invalidated = 0
         self._reads = 0
         self._tokens.forget()
@@ -202,7 +202,7 @@ class NameIndex:
             if self._invalidated > _INVALIDATIONS_PER_MEMO:
                 self.forget()  # everything dropped: nothing is left to evict
                 return
-            letters = ASCII_LETTERS + "".join(self._memo_letters)
+            letters = self._memo_alphabet.letters
             for token in tokens:
                 for reader in sharing_a_variant(token, letters):
                     if reader in near_memo:
@@ -338,8 +338,7 @@ class NameIndex:
             else:
                 listings = tuple(chain.from_iterable(map(by_token.__getitem__, near)))
             self._near_memo[token] = listings
-            if not token.isascii():  # its letters, for `_invalidate`'s spellings
-                self._memo_letters.update(dict.fromkeys(token))
+            self._memo_alphabet.note(token)  # its letters, for `_invalidate`'s spellings
         return listings
 
     @staticmethod

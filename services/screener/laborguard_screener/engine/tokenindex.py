@@ -102,6 +102,30 @@ def deletion_variants(token: str) -> list[str]:
 ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
+class Alphabet:
+    """a-z and every other letter of the tokens noted (a name without transliteration keeps its
+    own): the letters a token's spellings must use to find those tokens. Only grows (until
+    cleared): a superset costs spellings, never a token."""
+
+    __slots__ = ("_others", "letters")
+
+    def __init__(self) -> None:
+        self._others: dict[str, None] = {}
+        self.letters = ASCII_LETTERS
+
+    def note(self, token: str) -> None:
+        if token.isascii():  # the common case: a-z only (tokens are casefolded letters)
+            return
+        known = len(self._others)
+        self._others.update(dict.fromkeys(ch for ch in token if not ch.isascii()))
+        if len(self._others) != known:
+            self.letters = ASCII_LETTERS + "".join(self._others)
+
+    def clear(self) -> None:
+        self._others.clear()
+        self.letters = ASCII_LETTERS
+
+
 def one_edit_spellings(token: str, letters: str = ASCII_LETTERS) -> list[str]:
     """`token` and every string one edit from it (OSA: a letter of `letters` inserted or put
     in place of one, a letter deleted, two adjacent letters swapped) that `within_one_edit`
